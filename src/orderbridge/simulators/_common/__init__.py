@@ -1,0 +1,23 @@
+"""Machinery shared by the simulators: server runner, clock, faults, counters, admin routes."""
+
+from .admin import admin_error, common_admin_routes, read_json
+from .clock import SimClock
+from .faults import FaultInjector, FaultKind, FaultRule
+from .middleware import FaultResponder, SimulatorMiddleware
+from .server import SimulatorServer
+from .state import RequestRecord, SimState
+
+__all__ = [
+    "FaultInjector",
+    "FaultKind",
+    "FaultResponder",
+    "FaultRule",
+    "RequestRecord",
+    "SimClock",
+    "SimState",
+    "SimulatorMiddleware",
+    "SimulatorServer",
+    "admin_error",
+    "common_admin_routes",
+    "read_json",
+]
