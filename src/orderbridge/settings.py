@@ -1,0 +1,227 @@
+"""orderbridge's configuration: a TOML file, overridable by environment variables.
+
+Sources, strongest first: environment variables ``ORDERBRIDGE_<SECTION>__<KEY>`` (for example
+``ORDERBRIDGE_AUTOTASK__SECRET``), then the TOML file (``--config FILE``, else
+``$ORDERBRIDGE_CONFIG``, else ``./orderbridge.toml`` if it exists), then the defaults below.
+The key names are a contract: add, never rename. docs/configuration.md documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+__all__ = [
+    "DEFAULT_CONFIG_FILE",
+    "AutotaskSettings",
+    "ConfigError",
+    "Settings",
+    "StoreSettings",
+    "SyncSettings",
+    "TdSynnexSettings",
+    "config_file_warnings",
+    "load_settings",
+    "resolve_config_path",
+]
+
+DEFAULT_CONFIG_FILE = "orderbridge.toml"
+DEFAULT_ZONE_LOOKUP_URL = "https://webservices.autotask.net/atservicesrest/v1.0/zoneInformation"
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; ``problems`` has one line per problem, each naming its key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AutotaskSettings(_Section):
+    """``[autotask]``: how to reach Autotask and which purchase orders are TD SYNNEX's."""
+
+    zone_lookup_url: AnyHttpUrl = AnyHttpUrl(DEFAULT_ZONE_LOOKUP_URL)
+    base_url: AnyHttpUrl | None = None
+    username: str | None = None
+    secret: SecretStr | None = None
+    integration_code: SecretStr | None = None
+    vendor_company_ids: list[int] = Field(default_factory=list)
+    vendor_name: str = "TD SYNNEX"
+    po_number_field: Literal["purchaseOrderNumber", "externalPONumber", "id"] = (
+        "purchaseOrderNumber"
+    )
+    monitored_statuses: list[str] = Field(
+        default_factory=lambda: ["Submitted", "Received Partial"], min_length=1
+    )
+    timeout_s: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("vendor_company_ids")
+    @classmethod
+    def _positive_ids(cls, value: list[int]) -> list[int]:
+        if any(v <= 0 for v in value):
+            raise ValueError("company ids are positive whole numbers")
+        return value
+
+
+class TdSynnexSettings(_Section):
+    """``[tdsynnex]``: the TD SYNNEX XML account and where its services live."""
+
+    region: Literal["US", "CA"] = "US"
+    environment: Literal["production", "test"] = "production"
+    status_url: AnyHttpUrl | None = None
+    invoice_url: AnyHttpUrl | None = None
+    customer_number: str | None = None
+    user_id: str | None = None
+    password: SecretStr | None = None
+    timeout_s: float = Field(default=30.0, gt=0, le=600)
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _upper_region(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class StoreSettings(_Section):
+    """``[store]``: where orderbridge keeps state, history and the activity log."""
+
+    url: str = "sqlite:///orderbridge.db"
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg://")):
+            raise ValueError("use sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE")
+        return value
+
+
+class SyncSettings(_Section):
+    """``[sync]``: how a sync cycle runs."""
+
+    concurrency: int = Field(default=8, ge=1, le=64)
+
+
+class Settings(BaseSettings):
+    """The whole configuration."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ORDERBRIDGE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    autotask: AutotaskSettings = Field(default_factory=AutotaskSettings)
+    tdsynnex: TdSynnexSettings = Field(default_factory=TdSynnexSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Init values, then the environment, then the TOML file."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def credential_problems(self) -> list[str]:
+        """What is missing before orderbridge can talk to both services."""
+        problems: list[str] = []
+        at, td = self.autotask, self.tdsynnex
+        for key, value in (
+            ("autotask.username", at.username),
+            ("autotask.secret", at.secret),
+            ("autotask.integration_code", at.integration_code),
+            ("tdsynnex.customer_number", td.customer_number),
+            ("tdsynnex.user_id", td.user_id),
+            ("tdsynnex.password", td.password),
+        ):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                problems.append(f"{key}: required to sync; set it in the file or the environment")
+        if (td.status_url is None) != (td.invoice_url is None):
+            problems.append(
+                "tdsynnex.status_url / tdsynnex.invoice_url: give both, or neither and use "
+                "tdsynnex.region and tdsynnex.environment"
+            )
+        return problems
+
+
+def resolve_config_path(explicit: Path | None) -> Path | None:
+    """The config file: ``--config``, else ``$ORDERBRIDGE_CONFIG``, else ./orderbridge.toml."""
+    if explicit is not None:
+        return explicit
+    from_env = os.environ.get("ORDERBRIDGE_CONFIG")
+    if from_env:
+        return Path(from_env)
+    default = Path(DEFAULT_CONFIG_FILE)
+    return default if default.is_file() else None
+
+
+def _problem_lines(exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(part) for part in err["loc"]) or "(file)"
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling against docs/configuration.md)"
+        lines.append(f"{key}: {message}")
+    return lines
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read and validate the configuration, raising ``ConfigError`` with one line per problem."""
+    config_path = resolve_config_path(path)
+    if config_path is not None and not config_path.is_file():
+        raise ConfigError([f"config file: {config_path} does not exist or is not a file"])
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=config_path)
+
+    try:
+        loaded = _FromFile(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_problem_lines(exc)) from None
+    except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
+        raise ConfigError([f"config file {config_path}: {exc}"]) from None
+    return Settings.model_validate(loaded.model_dump())
+
+
+def config_file_warnings(path: Path | None) -> list[str]:
+    """Warnings about the config file itself (a world- or group-readable file holding secrets)."""
+    if path is None or not path.is_file():
+        return []
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRGRP | stat.S_IROTH) and _mentions_secrets(path):
+        return [
+            f"{path} holds secrets but other users can read it; run: chmod 600 {path}",
+        ]
+    return []
+
+
+def _mentions_secrets(path: Path) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return any(word in text for word in ("secret", "password", "integration_code"))
