@@ -1,0 +1,54 @@
+"""Alembic run from code: the migrations ship inside the package, no alembic.ini needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+from ._engine import WRITE
+
+__all__ = ["BASE_REVISION", "MIGRATIONS_DIR", "current_revision", "head_revision", "upgrade"]
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BASE_REVISION = "base"
+
+# Any fixed 64-bit number works; it only has to be the same for every orderbridge process.
+_PG_MIGRATION_LOCK = 0x6F72_6465_7262_7264
+
+
+def _config(connection: Connection | None = None) -> Config:
+    """An in-memory Alembic config pointing at the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision shipped with this version of orderbridge."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    return head or BASE_REVISION
+
+
+def current_revision(connection: Connection) -> str:
+    """The revision the database is at (``base`` for an empty database)."""
+    revision = MigrationContext.configure(connection).get_current_revision()
+    return revision or BASE_REVISION
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema in one transaction; concurrent starters wait for each other."""
+    with engine.connect().execution_options(**WRITE) as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+            )
+        # SQLite: BEGIN IMMEDIATE (from WRITE) already serialises concurrent starters.
+        command.upgrade(_config(connection), revision)

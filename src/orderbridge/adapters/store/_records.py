@@ -1,0 +1,128 @@
+"""What the store hands back: plain dataclasses built from rows, in the domain's words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from orderbridge.domain.history import HistoryEntry, HistorySource, OrderOutcome, OrderReport
+
+from ._tables import OrderEventRow, OrderStateRow, StatusHistoryRow, SyncRunRow
+
+__all__ = [
+    "JsonObject",
+    "RunRecord",
+    "StoredOrder",
+    "entry_from_row",
+    "order_from_row",
+    "report_from_row",
+    "run_from_row",
+]
+
+JsonObject = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOrder:
+    """The last known state of one PO as the store keeps it (state is the domain's JSON)."""
+
+    tenant: str
+    po_number: str
+    po_id: int | None
+    status: str
+    state: JsonObject
+    fingerprint: str
+    first_seen_at: datetime
+    updated_at: datetime
+    checked_at: datetime
+    archived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One sync run from the activity log; ``orders`` is filled only by ``SqlStore.run``."""
+
+    id: int
+    tenant: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    monitored: int
+    checked: int
+    updated: int
+    unchanged: int
+    failed: int
+    skipped: int
+    requests: dict[str, int]
+    error: str | None
+    orders: list[OrderReport] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from start to finish, once finished."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+def order_from_row(row: OrderStateRow) -> StoredOrder:
+    """A ``StoredOrder`` from its row."""
+    return StoredOrder(
+        tenant=row.tenant,
+        po_number=row.po_number,
+        po_id=row.po_id,
+        status=row.status,
+        state=dict(row.state),
+        fingerprint=row.fingerprint,
+        first_seen_at=row.first_seen_at,
+        updated_at=row.updated_at,
+        checked_at=row.checked_at,
+        archived=row.archived,
+    )
+
+
+def entry_from_row(row: StatusHistoryRow) -> HistoryEntry:
+    """A domain ``HistoryEntry`` from its row."""
+    return HistoryEntry(
+        po_number=row.po_number,
+        at=row.at,
+        from_status=row.from_status,
+        to_status=row.to_status,
+        source=HistorySource(row.source),
+        summary=row.summary,
+        key=row.key,
+    )
+
+
+def report_from_row(row: OrderEventRow) -> OrderReport:
+    """A domain ``OrderReport`` from its row."""
+    return OrderReport(
+        po_number=row.po_number,
+        outcome=OrderOutcome(row.outcome),
+        po_id=row.po_id,
+        status=row.status,
+        changes=tuple(row.changes),
+        warnings=tuple(row.warnings),
+        error=row.error,
+    )
+
+
+def run_from_row(row: SyncRunRow, orders: list[OrderReport] | None = None) -> RunRecord:
+    """A ``RunRecord`` from its row (and, optionally, its per-order reports)."""
+    return RunRecord(
+        id=row.id,
+        tenant=row.tenant,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        outcome=row.outcome,
+        monitored=row.monitored,
+        checked=row.checked,
+        updated=row.updated,
+        unchanged=row.unchanged,
+        failed=row.failed,
+        skipped=row.skipped,
+        requests={str(name): int(count) for name, count in row.requests.items()},
+        error=row.error,
+        orders=list(orders or []),
+    )

@@ -1,0 +1,137 @@
+"""The activity log: sync runs and the per-order outcome of each run."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from orderbridge.domain.history import OrderReport, RunReport
+
+from ._errors import StoreError
+from ._records import RunRecord, report_from_row, run_from_row
+from ._statements import execute, insert_for, table_of
+from ._tables import OrderEventRow, SyncRunRow
+
+__all__ = [
+    "INTERRUPTED",
+    "RUNNING",
+    "finish_run",
+    "get_run",
+    "list_runs",
+    "mark_interrupted_runs",
+    "record_order_report",
+    "start_run",
+]
+
+RUNNING = "running"
+INTERRUPTED = "interrupted"
+INTERRUPTED_ERROR = "the process stopped before the run finished"
+
+SYNC_RUN = table_of(SyncRunRow)
+ORDER_EVENT = table_of(OrderEventRow)
+
+
+def start_run(session: Session, tenant: str, started_at: datetime) -> int:
+    """Insert a run in outcome ``running`` and return its id."""
+    row = SyncRunRow(tenant=tenant, started_at=started_at, outcome=RUNNING, requests={})
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def finish_run(session: Session, run_id: int, report: RunReport, finished_at: datetime) -> None:
+    """Write a run's counts, outcome, request counts, error and finish time."""
+    statement = (
+        update(SYNC_RUN)
+        .where(SYNC_RUN.c.id == run_id)
+        .values(
+            finished_at=finished_at,
+            outcome=report.outcome,
+            monitored=report.monitored,
+            checked=report.checked,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            failed=report.failed,
+            skipped=report.skipped,
+            requests={str(name): int(count) for name, count in report.requests.items()},
+            error=report.error,
+        )
+    )
+    if execute(session, statement).rowcount == 0:
+        raise StoreError(f"cannot finish run {run_id}: no such run in the activity log")
+
+
+def record_order_report(session: Session, run_id: int, report: OrderReport, at: datetime) -> None:
+    """Record (or replace) what run ``run_id`` did with one order."""
+    tenant = session.scalar(select(SyncRunRow.tenant).where(SyncRunRow.id == run_id))
+    if tenant is None:
+        raise StoreError(f"cannot record {report.po_number}: run {run_id} is not in the log")
+    insert = insert_for(session, ORDER_EVENT).values(
+        run_id=run_id,
+        tenant=tenant,
+        po_number=report.po_number,
+        at=at,
+        outcome=str(report.outcome),
+        po_id=report.po_id,
+        status=report.status,
+        changes=list(report.changes),
+        warnings=list(report.warnings),
+        error=report.error,
+    )
+    new = insert.excluded
+    execute(
+        session,
+        insert.on_conflict_do_update(
+            index_elements=[ORDER_EVENT.c.run_id, ORDER_EVENT.c.po_number],
+            set_={
+                "at": new.at,
+                "outcome": new.outcome,
+                "po_id": new.po_id,
+                "status": new.status,
+                "changes": new.changes,
+                "warnings": new.warnings,
+                "error": new.error,
+            },
+        ),
+    )
+
+
+def list_runs(session: Session, tenant: str, limit: int) -> list[RunRecord]:
+    """The newest runs of a tenant, newest first, without their per-order reports."""
+    rows = session.scalars(
+        select(SyncRunRow)
+        .where(SyncRunRow.tenant == tenant)
+        .order_by(SyncRunRow.started_at.desc(), SyncRunRow.id.desc())
+        .limit(limit)
+    )
+    return [run_from_row(row) for row in rows]
+
+
+def get_run(session: Session, run_id: int) -> RunRecord | None:
+    """One run with its per-order reports in the order they were recorded."""
+    row = session.get(SyncRunRow, run_id)
+    if row is None:
+        return None
+    events = session.scalars(
+        select(OrderEventRow)
+        .where(OrderEventRow.run_id == run_id)
+        .order_by(OrderEventRow.at, OrderEventRow.id)
+    )
+    return run_from_row(row, [report_from_row(event) for event in events])
+
+
+def mark_interrupted_runs(
+    session: Session, tenant: str, at: datetime, started_before: datetime | None
+) -> int:
+    """Close runs still marked running (their process died); return how many."""
+    statement = update(SYNC_RUN).where(SYNC_RUN.c.tenant == tenant, SYNC_RUN.c.outcome == RUNNING)
+    if started_before is not None:
+        statement = statement.where(SYNC_RUN.c.started_at < started_before)
+    statement = statement.values(
+        outcome=INTERRUPTED,
+        finished_at=at,
+        error=func.coalesce(SYNC_RUN.c.error, INTERRUPTED_ERROR),
+    )
+    return execute(session, statement).rowcount
