@@ -1,0 +1,291 @@
+"""The async TD SYNNEX client: POStatus and invoice query over HTTPS, with retries.
+
+Contract:
+
+- ``get_order_status(po)`` returns a ``DistributorOrder``; an unknown PO is a normal answer with
+  code ``NOT_FOUND`` and no lines.
+- ``get_invoices(po_number=...)`` or ``get_invoices(order_number=...)`` returns a list; "not
+  found" is ``[]``.
+- Errors are ``TdSynnexError`` subclasses carrying the PO (or order) number: ``AuthFailed``
+  (not retried), ``TransientError`` (HTTP 5xx/408, timeouts, dropped connections, transient
+  error texts; retried), ``RateLimited`` (HTTP 429, ``Retry-After`` honoured; retried within the
+  budget), ``BadPayload`` and ``RequestRejected`` (not retried), ``InvalidRequest``.
+- Bodies are read as a stream and abandoned once past ``max_body_bytes`` (or at once when
+  ``Content-Length`` says so).
+- The password is sent only in the request body. It never appears in logs or error text; text
+  the server sends back is scrubbed of it before being quoted.
+- The transport is the seam for tests: pass any ``httpx2.AsyncBaseTransport``.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime, tzinfo
+from types import TracebackType
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import httpx2
+from pydantic import SecretStr
+
+from orderbridge.domain.models import DistributorOrder, Invoice
+
+from ._endpoints import TdSynnexEndpoints
+from ._errors import (
+    AuthFailed,
+    BadPayload,
+    ErrorVocabulary,
+    RateLimited,
+    RequestRejected,
+    TdSynnexError,
+    TransientError,
+    redact,
+)
+from ._invoices import parse_invoices
+from ._parse import find_error, parse_order_status
+from ._requests import Credentials, invoice_request, order_status_request
+from ._retry import RetryPolicy, call_with_retry
+from ._xml import DEFAULT_MAX_BODY_BYTES, read_document
+
+__all__ = ["INVOICES", "ORDER_STATUS", "TdSynnexClient", "parse_retry_after"]
+
+_log = logging.getLogger("orderbridge.adapters.tdsynnex")
+ORDER_STATUS = "order_status"
+INVOICES = "invoices"
+_Ids = dict[str, str | None]
+T = TypeVar("T")
+
+
+class TdSynnexClient:
+    """Async client for one TD SYNNEX account (customer number) in one region."""
+
+    def __init__(
+        self,
+        *,
+        endpoints: TdSynnexEndpoints,
+        customer_number: str,
+        user_id: str,
+        password: SecretStr | str,
+        timeout_s: float = 30.0,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        status_version: str = "2.7",
+        invoice_version: str = "2.2",
+        source_tz: tzinfo = UTC,
+        vocabulary: ErrorVocabulary | None = None,
+    ) -> None:
+        secret = password.get_secret_value() if isinstance(password, SecretStr) else password
+        self._credentials = Credentials(customer_number, user_id, secret)
+        self._endpoints = endpoints
+        self._timeout_s = timeout_s
+        self._max_body_bytes = max_body_bytes
+        self._retry = retry or RetryPolicy()
+        self._status_version = status_version
+        self._invoice_version = invoice_version
+        self._source_tz = source_tz
+        self._vocabulary = vocabulary or ErrorVocabulary()
+        self._counts: Counter[str] = Counter({ORDER_STATUS: 0, INVOICES: 0})
+        self._http = httpx2.AsyncClient(
+            transport=transport,
+            timeout=timeout_s,
+            follow_redirects=False,
+            headers={
+                "Content-Type": "application/xml; charset=utf-8",
+                "Accept": "application/xml, text/xml",
+                "User-Agent": "orderbridge",
+            },
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"TdSynnexClient(status_url={self._endpoints.status_url!r}, "
+            f"customer_number={self._credentials.customer_number!r})"
+        )
+
+    @property
+    def request_count(self) -> Mapping[str, int]:
+        """HTTP requests sent so far, by kind (``order_status``, ``invoices``), retries included."""
+        return dict(self._counts)
+
+    async def get_order_status(self, po_number: str) -> DistributorOrder:
+        """TD SYNNEX's current status of one PO."""
+        ids: _Ids = {"po_number": po_number}
+        body = self._guard(
+            lambda: order_status_request(self._credentials, po_number, version=self._status_version)
+        )
+
+        async def attempt(budget_s: float) -> DistributorOrder:
+            raw = await self._exchange(
+                ORDER_STATUS, self._endpoints.status_url, body, budget_s, ids
+            )
+            return parse_order_status(
+                raw,
+                po_number=po_number,
+                source_tz=self._source_tz,
+                max_bytes=self._max_body_bytes,
+                vocabulary=self._vocabulary,
+            )
+
+        return await self._run(attempt, f"TD SYNNEX order status for PO {po_number}")
+
+    async def get_invoices(
+        self, *, po_number: str | None = None, order_number: str | None = None
+    ) -> list[Invoice]:
+        """Every invoice for a PO number or for one TD SYNNEX sales-order number."""
+        ids: _Ids = {"po_number": po_number, "order_number": order_number}
+        body = self._guard(
+            lambda: invoice_request(
+                self._credentials,
+                po_number=po_number,
+                order_number=order_number,
+                version=self._invoice_version,
+            )
+        )
+
+        async def attempt(budget_s: float) -> list[Invoice]:
+            raw = await self._exchange(INVOICES, self._endpoints.invoice_url, body, budget_s, ids)
+            return parse_invoices(
+                raw,
+                po_number=po_number,
+                order_number=order_number,
+                max_bytes=self._max_body_bytes,
+                vocabulary=self._vocabulary,
+            )
+
+        subject = f"PO {po_number}" if po_number else f"order {order_number}"
+        return await self._run(attempt, f"TD SYNNEX invoices for {subject}")
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> TdSynnexClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def _guard(self, build: Callable[[], bytes]) -> bytes:
+        try:
+            body = build()
+        except TdSynnexError as exc:
+            raise self._scrubbed(exc) from None
+        return body
+
+    async def _run(self, attempt: Callable[[float], Awaitable[T]], what: str) -> T:
+        try:
+            return await call_with_retry(attempt, self._retry, what=what)
+        except TdSynnexError as exc:
+            raise self._scrubbed(exc) from exc.__cause__
+
+    def _scrubbed(self, exc: TdSynnexError) -> TdSynnexError:
+        clean = redact(exc.message, [self._credentials.password])
+        if clean != exc.message:
+            exc.message = clean
+            exc.args = (clean,)
+        return exc
+
+    async def _exchange(
+        self, kind: str, url: str, body: bytes, budget_s: float, ids: _Ids
+    ) -> bytes:
+        host = urlsplit(url).hostname or url
+        timeout = min(self._timeout_s, budget_s)
+        self._counts[kind] += 1
+        _log.debug("TD SYNNEX %s request to %s (%s)", kind, host, ids)
+        try:
+            async with self._http.stream("POST", url, content=body, timeout=timeout) as response:
+                self._check_length(response.headers, ids)
+                raw = await self._read_capped(response, ids)
+                status, headers = response.status_code, response.headers
+        except httpx2.TimeoutException:
+            raise TransientError(f"no answer from {host} within {timeout:.1f}s", **ids) from None
+        except httpx2.DecodingError as exc:
+            raise BadPayload(
+                f"the response from {host} could not be decoded ({exc})", **ids
+            ) from None
+        except httpx2.TransportError as exc:
+            raise TransientError(
+                f"the connection to {host} failed ({type(exc).__name__}: {exc})", **ids
+            ) from None
+        if not 200 <= status < 300:
+            raise self._status_error(status, headers, raw, host, ids)
+        return raw
+
+    def _check_length(self, headers: httpx2.Headers, ids: _Ids) -> None:
+        declared = headers.get("content-length")
+        if declared and declared.strip().isdigit() and int(declared) > self._max_body_bytes:
+            raise BadPayload(
+                f"the response is {int(declared):,} bytes, over the "
+                f"{self._max_body_bytes:,}-byte limit",
+                **ids,
+            )
+
+    async def _read_capped(self, response: httpx2.Response, ids: _Ids) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self._max_body_bytes:
+                raise BadPayload(
+                    f"the response is over the {self._max_body_bytes:,}-byte limit", **ids
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _status_error(
+        self, status: int, headers: httpx2.Headers, raw: bytes, host: str, ids: _Ids
+    ) -> TdSynnexError:
+        reported = self._reported_error(raw, ids)
+        if status == 429:
+            retry_after = parse_retry_after(headers.get("retry-after"))
+            return RateLimited(
+                f"{host} is rate limiting requests (HTTP 429)", retry_after=retry_after, **ids
+            )
+        if status in (401, 403):
+            if isinstance(reported, AuthFailed):
+                return reported
+            return AuthFailed(
+                f"{host} refused access (HTTP {status}); check the credentials and that this "
+                "server's IP address is on TD SYNNEX's allow-list",
+                **ids,
+            )
+        if status == 408 or status >= 500:
+            return TransientError(f"{host} answered HTTP {status}", **ids)
+        if reported is not None:
+            return reported
+        return RequestRejected(f"{host} answered HTTP {status}; check the endpoint URL", **ids)
+
+    def _reported_error(self, raw: bytes, ids: _Ids) -> TdSynnexError | None:
+        try:
+            root = read_document(raw, max_bytes=self._max_body_bytes)
+        except BadPayload:
+            return None
+        return find_error(root, vocabulary=self._vocabulary, **ids)
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = now or datetime.now(UTC)
+    return max(0.0, (when - current).total_seconds())

@@ -1,0 +1,182 @@
+"""Typed errors of the TD SYNNEX adapter, and how error bodies map onto them.
+
+TD SYNNEX answers most business and auth failures with HTTP 200 and an error element in the body
+(``errorMessage``/``errorDetail``, ``ErrorMessage``/``ErrorDetail``, ``BizError/detail``, or
+``InvoiceResponse/ErrorCode``+``ErrorReason``). The exact texts are only partly known, so the words
+that mark an error as transient, an auth failure or "not found" are an ``ErrorVocabulary`` that
+callers may extend without a code change.
+
+Every error carries the PO number (or TD SYNNEX order number) it was about, and a message a user can
+act on. Messages never contain the password or the request body: server-supplied text is passed
+through ``redact`` before it is quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = [
+    "AuthFailed",
+    "BadPayload",
+    "ErrorVocabulary",
+    "InvalidRequest",
+    "RateLimited",
+    "RequestRejected",
+    "TdSynnexError",
+    "TransientError",
+    "classify_error",
+    "redact",
+]
+
+
+class TdSynnexError(Exception):
+    """Base of every TD SYNNEX adapter error; ``po_number`` names the order it was about."""
+
+    retryable: bool = False
+
+    def __init__(
+        self, message: str, *, po_number: str | None = None, order_number: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.po_number = po_number
+        self.order_number = order_number
+
+    def __str__(self) -> str:
+        subject = _subject(self.po_number, self.order_number)
+        return f"{subject}: {self.message}" if subject else self.message
+
+
+class AuthFailed(TdSynnexError):
+    """TD SYNNEX refused the credentials or the caller's IP address; retrying will not help."""
+
+
+class TransientError(TdSynnexError):
+    """A failure that may pass on its own: server error, timeout, dropped connection."""
+
+    retryable = True
+
+
+class RateLimited(TransientError):
+    """TD SYNNEX asked us to slow down; ``retry_after`` is its requested wait in seconds."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        po_number: str | None = None,
+        order_number: str | None = None,
+    ) -> None:
+        super().__init__(message, po_number=po_number, order_number=order_number)
+        self.retry_after = retry_after
+
+
+class BadPayload(TdSynnexError):
+    """The answer could not be read safely: not XML, hostile, oversized, HTML, or incomplete."""
+
+
+class RequestRejected(TdSynnexError):
+    """TD SYNNEX understood the request and refused it for a reason retrying will not change."""
+
+
+class InvalidRequest(TdSynnexError):
+    """The request could not be built (for example a PO number with control characters)."""
+
+
+_IP_HINT = (
+    "TD SYNNEX rejected this server's IP address ({detail}). TD SYNNEX only answers registered "
+    "static IP addresses: ask your TD SYNNEX account team to add this server's public IP address "
+    "to the allow-list for your account."
+)
+_AUTH_HINT = (
+    "TD SYNNEX rejected the credentials ({detail}). Check the customer number, user ID and "
+    "password configured for this region."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorVocabulary:
+    """Words (matched case-insensitively as substrings) that classify TD SYNNEX error texts."""
+
+    # Seen in a client that retries them; IncompleteXML01 is included because our request
+    # builder always sends complete XML, so the server calling it incomplete points at a
+    # truncated transfer rather than a bug that a retry cannot fix.
+    transient: tuple[str, ...] = (
+        "servererror",
+        "server error",
+        "po_timeout",
+        "timeout",
+        "databaseissue",
+        "database issue",
+        "internal api fault",
+        "incompletexml01",
+        "temporarily unavailable",
+        "service unavailable",
+    )
+    ip_not_allowed: tuple[str, ...] = ("ip address invalid", "invalid ip", "ip not allowed")
+    auth: tuple[str, ...] = (
+        "password",
+        "credential",
+        "userid",
+        "user id",
+        "login",
+        "authenticat",
+        "unauthori",
+        "access denied",
+        "invalid user",
+        "invalid customer",
+    )
+    not_found: tuple[str, ...] = (
+        "not found",
+        "notfound",
+        "no invoice",
+        "does not exist",
+        "no data",
+    )
+
+    def matches(self, words: tuple[str, ...], *texts: str | None) -> bool:
+        """Whether any of ``words`` occurs in any of ``texts``."""
+        haystack = " ".join(t.lower() for t in texts if t)
+        return any(word in haystack for word in words)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """Remove every non-empty secret (and its XML-escaped form) from server-supplied text."""
+    for secret in secrets:
+        if not secret:
+            continue
+        escaped = secret.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for form in {secret, escaped}:
+            text = text.replace(form, "***")
+    return text
+
+
+def classify_error(
+    message: str | None,
+    detail: str | None,
+    *,
+    vocabulary: ErrorVocabulary,
+    po_number: str | None = None,
+    order_number: str | None = None,
+) -> TdSynnexError:
+    """Turn an error element's message and detail into the matching typed error."""
+    shown = " - ".join(part for part in (message, detail) if part) or "no error text"
+    shown = shown[:500]
+    ids = {"po_number": po_number, "order_number": order_number}
+    if vocabulary.matches(vocabulary.ip_not_allowed, message, detail):
+        return AuthFailed(_IP_HINT.format(detail=shown), **ids)
+    if vocabulary.matches(vocabulary.transient, message, detail):
+        return TransientError(f"TD SYNNEX reported a temporary problem ({shown})", **ids)
+    if vocabulary.matches(vocabulary.auth, message, detail):
+        return AuthFailed(_AUTH_HINT.format(detail=shown), **ids)
+    return RequestRejected(f"TD SYNNEX refused the request ({shown})", **ids)
+
+
+def _subject(po_number: str | None, order_number: str | None) -> str:
+    if po_number:
+        return f"PO {po_number}"
+    if order_number:
+        return f"TD SYNNEX order {order_number}"
+    return ""

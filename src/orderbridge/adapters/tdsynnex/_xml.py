@@ -1,0 +1,166 @@
+"""Safe XML reading for TD SYNNEX answers, and case-insensitive navigation of the result.
+
+``read_document`` is the only way this adapter turns bytes into a tree. It refuses, with
+``BadPayload`` and a message saying which rule tripped:
+
+- bodies over ``max_bytes`` (checked before any parsing);
+- HTML pages (proxies, login and maintenance pages answer with HTML, often with HTTP 200);
+- bytes that are not valid in the declared encoding (UTF-8 unless the XML declaration says
+  otherwise);
+- any entity declaration (XXE, billion laughs) or external reference, via ``defusedxml``;
+- documents nested deeper than ``max_depth`` (checked while parsing, so a deep bomb stops early);
+- anything that is not well-formed XML, including truncated documents.
+
+A ``<!DOCTYPE>`` without entities is tolerated. Element names are matched by local name (any
+namespace dropped) without regard to case, because TD SYNNEX clients disagree on casing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from collections.abc import Iterator
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as safe_et
+from defusedxml import DefusedXmlException
+
+from ._errors import BadPayload
+
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_MAX_DEPTH",
+    "child",
+    "child_text",
+    "children",
+    "descendants",
+    "local_name",
+    "read_document",
+]
+
+DEFAULT_MAX_BODY_BYTES = 5_000_000
+DEFAULT_MAX_DEPTH = 32
+
+_DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
+_HTML_START = re.compile(
+    rb"^\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
+    re.I | re.S,
+)
+
+
+def read_document(
+    body: bytes | str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    po_number: str | None = None,
+) -> Element:
+    """Parse ``body`` into an element tree, or raise ``BadPayload`` saying why not."""
+    raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+    if len(raw) > max_bytes:
+        raise BadPayload(
+            f"the response is {len(raw):,} bytes, over the {max_bytes:,}-byte limit",
+            po_number=po_number,
+        )
+    if not raw.strip():
+        raise BadPayload("the response body is empty", po_number=po_number)
+    head = raw.lstrip(b"\xef\xbb\xbf")[:2048]
+    if _HTML_START.match(head):
+        raise BadPayload(
+            "TD SYNNEX answered with an HTML page instead of XML (a proxy, login or maintenance "
+            "page; check the endpoint URL and try again later)",
+            po_number=po_number,
+        )
+    _check_encoding(raw, po_number)
+    return _parse_bounded(raw, max_depth, po_number)
+
+
+def _check_encoding(raw: bytes, po_number: str | None) -> None:
+    declared = _DECLARED_ENCODING.match(raw[:1024])
+    encoding = declared.group(1).decode("ascii") if declared else "utf-8"
+    try:
+        codec = codecs.lookup(encoding)
+    except LookupError:
+        raise BadPayload(
+            f"the response declares an unknown text encoding {encoding!r}", po_number=po_number
+        ) from None
+    if codec.name not in ("utf-8", "utf-8-sig"):
+        return  # expat checks other declared encodings itself
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadPayload(
+            f"the response is not valid UTF-8 (bad byte at offset {exc.start})",
+            po_number=po_number,
+        ) from None
+
+
+def _parse_bounded(raw: bytes, max_depth: int, po_number: str | None) -> Element:
+    depth = 0
+    root: Element | None = None
+    try:
+        events = safe_et.iterparse(
+            io.BytesIO(raw), events=("start", "end"), forbid_dtd=False, forbid_entities=True
+        )
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                if root is None:
+                    root = element
+                if depth > max_depth:
+                    raise BadPayload(
+                        f"the response is nested more than {max_depth} elements deep",
+                        po_number=po_number,
+                    )
+            else:
+                depth -= 1
+    except DefusedXmlException as exc:
+        raise BadPayload(
+            "the response declares XML entities or external references, which are refused "
+            f"for safety ({type(exc).__name__})",
+            po_number=po_number,
+        ) from None
+    except (ParseError, UnicodeError, ValueError) as exc:
+        raise BadPayload(
+            f"the response is not well-formed XML ({exc})", po_number=po_number
+        ) from None
+    if root is None:
+        raise BadPayload("the response contains no XML element", po_number=po_number)
+    return root
+
+
+def local_name(tag: object) -> str:
+    """An element's name without namespace, lower-cased (comments and PIs give '')."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def children(element: Element, *names: str) -> list[Element]:
+    """Direct children whose local name is any of ``names`` (case-insensitive), in order."""
+    wanted = {name.lower() for name in names}
+    return [item for item in element if local_name(item.tag) in wanted]
+
+
+def child(element: Element, *names: str) -> Element | None:
+    """The first direct child named any of ``names``, or None."""
+    found = children(element, *names)
+    return found[0] if found else None
+
+
+def child_text(element: Element, *names: str) -> str | None:
+    """Stripped text of the first non-empty direct child named any of ``names``; None if empty."""
+    for item in children(element, *names):
+        text = "".join(item.itertext()).strip()
+        if text:
+            return text
+    return None
+
+
+def descendants(element: Element, *names: str) -> Iterator[Element]:
+    """Every element below (and including) ``element`` named any of ``names``."""
+    wanted = {name.lower() for name in names}
+    for item in element.iter():
+        if local_name(item.tag) in wanted:
+            yield item

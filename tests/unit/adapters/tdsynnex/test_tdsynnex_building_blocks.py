@@ -1,0 +1,183 @@
+"""Request building, endpoints, retry policy, value reading and error classification."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import anyio
+import pytest
+from defusedxml.ElementTree import fromstring
+
+from orderbridge.adapters.tdsynnex import (
+    AuthFailed,
+    ErrorVocabulary,
+    InvalidRequest,
+    RateLimited,
+    RequestRejected,
+    RetryPolicy,
+    TdSynnexEndpoints,
+    TransientError,
+    endpoints_for,
+    parse_retry_after,
+)
+from orderbridge.adapters.tdsynnex._errors import classify_error, redact
+from orderbridge.adapters.tdsynnex._requests import (
+    Credentials,
+    invoice_request,
+    order_status_request,
+)
+from orderbridge.adapters.tdsynnex._retry import call_with_retry
+from orderbridge.adapters.tdsynnex._values import read_money, read_quantity, split_tracking
+
+CREDS = Credentials("123456", "api@reseller.example", "p<w>&'\"d")
+
+
+def test_status_request_escapes_and_round_trips() -> None:
+    body = order_status_request(CREDS, "  PO-<1>&2 ", version="2.7")
+    root = fromstring(body)
+
+    assert body.startswith(b"<?xml")
+    assert root.get("version") == "2.7"
+    assert root.findtext("Credential/Password") == "p<w>&'\"d"
+    assert root.findtext("OrderStatusRequest/PONumber") == "PO-<1>&2"
+    assert root.findtext("OrderStatusRequest/CustomerNumber") == "123456"
+
+
+def test_invoice_request_needs_exactly_one_key() -> None:
+    with pytest.raises(InvalidRequest):
+        invoice_request(CREDS)
+    with pytest.raises(InvalidRequest):
+        invoice_request(CREDS, po_number="PO-1", order_number="1")
+    root = fromstring(invoice_request(CREDS, order_number="60045675", version=""))
+    assert root.get("version") is None
+    assert root.findtext("InvoiceRequest/OrderNumber") == "60045675"
+
+
+@pytest.mark.parametrize("po", ["", "   ", "PO\x00-1", "PO\x1b", "P" * 101])
+def test_unusable_po_numbers_are_invalid_requests(po: str) -> None:
+    with pytest.raises(InvalidRequest) as info:
+        order_status_request(CREDS, po)
+    assert info.value.po_number == po
+
+
+def test_control_character_in_password_is_refused_without_quoting_it() -> None:
+    creds = Credentials("123456", "user", "pass\x01word")
+    with pytest.raises(InvalidRequest) as info:
+        order_status_request(creds, "PO-1")
+    assert "pass" not in str(info.value).replace("password", "")
+    assert "pass\x01word" not in repr(creds)
+
+
+@pytest.mark.parametrize(
+    ("region", "environment", "status", "invoice"),
+    [
+        ("US", "production", "https://ec.us.tdsynnex.com/SynnexXML/POStatus",
+         "https://ws.us.tdsynnex.com/webservice/invoice/query"),
+        ("us", "test", "https://testec.us.tdsynnex.com/SynnexXML/POStatus",
+         "https://testws.us.tdsynnex.com/webservice/invoice/query"),
+        ("CA", "prod", "https://ec.ca.tdsynnex.com/SynnexXML/POStatus",
+         "https://ws.ca.tdsynnex.com/webservice/invoice/query"),
+        ("ca", "sandbox", "https://testec.ca.tdsynnex.com/SynnexXML/POStatus",
+         "https://testws.ca.tdsynnex.com/webservice/invoice/query"),
+    ],
+)  # fmt: skip
+def test_published_endpoints(region: str, environment: str, status: str, invoice: str) -> None:
+    endpoints = endpoints_for(region=region, environment=environment)
+    assert (endpoints.status_url, endpoints.invoice_url) == (status, invoice)
+
+
+def test_endpoint_validation() -> None:
+    with pytest.raises(ValueError, match="unknown TD SYNNEX region"):
+        endpoints_for(region="MX")
+    with pytest.raises(ValueError, match="refusing plain http"):
+        TdSynnexEndpoints.at("http://relay.example.com")
+    assert TdSynnexEndpoints.at("http://relay.example.com", allow_plain_http=True)
+    local = TdSynnexEndpoints.at("http://127.0.0.1:8080/")
+    assert local.status_url == "http://127.0.0.1:8080/SynnexXML/POStatus"
+    with pytest.raises(ValueError, match="not an http"):
+        TdSynnexEndpoints(status_url="ftp://x", invoice_url="https://y")
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    policy = RetryPolicy(initial_s=1.0, max_s=4.0, jitter=0.0)
+    assert [policy.backoff(n) for n in (1, 2, 3, 4, 5)] == [1.0, 2.0, 4.0, 4.0, 4.0]
+    jittered = RetryPolicy(initial_s=1.0, max_s=4.0, jitter=0.5)
+    assert all(0.5 <= jittered.backoff(1) <= 1.0 for _ in range(50))
+    with pytest.raises(ValueError, match="attempts"):
+        RetryPolicy(attempts=0)
+
+
+def test_retry_loop_stops_on_non_transient_errors() -> None:
+    calls: list[float] = []
+
+    async def operation(budget: float) -> str:
+        calls.append(budget)
+        raise AuthFailed("no", po_number="PO-1")
+
+    with pytest.raises(AuthFailed):
+        anyio.run(lambda: call_with_retry(operation, RetryPolicy(initial_s=0), what="test"))
+    assert len(calls) == 1
+
+
+def test_retry_loop_gives_each_attempt_the_remaining_budget() -> None:
+    budgets: list[float] = []
+
+    async def operation(budget: float) -> str:
+        budgets.append(budget)
+        if len(budgets) < 3:
+            raise TransientError("again")
+        return "done"
+
+    policy = RetryPolicy(attempts=3, initial_s=0.0, timeout_s=10.0)
+    assert anyio.run(lambda: call_with_retry(operation, policy, what="test")) == "done"
+    assert budgets[0] <= 10.0
+    assert budgets[-1] <= budgets[0]
+
+
+def test_retry_loop_respects_time_budget_for_rate_limits() -> None:
+    async def operation(budget: float) -> str:
+        raise RateLimited("slow down", retry_after=30.0)
+
+    policy = RetryPolicy(attempts=5, timeout_s=1.0)
+    with pytest.raises(RateLimited):
+        anyio.run(lambda: call_with_retry(operation, policy, what="test"))
+
+
+def test_retry_after_forms() -> None:
+    now = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after("Wed, 01 May 2024 12:00:30 GMT", now=now) == 30.0
+    assert parse_retry_after("Wed, 01 May 2024 11:00:00 GMT", now=now) == 0.0
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+
+
+def test_money_and_quantity_rules() -> None:
+    assert read_money("(1,234.50)", field="f", po_number=None) == Decimal("-1234.50")
+    assert read_money("CAD 10.00", field="f", po_number=None) == Decimal("10.00")
+    assert read_money("NaN", field="f", po_number=None) is None
+    assert read_money("n/a", field="f", po_number=None) is None
+    assert read_quantity("2.0", field="q", po_number=None) == 2
+    for bad in ("2.5", "lots", "-1", "Infinity", "1e12"):
+        with pytest.raises(Exception, match="q is") as info:
+            read_quantity(bad, field="q", po_number="PO-1")
+        assert type(info.value).__name__ == "BadPayload"
+
+
+def test_tracking_numbers_split_and_dedupe() -> None:
+    assert split_tracking(["A1, B2;C3", "A1", " D4 "]) == ("A1", "B2", "C3", "D4")
+
+
+def test_classification_and_custom_vocabulary() -> None:
+    vocabulary = ErrorVocabulary()
+    assert isinstance(classify_error("ServerError", None, vocabulary=vocabulary), TransientError)
+    assert isinstance(classify_error("Bad", "Invalid password", vocabulary=vocabulary), AuthFailed)
+    assert isinstance(classify_error("Credit hold", None, vocabulary=vocabulary), RequestRejected)
+    custom = ErrorVocabulary(transient=("credit hold",))
+    assert isinstance(classify_error("Credit hold", None, vocabulary=custom), TransientError)
+
+
+def test_redact_removes_plain_and_escaped_secret() -> None:
+    assert redact("x a<b y a&lt;b z", ["a<b"]) == "x *** y *** z"
+    assert redact("nothing", [""]) == "nothing"
