@@ -16,6 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from orderbridge.ports import (
+    UpstreamAuthError,
+    UpstreamBadPayload,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamUnavailable,
+)
+
 __all__ = [
     "AuthFailed",
     "BadPayload",
@@ -30,9 +38,10 @@ __all__ = [
 ]
 
 
-class TdSynnexError(Exception):
+class TdSynnexError(UpstreamError):
     """Base of every TD SYNNEX adapter error; ``po_number`` names the order it was about."""
 
+    service = "tdsynnex"
     retryable: bool = False
 
     def __init__(
@@ -48,17 +57,17 @@ class TdSynnexError(Exception):
         return f"{subject}: {self.message}" if subject else self.message
 
 
-class AuthFailed(TdSynnexError):
+class AuthFailed(TdSynnexError, UpstreamAuthError):
     """TD SYNNEX refused the credentials or the caller's IP address; retrying will not help."""
 
 
-class TransientError(TdSynnexError):
+class TransientError(TdSynnexError, UpstreamUnavailable):
     """A failure that may pass on its own: server error, timeout, dropped connection."""
 
     retryable = True
 
 
-class RateLimited(TransientError):
+class RateLimited(TransientError, UpstreamRateLimited):
     """TD SYNNEX asked us to slow down; ``retry_after`` is its requested wait in seconds."""
 
     def __init__(
@@ -73,7 +82,7 @@ class RateLimited(TransientError):
         self.retry_after = retry_after
 
 
-class BadPayload(TdSynnexError):
+class BadPayload(TdSynnexError, UpstreamBadPayload):
     """The answer could not be read safely: not XML, hostile, oversized, HTML, or incomplete."""
 
 
