@@ -1,0 +1,65 @@
+"""The Autotask PSA REST adapter: client, query builder, paging, picklists, PO gateway.
+
+Autotask's JSON field names live only in this package; callers get domain ``PurchaseOrder`` and
+``PurchaseOrderItem`` objects and typed ``AutotaskError`` subclasses. Example::
+
+    creds = AutotaskCredentials(username="api@example.com", secret="...", integration_code="...")
+    async with AutotaskClient(credentials=creds) as client:
+        gateway = AutotaskPurchaseOrders(client)
+        vendors = await gateway.vendor_ids_by_name("TD SYNNEX")
+        orders = await gateway.monitored(vendor_ids=vendors, status_labels=["Submitted"])
+"""
+
+from ._client import AutotaskClient
+from ._credentials import AutotaskCredentials
+from ._errors import (
+    AuthFailed,
+    AutotaskError,
+    BadPayload,
+    ErrorTexts,
+    NotFoundError,
+    PermissionDenied,
+    QueryTooLarge,
+    RateLimited,
+    ThreadLimited,
+    Unavailable,
+    UnknownPicklistLabel,
+    ValidationFailed,
+)
+from ._paging import PagingMode
+from ._picklists import FieldInfo, PicklistCache, PicklistChoice
+from ._purchase_orders import AutotaskPurchaseOrders
+from ._query import Condition, F, Filter, Group, count_or_conditions, plan_queries
+from ._retry import RetryPolicy
+from ._service_info import DEFAULT_ZONE_LOOKUP_URL, ThresholdInfo
+
+__all__ = [
+    "DEFAULT_ZONE_LOOKUP_URL",
+    "AuthFailed",
+    "AutotaskClient",
+    "AutotaskCredentials",
+    "AutotaskError",
+    "AutotaskPurchaseOrders",
+    "BadPayload",
+    "Condition",
+    "ErrorTexts",
+    "F",
+    "FieldInfo",
+    "Filter",
+    "Group",
+    "NotFoundError",
+    "PagingMode",
+    "PermissionDenied",
+    "PicklistCache",
+    "PicklistChoice",
+    "QueryTooLarge",
+    "RateLimited",
+    "RetryPolicy",
+    "ThreadLimited",
+    "ThresholdInfo",
+    "Unavailable",
+    "UnknownPicklistLabel",
+    "ValidationFailed",
+    "count_or_conditions",
+    "plan_queries",
+]

@@ -1,0 +1,388 @@
+"""The Autotask REST transport: zone discovery, auth headers, limits, retries, error mapping.
+
+Contract of ``AutotaskClient``:
+
+- Every call goes to the zone base ``…/ATServicesRest/V1.0/``: the explicit ``base_url`` when
+  given, else the zone found through ``zoneInformation?user=<username>`` (cached). After a 401
+  the zone is looked up once more, in case the tenant moved, and the call is repeated only if
+  the zone changed.
+- At most ``threads_per_endpoint`` requests per entity endpoint are in flight at once (one for
+  ``ThresholdInformation``), so the client itself never trips Autotask's thread limit.
+- Reads, queries, counts and PATCH are retried per ``RetryPolicy`` on ``Unavailable`` and 429;
+  POST creates never are.
+- Failures raise the typed errors of ``_errors`` with Autotask's own words; the ``Secret``
+  header never appears in an error or a log line.
+- ``request_count`` counts every HTTP request sent, per entity endpoint, retries included.
+
+Example::
+
+    async with AutotaskClient(credentials=creds) as client:
+        async for row in client.query("PurchaseOrders", [F("status").eq(2)]):
+            ...
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Sequence
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import anyio
+import httpx2
+
+from ._credentials import AutotaskCredentials
+from ._endpoints import child_endpoint, written_item_id
+from ._errors import (
+    AuthFailed,
+    AutotaskError,
+    BadPayload,
+    ErrorTexts,
+    Unavailable,
+    classify_response,
+)
+from ._paging import PagingMode, pages
+from ._picklists import PicklistCache
+from ._query import MAX_IN_VALUES, MAX_OR_CONDITIONS, Filter, plan_queries
+from ._retry import RetryPolicy
+from ._service_info import (
+    DEFAULT_ZONE_LOOKUP_URL,
+    ThresholdInfo,
+    api_base,
+    threshold_from_json,
+    zone_url_from_json,
+)
+
+__all__ = ["AutotaskClient"]
+
+log = logging.getLogger(__name__)
+
+_ZONE_ENDPOINT = "ZoneInformation"
+_THRESHOLD_ENDPOINT = "ThresholdInformation"
+
+
+class AutotaskClient:
+    """An async client for one Autotask API user (see the module docstring for the contract)."""
+
+    def __init__(
+        self,
+        *,
+        credentials: AutotaskCredentials,
+        base_url: str | None = None,
+        zone_lookup_url: str = DEFAULT_ZONE_LOOKUP_URL,
+        timeout_s: float = 30.0,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        paging: PagingMode = "id",
+        retry: RetryPolicy | None = None,
+        threads_per_endpoint: int = 3,
+        picklist_ttl_s: float = 12 * 3600.0,
+        error_texts: ErrorTexts | None = None,
+        max_in_values: int = MAX_IN_VALUES,
+        max_or_conditions: int = MAX_OR_CONDITIONS,
+    ) -> None:
+        if paging not in ("id", "next-url"):
+            raise ValueError(f"paging must be 'id' or 'next-url', not {paging!r}")
+        if threads_per_endpoint < 1:
+            raise ValueError("threads_per_endpoint must be at least 1")
+        self._credentials = credentials
+        self._explicit_base = api_base(base_url) if base_url else None
+        self._base = self._explicit_base
+        self._zone_lookup_url = zone_lookup_url
+        self._timeout_s = timeout_s
+        self._paging: PagingMode = paging
+        self._retry = retry or RetryPolicy()
+        self._threads = threads_per_endpoint
+        self._texts = error_texts or ErrorTexts()
+        self._max_in = max_in_values
+        self._max_or = max_or_conditions
+        self._http = httpx2.AsyncClient(transport=transport, timeout=timeout_s)
+        self._limiters: dict[str, anyio.CapacityLimiter] = {}
+        self._zone_lock: anyio.Lock | None = None
+        self._counts: Counter[str] = Counter()
+        self.picklists = PicklistCache(self._fetch_fields, ttl_s=picklist_ttl_s)
+
+    def __repr__(self) -> str:
+        return f"AutotaskClient(user={self._credentials.username!r}, base={self._base!r})"
+
+    async def __aenter__(self) -> AutotaskClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    @property
+    def request_count(self) -> dict[str, int]:
+        """HTTP requests sent so far, per entity endpoint (retries and zone lookups included)."""
+        return dict(self._counts)
+
+    # -- zone ---------------------------------------------------------------------------
+
+    async def zone(self) -> str:
+        """The API base URL ending in ``/V1.0/``: explicit, or discovered once and cached."""
+        if self._base is not None:
+            return self._base
+        if self._zone_lock is None:
+            self._zone_lock = anyio.Lock()
+        async with self._zone_lock:
+            if self._base is None:
+                payload = await self._call(
+                    "GET",
+                    _ZONE_ENDPOINT,
+                    self._zone_lookup_url,
+                    params={"user": self._credentials.username},
+                    retry=True,
+                    authenticated=False,
+                )
+                self._base = zone_url_from_json(payload)
+                log.info("autotask zone discovered", extra={"base_url": self._base})
+            return self._base
+
+    # -- transport ----------------------------------------------------------------------
+
+    def _limiter(self, endpoint: str) -> anyio.CapacityLimiter:
+        key = endpoint.lower()
+        limiter = self._limiters.get(key)
+        if limiter is None:
+            tokens = 1 if key == _THRESHOLD_ENDPOINT.lower() else self._threads
+            limiter = self._limiters[key] = anyio.CapacityLimiter(tokens)
+        return limiter
+
+    async def _url(self, target: str) -> str:
+        if not target.lower().startswith(("http://", "https://")):
+            return await self.zone() + target.lstrip("/")
+        if self._base is not None and target != self._zone_lookup_url:
+            here, there = urlsplit(self._base), urlsplit(target)
+            # never send the secret to a host the zone did not name
+            if (here.scheme, here.netloc.lower()) != (there.scheme, there.netloc.lower()):
+                raise BadPayload(f"refusing to follow a URL outside the Autotask zone: {target}")
+        return target
+
+    async def _send_once(
+        self,
+        method: str,
+        endpoint: str,
+        target: str,
+        *,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> Any:
+        url = await self._url(target)
+        headers = {"Accept": "application/json"}
+        if authenticated:
+            headers |= self._credentials.headers()
+        async with self._limiter(endpoint):
+            self._counts[endpoint] += 1
+            try:
+                response = await self._http.request(
+                    method, url, json=json, params=params, headers=headers
+                )
+            except httpx2.TimeoutException:
+                raise Unavailable(
+                    f"Autotask {endpoint} did not answer within {self._timeout_s:g}s",
+                    endpoint=endpoint,
+                ) from None
+            except httpx2.TransportError as exc:
+                raise Unavailable(
+                    f"Autotask {endpoint} could not be reached: {type(exc).__name__}: {exc}",
+                    endpoint=endpoint,
+                ) from None
+        return self._decode(endpoint, response)
+
+    def _decode(self, endpoint: str, response: httpx2.Response) -> Any:
+        body = response.content
+        if not response.is_success:
+            raise classify_response(
+                response.status_code,
+                body,
+                endpoint=endpoint,
+                retry_after=response.headers.get("Retry-After"),
+                texts=self._texts,
+            )
+        if not body.strip():
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            start = body[:80].decode("utf-8", errors="replace")
+            raise BadPayload(
+                f"Autotask {endpoint} answered HTTP {response.status_code} with a body that is "
+                f"not JSON (starts {start!r})",
+                status=response.status_code,
+                endpoint=endpoint,
+            ) from None
+
+    async def _call(
+        self,
+        method: str,
+        endpoint: str,
+        target: str,
+        *,
+        json: Any = None,
+        params: dict[str, str] | None = None,
+        retry: bool,
+        authenticated: bool = True,
+    ) -> Any:
+        started = time.monotonic()
+        attempt = 0
+        moved = False
+        while True:
+            attempt += 1
+            try:
+                return await self._send_once(
+                    method, endpoint, target, json=json, params=params, authenticated=authenticated
+                )
+            except AuthFailed as err:
+                if err.status != 401 or moved or not await self._zone_moved():
+                    raise
+                moved = True
+            except AutotaskError as err:
+                elapsed = time.monotonic() - started
+                wait = self._retry.next_delay_s(err, attempt, elapsed) if retry else None
+                if wait is None:
+                    raise
+                log.warning(
+                    "autotask request will be retried",
+                    extra={"endpoint": endpoint, "attempt": attempt, "wait_s": wait},
+                )
+                await anyio.sleep(wait)
+
+    async def _zone_moved(self) -> bool:
+        """Look the zone up again after a 401; whether it differs from the one in use."""
+        if self._explicit_base is not None or self._base is None:
+            return False
+        old, self._base = self._base, None
+        try:
+            return await self.zone() != old
+        except AutotaskError:
+            self._base = old
+            return False
+
+    # -- entity calls -------------------------------------------------------------------
+
+    async def query(
+        self,
+        entity: str,
+        filters: Sequence[Filter] = (),
+        *,
+        include_fields: Sequence[str] | None = None,
+        max_records: int = 500,
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every row matching ``filters``, page after page (long ``in`` lists split)."""
+
+        async def post(target: str, body: dict[str, Any]) -> Any:
+            """One query page request (retried: a query is safe to repeat)."""
+            return await self._call("POST", entity, target, json=body, retry=True)
+
+        for planned in plan_queries(filters, max_in=self._max_in, max_or=self._max_or):
+            async for rows in pages(
+                self._paging,
+                post,
+                entity,
+                planned,
+                include_fields=include_fields,
+                max_records=max_records,
+            ):
+                for row in rows:
+                    yield row
+
+    async def query_all(
+        self,
+        entity: str,
+        filters: Sequence[Filter] = (),
+        *,
+        include_fields: Sequence[str] | None = None,
+        max_records: int = 500,
+    ) -> list[dict[str, Any]]:
+        """Every row matching ``filters``, as a list."""
+        rows = self.query(entity, filters, include_fields=include_fields, max_records=max_records)
+        return [row async for row in rows]
+
+    async def count(self, entity: str, filters: Sequence[Filter] = ()) -> int:
+        """How many rows match ``filters`` (``query/count``)."""
+        total = 0
+        for planned in plan_queries(filters, max_in=self._max_in, max_or=self._max_or):
+            body = {"filter": [f.to_json() for f in planned] or [{"op": "exist", "field": "id"}]}
+            payload = await self._call(
+                "POST", entity, f"{entity}/query/count", json=body, retry=True
+            )
+            value = payload.get("queryCount") if isinstance(payload, dict) else None
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise BadPayload(
+                    f"{entity} count: expected a numeric 'queryCount'", endpoint=entity
+                )
+            total += value
+        return total
+
+    async def get(self, entity: str, record_id: int) -> dict[str, Any] | None:
+        """One record by id, or ``None`` when Autotask has no such record."""
+        payload = await self._call("GET", entity, f"{entity}/{int(record_id)}", retry=True)
+        if not isinstance(payload, dict) or "item" not in payload:
+            raise BadPayload(f"{entity}/{record_id}: expected an 'item' member", endpoint=entity)
+        item = payload["item"]
+        if item is not None and not isinstance(item, dict):
+            raise BadPayload(f"{entity}/{record_id}: 'item' is not an object", endpoint=entity)
+        return item
+
+    async def patch(self, entity: str, body: dict[str, Any]) -> int | None:
+        """Update only the fields in ``body`` (which holds ``id``); the item id when echoed."""
+        return written_item_id(
+            entity, await self._call("PATCH", entity, entity, json=body, retry=True)
+        )
+
+    async def patch_child(
+        self, parent: str, parent_id: int, child: str, body: dict[str, Any]
+    ) -> int | None:
+        """Update a child record through its parent's collection path (``id`` in ``body``)."""
+        target = f"{parent}/{int(parent_id)}/{child}"
+        endpoint = child_endpoint(parent, child)
+        return written_item_id(
+            endpoint, await self._call("PATCH", endpoint, target, json=body, retry=True)
+        )
+
+    async def create(self, entity: str, body: dict[str, Any]) -> int:
+        """Create a record (never retried); the new id."""
+        created = written_item_id(
+            entity, await self._call("POST", entity, entity, json=body, retry=False)
+        )
+        if created is None:
+            raise BadPayload(f"{entity} create: answer carried no 'itemId'", endpoint=entity)
+        return created
+
+    async def create_child(
+        self, parent: str, parent_id: int, child: str, body: dict[str, Any]
+    ) -> int:
+        """Create a child record under its parent (never retried); the new id."""
+        target = f"{parent}/{int(parent_id)}/{child}"
+        endpoint = child_endpoint(parent, child)
+        created = written_item_id(
+            endpoint, await self._call("POST", endpoint, target, json=body, retry=False)
+        )
+        if created is None:
+            raise BadPayload(f"{target} create: answer carried no 'itemId'", endpoint=endpoint)
+        return created
+
+    async def _fetch_fields(self, entity: str) -> Any:
+        target = f"{entity}/entityInformation/fields"
+        return await self._call("GET", entity, target, retry=True)
+
+    async def picklist(self, entity: str, field: str) -> dict[str, int]:
+        """``{label: value}`` of a picklist field, from cached entity metadata."""
+        return await self.picklists.values(entity, field)
+
+    async def threshold(self) -> ThresholdInfo:
+        """The database's hourly request budget and current usage (itself one request)."""
+        payload = await self._call("GET", _THRESHOLD_ENDPOINT, _THRESHOLD_ENDPOINT, retry=True)
+        return threshold_from_json(payload)

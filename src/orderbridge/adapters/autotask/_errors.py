@@ -1,0 +1,235 @@
+"""Typed Autotask errors and the one place that turns an HTTP answer into one of them.
+
+Each error is also the matching ``orderbridge.ports`` upstream error, so the application can
+handle it without knowing Autotask. Autotask's status codes are misleading (an unknown user is a
+500, a business rule is a 500, a thread-limit rejection may come with any status), so
+classification reads the server's own error text as well as the status. Every error keeps that
+text in its message; no request header (and so never the ``Secret``) is ever copied into an error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from orderbridge.ports import (
+    UpstreamAuthError,
+    UpstreamBadPayload,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamUnavailable,
+)
+
+__all__ = [
+    "AuthFailed",
+    "AutotaskError",
+    "BadPayload",
+    "ErrorTexts",
+    "NotFoundError",
+    "PermissionDenied",
+    "QueryTooLarge",
+    "RateLimited",
+    "ThreadLimited",
+    "Unavailable",
+    "UnknownPicklistLabel",
+    "ValidationFailed",
+    "classify_response",
+    "parse_retry_after",
+]
+
+
+class AutotaskError(UpstreamError):
+    """Base of every error the Autotask adapter raises."""
+
+    service = "autotask"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        errors: tuple[str, ...] = (),
+        endpoint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.errors = errors
+        self.endpoint = endpoint
+
+
+class AuthFailed(AutotaskError, UpstreamAuthError):
+    """The credentials, the integration code or the zone are wrong; retrying will not help."""
+
+
+class PermissionDenied(AuthFailed):
+    """The API user is known but its security level lacks a permission for this request."""
+
+
+class RateLimited(AutotaskError, UpstreamRateLimited):
+    """Autotask refused the request because of its request threshold (HTTP 429)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        errors: tuple[str, ...] = (),
+        endpoint: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status=status, errors=errors, endpoint=endpoint)
+        self.retry_after = retry_after
+
+
+class ThreadLimited(RateLimited):
+    """Too many concurrent requests on one entity endpoint (``Itgenatr005``)."""
+
+
+class ValidationFailed(AutotaskError):
+    """Autotask rejected the request itself: a business rule, a bad field, a wrong verb."""
+
+
+class NotFoundError(AutotaskError):
+    """The route or record does not exist."""
+
+
+class BadPayload(AutotaskError, UpstreamBadPayload):
+    """The answer was not the JSON this adapter expects (HTML page, wrong types, missing fields)."""
+
+
+class Unavailable(AutotaskError, UpstreamUnavailable):
+    """Autotask could not be reached or failed on its side (5xx, timeout, dropped connection)."""
+
+
+class QueryTooLarge(AutotaskError, ValueError):
+    """A query breaks Autotask's documented limits and was not sent."""
+
+
+class UnknownPicklistLabel(AutotaskError, LookupError):
+    """A picklist label is not one of the tenant's choices."""
+
+    def __init__(self, entity: str, field: str, label: str, choices: tuple[str, ...]) -> None:
+        listed = ", ".join(repr(c) for c in choices) or "none"
+        super().__init__(
+            f"{entity}.{field} has no picklist value labelled {label!r}; choices are: {listed}",
+            endpoint=entity,
+        )
+        self.label = label
+        self.choices = choices
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorTexts:
+    """Lower-case fragments of Autotask error text that decide the error type.
+
+    The real wording for a bad username or integration code is not documented, so these are
+    configurable; the defaults cover the texts seen in the field.
+    """
+
+    zone_unknown: tuple[str, ...] = ("zone information could not be determined",)
+    unknown_user: tuple[str, ...] = (
+        "unknown user",
+        "invalid user",
+        "user not found",
+        "username",
+        "user name",
+    )
+    integration_code: tuple[str, ...] = (
+        "integration code",
+        "integrationcode",
+        "tracking identifier",
+    )
+    permission: tuple[str, ...] = (
+        "adequate permission",
+        "does not have permission",
+        "insufficient permission",
+        "permission denied",
+        "not authorized",
+    )
+    thread_limit: tuple[str, ...] = ("itgenatr005", "thread threshold")
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or HTTP date), if usable."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def server_messages(body: bytes) -> tuple[str, ...] | None:
+    """The server's own error strings from an ``{"errors": [...]}`` or ``{"Message": ...}`` body.
+
+    ``None`` means the body is not JSON at all (an HTML error page, a truncated answer).
+    """
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return ()
+    found: list[str] = []
+    for key, value in data.items():
+        if key.lower() == "errors" and isinstance(value, list):
+            found.extend(str(v) for v in value if v is not None)
+        elif key.lower() in ("message", "error") and isinstance(value, str):
+            found.append(value)
+    return tuple(found)
+
+
+def _mentions(text: str, fragments: tuple[str, ...]) -> bool:
+    return any(fragment in text for fragment in fragments)
+
+
+def classify_response(
+    status: int,
+    body: bytes,
+    *,
+    endpoint: str,
+    retry_after: str | None = None,
+    texts: ErrorTexts | None = None,
+) -> AutotaskError:
+    """The typed error for a non-2xx answer, keeping Autotask's own words in the message."""
+    texts = texts or ErrorTexts()
+    messages = server_messages(body)
+    words = "; ".join(messages) if messages else ""
+    said = f": {words}" if words else ""
+    lowered = words.lower()
+    where = f"Autotask {endpoint} answered HTTP {status}{said}"
+    kw: dict[str, Any] = {"status": status, "errors": messages or (), "endpoint": endpoint}
+    wait = parse_retry_after(retry_after)
+    if _mentions(lowered, texts.thread_limit):
+        return ThreadLimited(f"{where} (too many concurrent requests)", retry_after=wait, **kw)
+    if status == 429:
+        return RateLimited(f"{where} (request threshold reached)", retry_after=wait, **kw)
+    if status == 401:
+        return AuthFailed(f"{where} (check the API secret for this user)", **kw)
+    if status == 403 or (status == 500 and _mentions(lowered, texts.permission)):
+        return PermissionDenied(
+            f"{where} (check the API user's security level and permissions)", **kw
+        )
+    if status == 500 and _mentions(lowered, texts.zone_unknown + texts.unknown_user):
+        return AuthFailed(f"{where} (check the Autotask API username)", **kw)
+    if status == 500 and _mentions(lowered, texts.integration_code):
+        return AuthFailed(f"{where} (check the API integration code)", **kw)
+    if status == 404:
+        return NotFoundError(where, **kw)
+    if status == 500 and messages:
+        return ValidationFailed(where, **kw)
+    if status >= 500:
+        return Unavailable(where if words else f"{where} (no error details)", **kw)
+    return ValidationFailed(where, **kw)

@@ -1,0 +1,132 @@
+"""``orderbridge demo``: both simulators in-process, the shipped scenario, live sync cycles.
+
+The demo is the real product against the simulators: the same bootstrap, clients, store and sync
+loop as a production run, over real HTTP on loopback ports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import anyio
+import typer
+from pydantic import AnyHttpUrl, SecretStr
+
+from orderbridge.application.sync import OrderResult
+from orderbridge.bootstrap import SyncServices, sync_services
+from orderbridge.domain.history import OrderOutcome
+from orderbridge.settings import AutotaskSettings, Settings, StoreSettings, TdSynnexSettings
+from orderbridge.simulators._common import SimulatorServer
+from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+from orderbridge.simulators.scenario import builtin_scenario
+from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
+
+from ._common import console
+from ._render import run_summary
+
+DEMO_CONFIG = "orderbridge-demo.toml"
+
+
+def demo(
+    directory: Annotated[
+        Path,
+        typer.Option("--dir", help="Where to write the demo's database and config file."),
+    ] = Path(),
+    rounds: Annotated[
+        int, typer.Option("--rounds", min=1, max=20, help="Lifecycle steps to simulate.")
+    ] = 5,
+) -> None:
+    """Run orderbridge against the built-in TD SYNNEX and Autotask simulators."""
+    directory.mkdir(parents=True, exist_ok=True)
+    database = (directory / "orderbridge-demo.db").resolve()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    scenario = builtin_scenario("demo")
+    autotask, tdsynnex = (
+        AutotaskSimulator(AutotaskSimConfig()),
+        TdSynnexSimulator(TdSynnexSimConfig()),
+    )
+    autotask.load_scenario(scenario)
+    tdsynnex.load_scenario(scenario)
+    console.rule("orderbridge demo")
+    console.print(
+        f"Scenario {scenario.name!r}: {len(scenario.orders)} TD SYNNEX orders in every state, "
+        "with their Autotask purchase orders."
+    )
+    with _serving(autotask, tdsynnex) as settings_for:
+        settings = settings_for(database)
+        anyio.run(_cycles, settings, tdsynnex, rounds)
+    config_file = (directory / DEMO_CONFIG).resolve()
+    config_file.write_text(f'[store]\nurl = "sqlite:///{database}"\n', encoding="utf-8")
+    console.rule("what next")
+    console.print(f"The demo's state, history and activity log are in {database}")
+    console.print("Try:")
+    console.print(f"  uv run orderbridge log --config {config_file}", highlight=False)
+    console.print(f"  uv run orderbridge status PO-10005 --config {config_file}", highlight=False)
+    console.print("  uv run orderbridge simulate tdsynnex --scenario demo   (docs/simulators.md)")
+
+
+@contextmanager
+def _serving(autotask: AutotaskSimulator, tdsynnex: TdSynnexSimulator) -> Iterator[_SettingsFor]:
+    with SimulatorServer(autotask.app) as at_server, SimulatorServer(tdsynnex.app) as td_server:
+        console.print(
+            f"Autotask simulator on {at_server.url}, TD SYNNEX simulator on {td_server.url}"
+        )
+        yield _SettingsFor(at_server.url, td_server.url, autotask, tdsynnex)
+
+
+class _SettingsFor:
+    """Settings pointing at the running simulators, with their built-in credentials."""
+
+    def __init__(self, at_url: str, td_url: str, at: AutotaskSimulator, td: TdSynnexSimulator):
+        self.at_url, self.td_url, self.at, self.td = at_url, td_url, at, td
+
+    def __call__(self, database: Path) -> Settings:
+        at_cfg, td_cfg = self.at.config, self.td.config
+        return Settings(
+            autotask=AutotaskSettings(
+                zone_lookup_url=AnyHttpUrl(f"{self.at_url}/ATServicesRest/V1.0/zoneInformation"),
+                username=at_cfg.username,
+                secret=SecretStr(at_cfg.secret),
+                integration_code=SecretStr(at_cfg.integration_code),
+            ),
+            tdsynnex=TdSynnexSettings(
+                status_url=AnyHttpUrl(f"{self.td_url}/SynnexXML/POStatus"),
+                invoice_url=AnyHttpUrl(f"{self.td_url}/webservice/invoice/query"),
+                customer_number=td_cfg.customer_number,
+                user_id=td_cfg.user_id,
+                password=SecretStr(td_cfg.password),
+            ),
+            store=StoreSettings(url=f"sqlite:///{database}"),
+        )
+
+
+async def _cycles(settings: Settings, tdsynnex: TdSynnexSimulator, rounds: int) -> None:
+    async with sync_services(settings) as services:
+        await _cycle(services, "First sync: every monitored PO gets its TD SYNNEX status")
+        for step in range(1, rounds + 1):
+            moved = tdsynnex.advance_all()
+            await _cycle(services, f"Round {step}: {moved} orders moved on at TD SYNNEX")
+        await _cycle(services, "Nothing new at TD SYNNEX: a steady-state cycle writes nothing")
+
+
+async def _cycle(services: SyncServices, title: str) -> None:
+    console.rule(title, style="cyan")
+    report, _ = await services.sync.run_once(on_order=_show_change)
+    console.print(run_summary(report))
+
+
+def _show_change(result: OrderResult) -> None:
+    report = result.report
+    if report.outcome is OrderOutcome.UNCHANGED:
+        return
+    if report.outcome is OrderOutcome.FAILED or report.outcome is OrderOutcome.SKIPPED:
+        colour = "red" if report.outcome is OrderOutcome.FAILED else "yellow"
+        console.print(f"  [{colour}]{report.po_number}: {report.error}[/]", highlight=False)
+        return
+    summaries = [entry.summary for entry in result.plan.history] if result.plan else []
+    text = "; ".join(summaries) or ", ".join(report.changes)
+    console.print(f"  [green]{report.po_number}[/] {report.status}: {text}", highlight=False)

@@ -1,0 +1,69 @@
+"""``orderbridge status`` and ``orderbridge log``: read the store, never the upstreams."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+
+from orderbridge.adapters.store import StoreError
+from orderbridge.bootstrap import open_store
+from orderbridge.domain.lifecycle import OrderState
+
+from ._common import ConfigOption, console, fail, settings_or_exit
+from ._render import history_table, lines_table, runs_table, shipments_table, when
+
+EXIT_NOT_FOUND = 1
+
+
+def status(
+    po_number: Annotated[str, typer.Argument(help="The PO number sent to TD SYNNEX.")],
+    config: ConfigOption = None,
+) -> None:
+    """Current state, shipments, invoices and history of one order."""
+    settings = settings_or_exit(config)
+    try:
+        with open_store(settings) as store:
+            stored = store.load_state("default", po_number)
+            history = store.history("default", po_number)
+    except StoreError as exc:
+        fail([f"store error: {exc}"])
+    if stored is None:
+        console.print(f"No order {po_number!r} has been synced yet.", highlight=False)
+        raise typer.Exit(EXIT_NOT_FOUND)
+    state = OrderState.from_json(stored.state)
+    facts = [
+        f"[bold]{state.status}[/]  (PO id {stored.po_id}, last checked {when(stored.checked_at)})",
+        f"TD SYNNEX orders: {', '.join(state.order_numbers) or '—'}",
+        f"Expected ship: {when(state.expected_ship_date)}   Expected delivery: "
+        f"{when(state.expected_delivery)}   Delivered: {when(state.delivered_on)}",
+    ]
+    for invoice in state.invoices:
+        total = "—" if invoice.total is None else f"{invoice.total:,.2f}"
+        facts.append(f"Invoice {invoice.number} of {when(invoice.invoice_date)}: {total}")
+    if state.reason:
+        facts.append(f"Reason: {state.reason}")
+    facts.extend(f"[yellow]warning:[/] {w}" for w in state.warnings)
+    console.print(Panel("\n".join(facts), title=f"PO {po_number}", title_align="left"))
+    console.print(lines_table(state))
+    if state.shipments:
+        console.print(shipments_table(state))
+    console.print(history_table(history))
+
+
+def log(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs.", min=1)] = 20,
+    config: ConfigOption = None,
+) -> None:
+    """Recent runs of the sync activity log with their counts."""
+    settings = settings_or_exit(config)
+    try:
+        with open_store(settings) as store:
+            runs = store.runs("default", limit=limit)
+    except StoreError as exc:
+        fail([f"store error: {exc}"])
+    if not runs:
+        console.print("No sync runs recorded yet.")
+        return
+    console.print(runs_table(runs))

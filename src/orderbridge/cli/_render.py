@@ -1,0 +1,184 @@
+"""Rich renderings of runs, orders and plans, shared by the commands and the demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from rich.table import Table
+
+from orderbridge.application.sync import OrderResult
+from orderbridge.domain.history import HistoryEntry, OrderOutcome, RunReport
+from orderbridge.domain.lifecycle import OrderState
+
+__all__ = [
+    "history_table",
+    "lines_table",
+    "plan_table",
+    "results_table",
+    "run_summary",
+    "runs_table",
+    "shipments_table",
+]
+
+
+def when(value: datetime | date | None) -> str:
+    """A date or UTC time in one fixed, unambiguous format."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return value.isoformat()
+
+
+def run_summary(report: RunReport, *, dry_run: bool = False) -> Table:
+    """The counts of one run as a two-column table."""
+    title = "Dry run (nothing written)" if dry_run else f"Sync run: {report.outcome}"
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("what", style="bold")
+    table.add_column("count", justify="right")
+    rows: list[tuple[str, str]] = [
+        ("monitored", str(report.monitored)),
+        ("checked", str(report.checked)),
+        ("would update" if dry_run else "updated", str(report.updated)),
+        ("unchanged", str(report.unchanged)),
+        ("failed", str(report.failed)),
+        ("skipped", str(report.skipped)),
+    ]
+    rows.extend((f"{name} requests", str(n)) for name, n in sorted(report.requests.items()))
+    if report.duration_s is not None:
+        rows.append(("duration", f"{report.duration_s:.1f} s"))
+    for name, value in rows:
+        table.add_row(name, value)
+    return table
+
+
+_STYLE = {
+    OrderOutcome.UPDATED: "green",
+    OrderOutcome.FAILED: "red",
+    OrderOutcome.SKIPPED: "yellow",
+    OrderOutcome.UNCHANGED: "dim",
+}
+
+
+def results_table(results: Sequence[OrderResult], *, changed_only: bool = True) -> Table:
+    """One row per order: outcome, status and what changed or went wrong."""
+    table = Table(title="Orders", title_justify="left")
+    for column in ("PO", "outcome", "status", "details"):
+        table.add_column(column)
+    for result in results:
+        report = result.report
+        if changed_only and report.outcome is OrderOutcome.UNCHANGED:
+            continue
+        details = report.error or "; ".join(_entry_summaries(result)) or ", ".join(report.changes)
+        if report.warnings:
+            details = f"{details}  [warning: {'; '.join(report.warnings)}]".strip()
+        table.add_row(
+            report.po_number,
+            f"[{_STYLE[report.outcome]}]{report.outcome.value}[/]",
+            report.status or "—",
+            details,
+        )
+    return table
+
+
+def _entry_summaries(result: OrderResult) -> list[str]:
+    return [entry.summary for entry in result.plan.history] if result.plan else []
+
+
+def plan_table(result: OrderResult) -> Table:
+    """The Autotask fields a dry run would write for one PO."""
+    table = Table(title=f"PO {result.report.po_number}: planned changes", title_justify="left")
+    table.add_column("field")
+    table.add_column("new value", overflow="fold")
+    plan = result.plan
+    if plan is None:
+        return table
+    for name, value in sorted(plan.po_changes.items()):
+        table.add_row(f"PO {name}", _show(value))
+    for item_id, changes in sorted(plan.item_changes.items()):
+        for name, value in sorted(changes.items()):
+            table.add_row(f"item {item_id} {name}", _show(value))
+    for entry in plan.history:
+        table.add_row("history", entry.summary)
+    return table
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return when(value)
+    return "(empty)" if value in (None, "") else str(value)
+
+
+def runs_table(runs: Iterable[Any]) -> Table:
+    """The activity log: one row per run, newest first."""
+    table = Table(title="Sync activity log", title_justify="left")
+    for column in ("run", "started", "outcome", "monitored", "checked", "updated", "failed"):
+        table.add_column(
+            column, justify="right" if column not in ("started", "outcome") else "left"
+        )
+    table.add_column("duration", justify="right")
+    table.add_column("requests / error", overflow="fold")
+    for run in runs:
+        duration = "—" if run.duration_s is None else f"{run.duration_s:.1f} s"
+        extra = run.error or ", ".join(f"{k} {v}" for k, v in sorted(run.requests.items()))
+        table.add_row(
+            str(run.id),
+            when(run.started_at),
+            run.outcome,
+            str(run.monitored),
+            str(run.checked),
+            str(run.updated),
+            str(run.failed),
+            duration,
+            extra,
+        )
+    return table
+
+
+def lines_table(state: OrderState) -> Table:
+    """Line-item progress of one order."""
+    table = Table(title="Lines", title_justify="left")
+    for column in ("line", "part", "status", "ordered", "shipped", "backordered", "ETA"):
+        table.add_column(column)
+    for line in state.lines:
+        table.add_row(
+            line.line_number or line.key,
+            line.mfg_part_number or line.sku or "—",
+            str(line.status),
+            str(line.quantity_ordered),
+            str(line.quantity_shipped),
+            str(line.quantity_backordered),
+            when(line.delivered_on or line.estimated_delivery or line.eta),
+        )
+    return table
+
+
+def shipments_table(state: OrderState) -> Table:
+    """Every shipment of one order with its tracking link."""
+    table = Table(title="Shipments", title_justify="left")
+    for column in ("carrier", "service", "tracking", "shipped", "delivered", "link"):
+        table.add_column(column, overflow="fold")
+    for s in state.shipments:
+        table.add_row(
+            s.carrier or "—",
+            s.service or "—",
+            s.tracking_number or "—",
+            when(s.ship_date),
+            when(s.delivered_on),
+            s.tracking_url or "—",
+        )
+    return table
+
+
+def history_table(entries: Sequence[HistoryEntry]) -> Table:
+    """Status history of one order, oldest first."""
+    table = Table(title="History", title_justify="left")
+    for column in ("when", "from", "to", "source", "what changed"):
+        table.add_column(column, overflow="fold")
+    for entry in entries:
+        table.add_row(
+            when(entry.at), entry.from_status or "—", entry.to_status, entry.source, entry.summary
+        )
+    return table

@@ -1,0 +1,70 @@
+"""``orderbridge sync --once``: one cycle, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import anyio
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from orderbridge.adapters.store import StoreError
+from orderbridge.application.sync import OrderResult
+from orderbridge.bootstrap import sync_services
+from orderbridge.domain.history import RunReport
+from orderbridge.settings import Settings
+
+from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, console, fail, settings_or_exit
+from ._render import plan_table, results_table, run_summary
+
+
+def sync(
+    once: Annotated[bool, typer.Option("--once", help="Run one cycle and exit.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print each PO's planned changes; write nothing.")
+    ] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Check every monitored TD SYNNEX order and bring its Autotask PO up to date."""
+    if not once:
+        fail(["orderbridge sync runs one cycle: add --once"])
+    settings = settings_or_exit(config)
+    problems = settings.credential_problems()
+    if problems:
+        fail([f"configuration error: {line}" for line in problems])
+    try:
+        report, results = anyio.run(_run, settings, dry_run)
+    except StoreError as exc:
+        fail([f"store error: {exc}"])
+    if dry_run:
+        for result in results:
+            if result.plan is not None and not result.plan.is_empty:
+                console.print(plan_table(result))
+    console.print(results_table(results))
+    console.print(run_summary(report, dry_run=dry_run))
+    if report.error:
+        console.print(f"[red]The run stopped:[/] {report.error}", highlight=False)
+    if report.outcome == "refused":
+        raise typer.Exit(EXIT_CONFIG)
+    if report.failed or report.outcome == "failed":
+        raise typer.Exit(EXIT_ORDERS_FAILED)
+
+
+async def _run(settings: Settings, dry_run: bool) -> tuple[RunReport, list[OrderResult]]:
+    async with sync_services(settings) as services:
+        if not console.is_terminal:
+            return await services.sync.run_once(dry_run=dry_run)
+        with Progress(
+            TextColumn("Checking TD SYNNEX orders"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("check", total=None)
+            return await services.sync.run_once(
+                dry_run=dry_run,
+                on_total=lambda n: progress.update(task, total=n),
+                on_order=lambda _: progress.advance(task),
+            )

@@ -1,0 +1,167 @@
+"""Error mapping keeps Autotask's words; retry policy bounds; credentials never show the secret."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime
+
+import pytest
+
+from orderbridge.adapters.autotask import (
+    AuthFailed,
+    AutotaskCredentials,
+    AutotaskError,
+    BadPayload,
+    NotFoundError,
+    PermissionDenied,
+    RateLimited,
+    RetryPolicy,
+    ThreadLimited,
+    Unavailable,
+    ValidationFailed,
+)
+from orderbridge.adapters.autotask._errors import classify_response, parse_retry_after
+
+
+def _errors(*messages: str) -> bytes:
+    return json.dumps({"errors": list(messages)}).encode()
+
+
+def _classify(status: int, body: bytes, retry_after: str | None = None) -> AutotaskError:
+    return classify_response(status, body, endpoint="PurchaseOrders", retry_after=retry_after)
+
+
+def test_wrong_secret_401_is_auth_failed_pointing_at_the_secret() -> None:
+    err = _classify(401, _errors("Unauthorized"))
+    assert type(err) is AuthFailed
+    assert "Unauthorized" in str(err)
+    assert "secret" in str(err)
+    assert err.status == 401
+
+
+def test_unknown_zone_500_is_auth_failed_pointing_at_the_username() -> None:
+    err = _classify(500, _errors("Zone information could not be determined"))
+    assert type(err) is AuthFailed
+    assert "Zone information could not be determined" in str(err)
+    assert "username" in str(err)
+
+
+def test_bad_integration_code_500_is_auth_failed_pointing_at_the_code() -> None:
+    err = _classify(500, _errors("The API Integration Code is invalid."))
+    assert type(err) is AuthFailed
+    assert "integration code" in str(err).lower()
+
+
+def test_permission_text_500_is_permission_denied() -> None:
+    text = "The logged in Resource does not have the adequate permissions to update this entity."
+    err = _classify(500, _errors(text))
+    assert isinstance(err, PermissionDenied)
+    assert isinstance(err, AuthFailed)
+    assert text in str(err)
+
+
+def test_business_rule_500_is_validation_failed_with_all_server_messages() -> None:
+    err = _classify(500, json.dumps({"errors": ["first", "second"], "errorId": 5}).encode())
+    assert type(err) is ValidationFailed
+    assert "first; second" in str(err)
+    assert err.errors == ("first", "second")
+
+
+def test_405_message_body_keeps_the_server_words() -> None:
+    body = json.dumps({"Message": "The requested resource does not support http method 'GET'."})
+    err = _classify(405, body.encode())
+    assert isinstance(err, ValidationFailed)
+    assert "does not support http method 'GET'" in str(err)
+
+
+def test_thread_limit_text_is_thread_limited_whatever_the_status() -> None:
+    text = "Thread Threshold Exceeded (Itgenatr005): the thread threshold of 3 has been exceeded"
+    limited = _classify(429, _errors(text), retry_after="7")
+    assert isinstance(limited, ThreadLimited)
+    assert limited.retry_after == 7.0
+    assert isinstance(_classify(500, _errors(text)), ThreadLimited)
+
+
+def test_other_429_is_rate_limited() -> None:
+    err = _classify(429, _errors("Request threshold exceeded"))
+    assert type(err) is RateLimited
+    assert isinstance(err, RateLimited)
+    assert err.retry_after is None
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_5xx_without_autotask_errors_is_unavailable(status: int) -> None:
+    err = _classify(status, b"<html><body>Service Unavailable</body></html>")
+    assert isinstance(err, Unavailable)
+
+
+def test_404_is_not_found() -> None:
+    assert isinstance(_classify(404, b'{"Message": "No HTTP resource"}'), NotFoundError)
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after("3", now=now) == 3.0
+    assert parse_retry_after("Wed, 01 Jan 2025 12:00:30 GMT", now=now) == 30.0
+    assert parse_retry_after("soon", now=now) is None
+    assert parse_retry_after(None) is None
+
+
+def test_retry_policy_backs_off_exponentially_within_bounds() -> None:
+    policy = RetryPolicy(max_attempts=4, initial_delay_s=1.0, max_delay_s=3.0, jitter=False)
+    down = Unavailable("down")
+    assert [policy.next_delay_s(down, n, 0.0) for n in (1, 2, 3, 4)] == [1.0, 2.0, 3.0, None]
+
+
+def test_retry_policy_jitter_stays_within_the_ceiling() -> None:
+    policy = RetryPolicy(initial_delay_s=2.0, rng=random.Random(1))
+    delays = [policy.delay_s(Unavailable("x"), 2) for _ in range(50)]
+    assert all(2.0 <= d <= 4.0 for d in delays)
+    assert len(set(delays)) > 1
+
+
+def test_retry_policy_honours_retry_after_and_total_time() -> None:
+    policy = RetryPolicy(max_total_s=10.0, max_delay_s=60.0)
+    assert policy.next_delay_s(RateLimited("slow", retry_after=4.0), 1, 0.0) == 4.0
+    assert policy.next_delay_s(RateLimited("slow", retry_after=4.0), 1, 7.0) is None
+
+
+def test_retry_policy_never_retries_permanent_errors() -> None:
+    policy = RetryPolicy()
+    assert policy.next_delay_s(ValidationFailed("no"), 1, 0.0) is None
+    assert policy.next_delay_s(AuthFailed("no"), 1, 0.0) is None
+
+
+def test_credentials_hide_the_secret_and_accept_plain_text() -> None:
+    creds = AutotaskCredentials(
+        username="api@example.com", secret="s3cr3t-value", integration_code="CODE"
+    )
+    assert "s3cr3t-value" not in repr(creds)
+    assert "s3cr3t-value" not in str(creds)
+    assert creds.headers() == {
+        "ApiIntegrationCode": "CODE",
+        "UserName": "api@example.com",
+        "Secret": "s3cr3t-value",
+    }
+    with pytest.raises(ValueError, match="blank"):
+        AutotaskCredentials(username=" ", secret="x", integration_code="CODE")
+
+
+def test_errors_are_the_application_facing_upstream_errors() -> None:
+    from orderbridge.ports import (
+        UpstreamAuthError,
+        UpstreamBadPayload,
+        UpstreamError,
+        UpstreamRateLimited,
+        UpstreamUnavailable,
+    )
+
+    thread = _classify(429, _errors("Itgenatr005"), retry_after="2")
+    assert isinstance(thread, UpstreamRateLimited)
+    assert thread.retry_after == 2.0
+    assert isinstance(_classify(401, b""), UpstreamAuthError)
+    assert isinstance(_classify(502, b""), UpstreamUnavailable)
+    assert isinstance(_classify(500, _errors("bad")), UpstreamError)
+    assert isinstance(BadPayload("x"), UpstreamBadPayload)
+    assert _classify(500, _errors("bad")).service == "autotask"
