@@ -19,9 +19,10 @@ from orderbridge.adapters.tdsynnex import TdSynnexClient, TdSynnexEndpoints, end
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sync import SyncService
 from orderbridge.domain.carriers import CarrierCatalog
+from orderbridge.domain.plan import PlanOptions
 from orderbridge.settings import Settings
 
-__all__ = ["SyncServices", "open_store", "sync_services", "utc_now"]
+__all__ = ["SyncServices", "open_store", "plan_options", "sync_services", "utc_now"]
 
 
 def utc_now() -> datetime:
@@ -51,6 +52,20 @@ class SyncServices:
             "autotask": sum(self.autotask.request_count.values()),
             "tdsynnex": sum(self.tdsynnex.request_count.values()),
         }
+
+
+def plan_options(settings: Settings) -> PlanOptions:
+    """The field mapping from ``[mapping]``."""
+    m = settings.mapping
+    return PlanOptions(
+        write_general_memo=m.write_general_memo,
+        write_shipping_date=m.write_shipping_date,
+        write_invoice_numbers=m.write_invoice_numbers,
+        write_additional_invoice_numbers=m.write_additional_invoice_numbers,
+        write_item_eta=m.write_item_eta,
+        write_item_memo=m.write_item_memo,
+        history_lines_in_memo=m.history_lines_in_memo,
+    )
 
 
 def _tdsynnex_endpoints(settings: Settings) -> TdSynnexEndpoints:
@@ -110,7 +125,8 @@ async def sync_services(
             vendor_name=at.vendor_name,
         ),
         clock=clock,
-        carriers=CarrierCatalog(),
+        carriers=CarrierCatalog(settings.carriers.tracking_urls),
+        plan_options=plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
     )

@@ -32,7 +32,10 @@ from pydantic_settings import (
 __all__ = [
     "DEFAULT_CONFIG_FILE",
     "AutotaskSettings",
+    "CarrierSettings",
     "ConfigError",
+    "LoggingSettings",
+    "MappingSettings",
     "Settings",
     "StoreSettings",
     "SyncSettings",
@@ -121,6 +124,49 @@ class SyncSettings(_Section):
     concurrency: int = Field(default=8, ge=1, le=64)
 
 
+class LoggingSettings(_Section):
+    """``[logging]``: how much orderbridge logs, and in which format."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
+    format: Literal["auto", "json", "console"] = "auto"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class MappingSettings(_Section):
+    """``[mapping]``: which Autotask fields orderbridge writes."""
+
+    write_general_memo: bool = True
+    write_shipping_date: bool = True
+    write_invoice_numbers: bool = True
+    write_additional_invoice_numbers: bool = True
+    write_item_eta: bool = True
+    write_item_memo: bool = True
+    history_lines_in_memo: int = Field(default=10, ge=0, le=50)
+
+
+class CarrierSettings(_Section):
+    """``[carriers]``: tracking-link templates per carrier, merged over the built-in ones."""
+
+    tracking_urls: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("tracking_urls")
+    @classmethod
+    def _has_placeholder(cls, value: dict[str, str]) -> dict[str, str]:
+        for carrier, template in value.items():
+            if template and "{tracking_number}" not in template:
+                raise ValueError(
+                    f"the template for {carrier!r} needs a {{tracking_number}} placeholder "
+                    "(or an empty string to turn that carrier's links off)"
+                )
+            if template and not template.startswith(("https://", "http://")):
+                raise ValueError(f"the template for {carrier!r} must be an http(s) URL")
+        return value
+
+
 class Settings(BaseSettings):
     """The whole configuration."""
 
@@ -135,6 +181,9 @@ class Settings(BaseSettings):
     tdsynnex: TdSynnexSettings = Field(default_factory=TdSynnexSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
+    mapping: MappingSettings = Field(default_factory=MappingSettings)
+    carriers: CarrierSettings = Field(default_factory=CarrierSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -147,6 +196,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Init values, then the environment, then the TOML file."""
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret in plain text, for the log redactor (never print these)."""
+        values = (self.autotask.secret, self.autotask.integration_code, self.tdsynnex.password)
+        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
 
     def credential_problems(self) -> list[str]:
         """What is missing before orderbridge can talk to both services."""
