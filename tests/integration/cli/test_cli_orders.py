@@ -1,0 +1,54 @@
+"""``orderbridge status`` and ``orderbridge log`` read what a sync recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from simulated_upstreams import SimulatedUpstreams, texts
+from typer.testing import CliRunner
+
+from orderbridge.cli import app
+
+
+@pytest.fixture
+def synced(runner: CliRunner, upstreams: SimulatedUpstreams, config: Path) -> Path:
+    """The config after two sync runs: the first partial, the second with PO-10021 healed."""
+    first = runner.invoke(app, ["sync", "--once", "--config", str(config)])
+    assert first.exit_code == 1, first.output
+    upstreams.tdsynnex.advance("PO-10021")
+    second = runner.invoke(app, ["sync", "--once", "--config", str(config)])
+    assert second.exit_code == 0, second.output
+    return config
+
+
+def test_status_shows_state_shipments_invoices_and_history(
+    runner: CliRunner, upstreams: SimulatedUpstreams, synced: Path
+) -> None:
+    result = runner.invoke(app, ["status", "PO-10015", "--config", str(synced)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Invoiced" in out
+    for number in set(texts(upstreams.served_status("PO-10015"), "TrackingNumber")):
+        assert f"https://www.fedex.com/fedextrack/?trknbr={number}" in out
+    for number in texts(upstreams.served_invoices("PO-10015"), "InvoiceNumber"):
+        assert f"Invoice {number}" in out
+    assert "History" in out
+    assert "first seen as Invoiced" in out
+
+
+def test_status_of_an_unknown_po_exits_1(runner: CliRunner, synced: Path) -> None:
+    result = runner.invoke(app, ["status", "PO-99999", "--config", str(synced)])
+    assert result.exit_code == 1
+    assert "PO-99999" in result.stdout
+
+
+def test_log_lists_runs_with_counts(runner: CliRunner, synced: Path) -> None:
+    result = runner.invoke(app, ["log", "--config", str(synced)])
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if " partial " in line or " ok " in line]
+    assert len(rows) == 2, result.stdout
+    partial = next(r for r in rows if " partial " in r).split()
+    assert [c for c in partial if c.isdigit()][1:5] == ["24", "24", "23", "1"]
+    ok = next(r for r in rows if " ok " in r).split()
+    assert [c for c in ok if c.isdigit()][1:5] == ["24", "24", "1", "0"]
