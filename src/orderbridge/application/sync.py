@@ -25,7 +25,7 @@ from orderbridge.domain.history import (
     RunReport,
 )
 from orderbridge.domain.lifecycle import OrderState
-from orderbridge.domain.models import DistributorCode, Invoice, PurchaseOrder
+from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice, PurchaseOrder
 from orderbridge.domain.plan import Plan, PlanOptions, plan_updates
 from orderbridge.ports import (
     DistributorGateway,
@@ -235,11 +235,29 @@ class SyncService:
         )
 
     async def _observe(self, po: PurchaseOrder, previous: OrderState | None) -> OrderState:
+        """Ask TD SYNNEX about the PO; query invoices only when something invoiced is new.
+
+        The invoice query costs a request per PO, so it runs when the order is invoiced and
+        either no invoice is known yet or TD SYNNEX reports something new for the order (a later
+        shipment may bring a second invoice). An unchanged invoiced order costs one call.
+        """
         number = po.po_number or ""
         order = await self.distributor.get_order_status(number)
-        invoices: Sequence[Invoice] = previous.invoices if previous is not None else ()
-        if _invoiced(order.code, order) and not invoices:
+        known_invoices: Sequence[Invoice] = previous.invoices if previous is not None else ()
+        state = self._derive(po, order, known_invoices, previous)
+        newly_changed = previous is None or state.fingerprint() != previous.fingerprint()
+        if _invoiced(order) and (not known_invoices or newly_changed):
             invoices = await self.distributor.get_invoices(po_number=number)
+            state = self._derive(po, order, invoices, previous)
+        return state
+
+    def _derive(
+        self,
+        po: PurchaseOrder,
+        order: DistributorOrder,
+        invoices: Sequence[Invoice],
+        previous: OrderState | None,
+    ) -> OrderState:
         return derive_order_state(
             order,
             invoices,
@@ -261,10 +279,9 @@ class SyncService:
         return await anyio.to_thread.run_sync(lambda: func(*args, **kwargs))
 
 
-def _invoiced(code: DistributorCode, order: object) -> bool:
-    lines = getattr(order, "lines", ())
-    return code is DistributorCode.INVOICED or any(
-        line.code is DistributorCode.INVOICED for line in lines
+def _invoiced(order: DistributorOrder) -> bool:
+    return order.code is DistributorCode.INVOICED or any(
+        line.code is DistributorCode.INVOICED for line in order.lines
     )
 
 

@@ -14,7 +14,15 @@ from orderbridge.bootstrap import sync_services
 from orderbridge.domain.history import RunReport
 from orderbridge.settings import Settings
 
-from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, console, fail, settings_or_exit
+from ._common import (
+    EXIT_CONFIG,
+    EXIT_ORDERS_FAILED,
+    ConfigOption,
+    console,
+    errors,
+    fail,
+    settings_or_exit,
+)
 from ._render import plan_table, results_table, run_summary
 
 
@@ -43,7 +51,7 @@ def sync(
     console.print(results_table(results))
     console.print(run_summary(report, dry_run=dry_run))
     if report.error:
-        console.print(f"[red]The run stopped:[/] {report.error}", highlight=False)
+        errors.print(f"[red]The run stopped:[/] {report.error}", highlight=False)
     if report.outcome == "refused":
         raise typer.Exit(EXIT_CONFIG)
     if report.failed or report.outcome == "failed":

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from orderbridge.domain.history import HistoryEntry
-from orderbridge.domain.lifecycle import LineState, OrderState, Shipment
+from orderbridge.domain.lifecycle import LineState, LineStatus, OrderState, Shipment
 from orderbridge.domain.memo_block import (
     BLOCK_END,
     BLOCK_START,
@@ -167,10 +167,13 @@ def render_line_lines(line: LineState) -> list[MemoLine]:
         if line.sku:
             label = f"{label} (TD SYNNEX SKU {line.sku})".strip()
         lines.append(MemoLine(_cap(f"Part: {label}")))
+    # TD SYNNEX has no backorder quantity: the open quantity is only called a backorder when
+    # the line is one (a future ETA), so an order still being picked does not read as one.
+    open_word = "backordered" if line.status is LineStatus.BACKORDERED else "not yet shipped"
     lines.append(
         MemoLine(
             f"Quantity: {line.quantity_shipped} shipped of {line.quantity_ordered} ordered, "
-            f"{line.quantity_backordered} backordered"
+            f"{line.quantity_backordered} {open_word}"
         )
     )
     if line.delivered_on is not None:

@@ -66,7 +66,7 @@ def test_wrong_autotask_secret_exits_2(
     config = upstreams.write_config(tmp_path / "c.toml", database, secret="not-the-secret")
     result = runner.invoke(app, ["sync", "--once", "--config", str(config)])
     assert result.exit_code == 2, result.output
-    assert "The run stopped" in result.stdout
+    assert "The run stopped" in result.stderr
     assert upstreams.patches() == 0
 
 
@@ -76,7 +76,7 @@ def test_unknown_vendor_name_exits_2_with_the_name(
     config = upstreams.write_config(tmp_path / "c.toml", database, vendor_name="Acme Dist")
     result = runner.invoke(app, ["sync", "--once", "--config", str(config)])
     assert result.exit_code == 2, result.output
-    assert "'Acme Dist'" in result.stdout
+    assert "'Acme Dist'" in result.stderr
 
 
 def test_dry_run_prints_plans_and_writes_nothing(

@@ -211,3 +211,24 @@ async def test_warnings_for_unmatched_lines_and_a_foreign_order_number(
     assert only.outcome is OrderOutcome.UPDATED
     assert any("NOT-ORDERED" in w for w in only.warnings), only.warnings
     assert any("69999999" in w and "60045675" in w for w in only.warnings)
+
+
+async def test_a_later_invoice_is_fetched_when_the_order_changes_again(
+    service: SyncService, autotask: FakePurchaseOrders, tdsynnex: ScriptedDistributor
+) -> None:
+    autotask.add(purchase_order(1, "PO-1"))
+    tdsynnex.orders["PO-1"] = shipped("PO-1", invoiced=True)
+    tdsynnex.invoices["PO-1"] = [invoice("41234567")]
+    await service.run_once()
+    await service.run_once()  # nothing new: no second invoice query
+    assert tdsynnex.invoice_calls == ["PO-1"]
+    # A second shipment is invoiced later: TD SYNNEX reports a new line, so ask again.
+    tdsynnex.orders["PO-1"] = shipped("PO-1", invoiced=True, extra_line=True)
+    tdsynnex.invoices["PO-1"] = [invoice("41234567"), invoice("41234599")]
+    await service.run_once()
+    assert tdsynnex.invoice_calls == ["PO-1", "PO-1"]
+    po = autotask.orders[1]
+    assert (po.vendor_invoice_number, po.additional_vendor_invoice_numbers) == (
+        "41234567",
+        "41234599",
+    )

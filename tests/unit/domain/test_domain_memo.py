@@ -93,7 +93,7 @@ def test_order_block_shows_status_shipments_invoices_and_history() -> None:
 def test_item_block_shows_quantities_tracking_and_serials() -> None:
     state = derive(order(shipped_line()))
     text = "\n".join(line.text for line in render_line_lines(state.lines[0]))
-    assert "Quantity: 2 shipped of 2 ordered, 0 backordered" in text
+    assert "Quantity: 2 shipped of 2 ordered, 0 not yet shipped" in text
     assert "- FedEx Ground 508922220890, qty 2, shipped 2024-05-02" in text
     assert "  Serials: AK022023, AK022024" in text
 
