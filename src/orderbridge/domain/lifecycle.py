@@ -41,23 +41,8 @@ class OrderStatus(StrEnum):
     NOT_FOUND = "Not found"
 
 
-class LineStatus(StrEnum):
-    """The status of one PO line: the same vocabulary as ``OrderStatus``."""
-
-    NEW = "New"
-    SUBMITTED = "Submitted"
-    RECEIVED = "Received"
-    PROCESSING = "Processing"
-    SHIPPED = "Shipped"
-    DELIVERED = "Delivered"
-    INVOICED = "Invoiced"
-    CLOSED = "Closed"
-    ON_HOLD = "On hold"
-    BACKORDERED = "Backordered"
-    PARTIALLY_SHIPPED = "Partially shipped"
-    CANCELLED = "Cancelled"
-    REJECTED = "Rejected"
-    NOT_FOUND = "Not found"
+# A PO line moves through the same vocabulary as the whole order.
+LineStatus = OrderStatus
 
 
 @dataclass(frozen=True, slots=True)
