@@ -40,6 +40,10 @@ def page_rows(entity: str, payload: object) -> tuple[list[dict[str, Any]], str |
     return items, next_url or None
 
 
+def _has_page_details(payload: object) -> bool:
+    return isinstance(payload, Mapping) and isinstance(payload.get("pageDetails"), Mapping)
+
+
 def _body(
     filters: Sequence[Filter], include_fields: Sequence[str] | None, max_records: int
 ) -> dict[str, Any]:
@@ -78,11 +82,11 @@ async def _by_id(
         payload = await post(
             f"{entity}/query", _body([*filters, *cursor], include_fields, max_records)
         )
-        rows, _ = page_rows(entity, payload)
+        rows, next_url = page_rows(entity, payload)
         if rows:
             yield rows
-        if len(rows) < max_records:
-            return
+        if len(rows) < max_records or (next_url is None and _has_page_details(payload)):
+            return  # a full page whose pageDetails name no next page is the last one
         highest = _highest_id(entity, rows)
         if after is not None and highest <= after:
             raise BadPayload(f"{entity} query: id paging made no progress past id {after}")

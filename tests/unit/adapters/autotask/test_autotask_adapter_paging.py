@@ -101,11 +101,31 @@ async def test_next_url_paging_reposts_the_identical_body() -> None:
 
 async def test_id_paging_that_makes_no_progress_is_bad_payload() -> None:
     async def stuck(target: str, body: dict[str, Any]) -> Any:
-        return {"items": [{"id": 1}] * 2, "pageDetails": {}}
+        return {"items": [{"id": 1}] * 2}  # no pageDetails: only the rows can end the loop
 
     with pytest.raises(BadPayload, match="no progress"):
         async for _ in pages("id", stuck, "PurchaseOrders", [], max_records=2):
             pass
+
+
+async def test_id_paging_stops_after_a_full_last_page_without_an_empty_query() -> None:
+    calls: list[dict[str, Any]] = []
+
+    async def exactly_two_pages(target: str, body: dict[str, Any]) -> Any:
+        calls.append(body)
+        first = len(calls) == 1
+        ids = [1, 2] if first else [3, 4]
+        next_url = NEXT + "more" if first else None
+        rows = [{"id": i} for i in ids]
+        return {"items": rows, "pageDetails": {"count": 2, "nextPageUrl": next_url}}
+
+    seen = [
+        r
+        async for page in pages("id", exactly_two_pages, "PurchaseOrders", [], max_records=2)
+        for r in page
+    ]
+    assert [r["id"] for r in seen] == [1, 2, 3, 4]
+    assert len(calls) == 2
 
 
 async def test_next_url_that_repeats_is_bad_payload() -> None:
