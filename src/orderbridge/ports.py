@@ -16,6 +16,7 @@ from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
 
 __all__ = [
+    "BudgetExhausted",
     "DistributorGateway",
     "KnownOrder",
     "MonitoredScope",
@@ -43,6 +44,17 @@ class UpstreamRateLimited(UpstreamError):
     """The service asked us to slow down (hourly budget or concurrent-thread limit)."""
 
     retry_after: float | None = None
+
+
+class BudgetExhausted(UpstreamRateLimited):
+    """Our own request budget for the service is spent: nothing was sent.
+
+    Stop the cycle and try again after ``free_at`` (timezone-aware UTC; ``retry_after`` is the
+    same moment in seconds from when the error was raised). Every further call until then would
+    be refused the same way.
+    """
+
+    free_at: datetime | None = None
 
 
 class UpstreamUnavailable(UpstreamError):

@@ -77,6 +77,16 @@ def _known_deliveries(
     return known
 
 
+def _known_ship_dates(previous: OrderState | None) -> dict[str, datetime]:
+    known: dict[str, datetime] = {}
+    if previous is not None:
+        for line in previous.lines:
+            for s in line.shipments:
+                if s.tracking_number and s.ship_date is not None:
+                    known.setdefault(tracking_key(s.tracking_number), s.ship_date)
+    return known
+
+
 def _headline(code: DistributorCode, lines: Sequence[LineState], invoiced: bool) -> OrderStatus:
     if code in _HEADER_STATUS:
         return _HEADER_STATUS[code]
@@ -166,6 +176,7 @@ def derive_order_state(
         order_cancelled=order.code is DistributorCode.DELETED,
         order_invoiced=invoiced,
         delivered_by_tracking=_known_deliveries(previous, deliveries),
+        shipped_by_tracking=_known_ship_dates(previous),
     )
     derived = [derive_line(key, parts, ctx) for key, parts in group_lines(order.lines)]
     lines, match_warnings = _match(derived, items)

@@ -9,8 +9,8 @@ today or earlier is overdue, not a backorder.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.lifecycle import LineState, LineStatus, Shipment
@@ -34,6 +34,9 @@ class LineContext:
     order_cancelled: bool
     order_invoiced: bool
     delivered_by_tracking: Mapping[str, date]
+    # Ship dates remembered per tracking number: a later answer with an unreadable or
+    # placeholder date must not erase a date already known.
+    shipped_by_tracking: Mapping[str, datetime] = field(default_factory=dict)
 
 
 def tracking_key(number: str | None) -> str:
@@ -117,14 +120,16 @@ def _shipments(part: DistributorLine, ctx: LineContext, shipped: int) -> list[Sh
         quantity = package.quantity
         if quantity is None and len(packages) == 1:
             quantity = shipped
-        delivered = package.delivered_on or ctx.delivered_by_tracking.get(tracking_key(number))
+        key = tracking_key(number)
+        delivered = package.delivered_on or ctx.delivered_by_tracking.get(key)
+        shipped_on = ship_date or (ctx.shipped_by_tracking.get(key) if number else None)
         result.append(
             Shipment(
                 carrier=carrier,
                 service=service,
                 tracking_number=number,
                 tracking_url=ctx.carriers.tracking_url(carrier, number),
-                ship_date=ship_date,
+                ship_date=shipped_on,
                 weight=package.weight,
                 serials=tuple(package.serials),
                 quantity=quantity,

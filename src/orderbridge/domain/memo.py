@@ -8,6 +8,7 @@ lists, invoices and shipments (see ``memo_block.fit_block``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -57,12 +58,20 @@ def fmt_amount(value: Decimal | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _printable(text: str) -> str:
+    """Control and format characters (DEL, C1, zero-width ...) become spaces: never sent on."""
+    if text.isprintable():
+        return text
+    return "".join(ch if unicodedata.category(ch) not in ("Cc", "Cf") else " " for ch in text)
+
+
 def _cap(text: str, limit: int = _LINE_CAP) -> str:
-    flat = " ".join(text.split())
+    flat = " ".join(_printable(text).split())
     return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
 
 
 def _capped_list(label: str, values: Sequence[str], limit: int = _LINE_CAP) -> str:
+    values = [" ".join(_printable(value).split()) for value in values]
     full = label + ", ".join(values)
     if len(full) <= limit:
         return full

@@ -8,14 +8,28 @@ Autotask's JSON field names live only in this package; callers get domain ``Purc
         gateway = AutotaskPurchaseOrders(client)
         vendors = await gateway.vendor_ids_by_name("TD SYNNEX")
         orders = await gateway.monitored(vendor_ids=vendors, status_labels=["Submitted"])
+
+Requests are held to a share of the database's hourly threshold and a per-endpoint thread cap
+by an ``AutotaskBudget`` (one per Autotask database, shared by its clients); when it is spent a
+call raises ``BudgetExhausted`` without sending anything. ``client.stats`` reports requests,
+retries, faults by kind and budget waits.
 """
 
+from ._budget import (
+    AutotaskBudget,
+    BudgetStatus,
+    BudgetStore,
+    MemoryBudgetStore,
+    ThresholdReading,
+    database_key,
+)
 from ._client import AutotaskClient
 from ._credentials import AutotaskCredentials
 from ._errors import (
     AuthFailed,
     AutotaskError,
     BadPayload,
+    BudgetExhausted,
     ErrorTexts,
     NotFoundError,
     PermissionDenied,
@@ -30,23 +44,29 @@ from ._paging import PagingMode
 from ._picklists import FieldInfo, PicklistCache, PicklistChoice
 from ._purchase_orders import AutotaskPurchaseOrders
 from ._query import Condition, F, Filter, Group, count_or_conditions, plan_queries
-from ._retry import RetryPolicy
+from ._retry import AutotaskStats, RetryPolicy
 from ._service_info import DEFAULT_ZONE_LOOKUP_URL, ThresholdInfo
 
 __all__ = [
     "DEFAULT_ZONE_LOOKUP_URL",
     "AuthFailed",
+    "AutotaskBudget",
     "AutotaskClient",
     "AutotaskCredentials",
     "AutotaskError",
     "AutotaskPurchaseOrders",
+    "AutotaskStats",
     "BadPayload",
+    "BudgetExhausted",
+    "BudgetStatus",
+    "BudgetStore",
     "Condition",
     "ErrorTexts",
     "F",
     "FieldInfo",
     "Filter",
     "Group",
+    "MemoryBudgetStore",
     "NotFoundError",
     "PagingMode",
     "PermissionDenied",
@@ -57,9 +77,11 @@ __all__ = [
     "RetryPolicy",
     "ThreadLimited",
     "ThresholdInfo",
+    "ThresholdReading",
     "Unavailable",
     "UnknownPicklistLabel",
     "ValidationFailed",
     "count_or_conditions",
+    "database_key",
     "plan_queries",
 ]

@@ -6,13 +6,19 @@ Contract of ``AutotaskClient``:
   given, else the zone found through ``zoneInformation?user=<username>`` (cached). After a 401
   the zone is looked up once more, in case the tenant moved, and the call is repeated only if
   the zone changed.
-- At most ``threads_per_endpoint`` requests per entity endpoint are in flight at once (one for
-  ``ThresholdInformation``), so the client itself never trips Autotask's thread limit.
+- Every request but the zone lookup first takes a ticket from the ``AutotaskBudget`` (shared
+  per Autotask database): a thread slot per entity endpoint (one for ``ThresholdInformation``)
+  and one request from the hourly allowance. A spent budget raises ``BudgetExhausted`` and
+  nothing is sent. Without a ``budget`` argument the client gets its own in-memory budget with
+  ``threads_per_endpoint`` threads that does not poll ``ThresholdInformation``; with one, the
+  client additionally keeps to ``threads_per_endpoint`` when that is given.
 - Reads, queries, counts and PATCH are retried per ``RetryPolicy`` on ``Unavailable`` and 429;
-  POST creates never are.
+  POST creates never are. A 429 naming the hourly threshold pauses the whole budget for the
+  retry, or, when the wait would be long, locks the database out and raises ``BudgetExhausted``.
 - Failures raise the typed errors of ``_errors`` with Autotask's own words; the ``Secret``
   header never appears in an error or a log line.
-- ``request_count`` counts every HTTP request sent, per entity endpoint, retries included.
+- ``request_count`` counts every HTTP request sent, per entity endpoint, retries included;
+  ``stats`` adds retries, faults by kind and budget waits.
 
 Example::
 
@@ -24,9 +30,8 @@ Example::
 from __future__ import annotations
 
 import logging
-import time
-from collections import Counter
 from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, nullcontext
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
@@ -34,20 +39,23 @@ from urllib.parse import urlsplit
 import anyio
 import httpx2
 
+from ._budget import AutotaskBudget, database_key, zone_ci
 from ._credentials import AutotaskCredentials
 from ._endpoints import child_endpoint, written_item_id
 from ._errors import (
     AuthFailed,
     AutotaskError,
     BadPayload,
+    BudgetExhausted,
     ErrorTexts,
+    RateLimited,
     Unavailable,
-    classify_response,
+    decode_answer,
 )
 from ._paging import PagingMode, pages
 from ._picklists import PicklistCache
 from ._query import MAX_IN_VALUES, MAX_OR_CONDITIONS, Filter, plan_queries
-from ._retry import RetryPolicy
+from ._retry import AutotaskStats, RequestTally, RetryPolicy, send_with_retry
 from ._service_info import (
     DEFAULT_ZONE_LOOKUP_URL,
     ThresholdInfo,
@@ -77,7 +85,8 @@ class AutotaskClient:
         transport: httpx2.AsyncBaseTransport | None = None,
         paging: PagingMode = "id",
         retry: RetryPolicy | None = None,
-        threads_per_endpoint: int = 3,
+        threads_per_endpoint: int | None = None,
+        budget: AutotaskBudget | None = None,
         picklist_ttl_s: float = 12 * 3600.0,
         error_texts: ErrorTexts | None = None,
         max_in_values: int = MAX_IN_VALUES,
@@ -85,7 +94,7 @@ class AutotaskClient:
     ) -> None:
         if paging not in ("id", "next-url"):
             raise ValueError(f"paging must be 'id' or 'next-url', not {paging!r}")
-        if threads_per_endpoint < 1:
+        if threads_per_endpoint is not None and threads_per_endpoint < 1:
             raise ValueError("threads_per_endpoint must be at least 1")
         self._credentials = credentials
         self._explicit_base = api_base(base_url) if base_url else None
@@ -94,14 +103,21 @@ class AutotaskClient:
         self._timeout_s = timeout_s
         self._paging: PagingMode = paging
         self._retry = retry or RetryPolicy()
+        if budget is None:
+            budget = AutotaskBudget(
+                threads_per_endpoint=threads_per_endpoint or 3, threshold_poll_s=None
+            )
+            threads_per_endpoint = None  # the budget's own cap is this one
+        self.budget = budget
         self._threads = threads_per_endpoint
+        self._ci: int | None = None
         self._texts = error_texts or ErrorTexts()
         self._max_in = max_in_values
         self._max_or = max_or_conditions
         self._http = httpx2.AsyncClient(transport=transport, timeout=timeout_s)
         self._limiters: dict[str, anyio.CapacityLimiter] = {}
         self._zone_lock: anyio.Lock | None = None
-        self._counts: Counter[str] = Counter()
+        self._tally = RequestTally()
         self.picklists = PicklistCache(self._fetch_fields, ttl_s=picklist_ttl_s)
 
     def __repr__(self) -> str:
@@ -125,7 +141,18 @@ class AutotaskClient:
     @property
     def request_count(self) -> dict[str, int]:
         """HTTP requests sent so far, per entity endpoint (retries and zone lookups included)."""
-        return dict(self._counts)
+        return dict(self._tally.requests)
+
+    @property
+    def stats(self) -> AutotaskStats:
+        """Requests, retries, faults by kind and budget waits so far (an immutable snapshot)."""
+        return self._tally.snapshot()
+
+    @property
+    def database(self) -> str:
+        """The budget key of this client's Autotask database (see ``_budget``)."""
+        base = self._base or self._explicit_base or self._zone_lookup_url
+        return database_key(base, ci=self._ci, username=self._credentials.username)
 
     # -- zone ---------------------------------------------------------------------------
 
@@ -146,18 +173,39 @@ class AutotaskClient:
                     authenticated=False,
                 )
                 self._base = zone_url_from_json(payload)
+                self._ci = zone_ci(payload)
                 log.info("autotask zone discovered", extra={"base_url": self._base})
             return self._base
 
     # -- transport ----------------------------------------------------------------------
 
-    def _limiter(self, endpoint: str) -> anyio.CapacityLimiter:
+    def _limiter(self, endpoint: str) -> anyio.CapacityLimiter | None:
+        if self._threads is None:
+            return None
         key = endpoint.lower()
         limiter = self._limiters.get(key)
         if limiter is None:
-            tokens = 1 if key == _THRESHOLD_ENDPOINT.lower() else self._threads
-            limiter = self._limiters[key] = anyio.CapacityLimiter(tokens)
+            limiter = self._limiters[key] = anyio.CapacityLimiter(self._threads)
         return limiter
+
+    @asynccontextmanager
+    async def _slot(self, endpoint: str) -> AsyncIterator[None]:
+        """Hold this client's thread slot and a budget ticket (zone lookups need neither)."""
+        if endpoint == _ZONE_ENDPOINT:
+            yield
+            return
+        poll = None if endpoint == _THRESHOLD_ENDPOINT else self._poll_threshold
+        async with self._limiter(endpoint) or nullcontext():
+            try:
+                ticket = await self.budget.acquire(endpoint, database=self.database, poll=poll)
+            except BudgetExhausted:
+                self._tally.budget_exhausted += 1
+                raise
+            self._tally.waited(ticket.waited_s)
+            try:
+                yield
+            finally:
+                self.budget.release(ticket)
 
     async def _url(self, target: str) -> str:
         if not target.lower().startswith(("http://", "https://")):
@@ -183,8 +231,8 @@ class AutotaskClient:
         headers = {"Accept": "application/json"}
         if authenticated:
             headers |= self._credentials.headers()
-        async with self._limiter(endpoint):
-            self._counts[endpoint] += 1
+        async with self._slot(endpoint):
+            self._tally.requests[endpoint] += 1
             try:
                 response = await self._http.request(
                     method, url, json=json, params=params, headers=headers
@@ -193,36 +241,15 @@ class AutotaskClient:
                 raise Unavailable(
                     f"Autotask {endpoint} did not answer within {self._timeout_s:g}s",
                     endpoint=endpoint,
+                    fault="timeout",
                 ) from None
             except httpx2.TransportError as exc:
                 raise Unavailable(
                     f"Autotask {endpoint} could not be reached: {type(exc).__name__}: {exc}",
                     endpoint=endpoint,
+                    fault="dropped",
                 ) from None
-        return self._decode(endpoint, response)
-
-    def _decode(self, endpoint: str, response: httpx2.Response) -> Any:
-        body = response.content
-        if not response.is_success:
-            raise classify_response(
-                response.status_code,
-                body,
-                endpoint=endpoint,
-                retry_after=response.headers.get("Retry-After"),
-                texts=self._texts,
-            )
-        if not body.strip():
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            start = body[:80].decode("utf-8", errors="replace")
-            raise BadPayload(
-                f"Autotask {endpoint} answered HTTP {response.status_code} with a body that is "
-                f"not JSON (starts {start!r})",
-                status=response.status_code,
-                endpoint=endpoint,
-            ) from None
+        return decode_answer(endpoint, response, self._texts)
 
     async def _call(
         self,
@@ -235,29 +262,33 @@ class AutotaskClient:
         retry: bool,
         authenticated: bool = True,
     ) -> Any:
-        started = time.monotonic()
-        attempt = 0
+        async def send() -> Any:
+            """One attempt."""
+            return await self._send_once(
+                method, endpoint, target, json=json, params=params, authenticated=authenticated
+            )
+
+        async def hourly_limit(err: RateLimited, wait: float | None) -> None:
+            """Pause (or stop) every request to this database."""
+            await self.budget.rate_limited(
+                self.database, endpoint, retry_in_s=wait, retry_after_s=err.retry_after
+            )
+
         moved = False
         while True:
-            attempt += 1
             try:
-                return await self._send_once(
-                    method, endpoint, target, json=json, params=params, authenticated=authenticated
+                return await send_with_retry(
+                    send,
+                    endpoint=endpoint,
+                    policy=self._retry,
+                    tally=self._tally,
+                    retry=retry,
+                    on_hourly_limit=hourly_limit,
                 )
             except AuthFailed as err:
                 if err.status != 401 or moved or not await self._zone_moved():
                     raise
                 moved = True
-            except AutotaskError as err:
-                elapsed = time.monotonic() - started
-                wait = self._retry.next_delay_s(err, attempt, elapsed) if retry else None
-                if wait is None:
-                    raise
-                log.warning(
-                    "autotask request will be retried",
-                    extra={"endpoint": endpoint, "attempt": attempt, "wait_s": wait},
-                )
-                await anyio.sleep(wait)
 
     async def _zone_moved(self) -> bool:
         """Look the zone up again after a 401; whether it differs from the one in use."""
@@ -354,22 +385,20 @@ class AutotaskClient:
 
     async def create(self, entity: str, body: dict[str, Any]) -> int:
         """Create a record (never retried); the new id."""
-        created = written_item_id(
-            entity, await self._call("POST", entity, entity, json=body, retry=False)
-        )
-        if created is None:
-            raise BadPayload(f"{entity} create: answer carried no 'itemId'", endpoint=entity)
-        return created
+        return await self._create(entity, entity, body)
 
     async def create_child(
         self, parent: str, parent_id: int, child: str, body: dict[str, Any]
     ) -> int:
         """Create a child record under its parent (never retried); the new id."""
         target = f"{parent}/{int(parent_id)}/{child}"
-        endpoint = child_endpoint(parent, child)
-        created = written_item_id(
-            endpoint, await self._call("POST", endpoint, target, json=body, retry=False)
-        )
+        return await self._create(child_endpoint(parent, child), target, body)
+
+    async def _create(self, endpoint: str, target: str, body: dict[str, Any]) -> int:
+        # never retried: Autotask reports business rules as 500s, and a lost answer may hide
+        # a record that was created after all
+        answer = await self._call("POST", endpoint, target, json=body, retry=False)
+        created = written_item_id(endpoint, answer)
         if created is None:
             raise BadPayload(f"{target} create: answer carried no 'itemId'", endpoint=endpoint)
         return created
@@ -383,6 +412,23 @@ class AutotaskClient:
         return await self.picklists.values(entity, field)
 
     async def threshold(self) -> ThresholdInfo:
-        """The database's hourly request budget and current usage (itself one request)."""
+        """The database's hourly request budget and current usage (itself one request).
+
+        The answer also updates the budget, exactly as its own periodic poll does.
+        """
         payload = await self._call("GET", _THRESHOLD_ENDPOINT, _THRESHOLD_ENDPOINT, retry=True)
-        return threshold_from_json(payload)
+        info = threshold_from_json(payload)
+        await self.budget.observe(self.database, info)
+        return info
+
+    async def _poll_threshold(self) -> ThresholdInfo | None:
+        """The budget's periodic reading; a failure other than the budget's own is only logged
+        (the API user may lack the right to read thresholds), and the request goes ahead."""
+        try:
+            payload = await self._call("GET", _THRESHOLD_ENDPOINT, _THRESHOLD_ENDPOINT, retry=True)
+            return threshold_from_json(payload)
+        except BudgetExhausted:
+            raise
+        except AutotaskError as err:
+            log.warning("autotask threshold poll failed", extra={"error": str(err)})
+            return None

@@ -15,6 +15,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import httpx2
+
+from orderbridge.ports import BudgetExhausted as PortBudgetExhausted
 from orderbridge.ports import (
     UpstreamAuthError,
     UpstreamBadPayload,
@@ -27,6 +30,7 @@ __all__ = [
     "AuthFailed",
     "AutotaskError",
     "BadPayload",
+    "BudgetExhausted",
     "ErrorTexts",
     "NotFoundError",
     "PermissionDenied",
@@ -37,6 +41,7 @@ __all__ = [
     "UnknownPicklistLabel",
     "ValidationFailed",
     "classify_response",
+    "decode_answer",
     "parse_retry_after",
 ]
 
@@ -102,7 +107,45 @@ class BadPayload(AutotaskError, UpstreamBadPayload):
 
 
 class Unavailable(AutotaskError, UpstreamUnavailable):
-    """Autotask could not be reached or failed on its side (5xx, timeout, dropped connection)."""
+    """Autotask could not be reached or failed on its side (5xx, timeout, dropped connection).
+
+    ``fault`` names what happened for the client's accounting: ``http_5xx``, ``timeout`` or
+    ``dropped``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        errors: tuple[str, ...] = (),
+        endpoint: str | None = None,
+        fault: str = "http_5xx",
+    ) -> None:
+        super().__init__(message, status=status, errors=errors, endpoint=endpoint)
+        self.fault = fault
+
+
+class BudgetExhausted(AutotaskError, PortBudgetExhausted):
+    """orderbridge's own Autotask request budget is spent; the request was not sent.
+
+    Deliberately not a ``RateLimited``: retrying at once cannot help, so the retry policy never
+    repeats it. ``free_at`` says when requests may flow again.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        free_at: datetime,
+        now: datetime,
+        endpoint: str | None = None,
+        database: str | None = None,
+    ) -> None:
+        super().__init__(message, status=None, endpoint=endpoint)
+        self.free_at = free_at
+        self.retry_after = max(0.0, (free_at - now).total_seconds())
+        self.database = database
 
 
 class QueryTooLarge(AutotaskError, ValueError):
@@ -233,3 +276,28 @@ def classify_response(
     if status >= 500:
         return Unavailable(where if words else f"{where} (no error details)", **kw)
     return ValidationFailed(where, **kw)
+
+
+def decode_answer(endpoint: str, response: httpx2.Response, texts: ErrorTexts) -> Any:
+    """The JSON of a successful answer (``None`` for an empty body), or the typed error."""
+    body = response.content
+    if not response.is_success:
+        raise classify_response(
+            response.status_code,
+            body,
+            endpoint=endpoint,
+            retry_after=response.headers.get("Retry-After"),
+            texts=texts,
+        )
+    if not body.strip():
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        start = body[:80].decode("utf-8", errors="replace")
+        raise BadPayload(
+            f"Autotask {endpoint} answered HTTP {response.status_code} with a body that is "
+            f"not JSON (starts {start!r})",
+            status=response.status_code,
+            endpoint=endpoint,
+        ) from None

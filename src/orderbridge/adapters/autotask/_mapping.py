@@ -59,6 +59,7 @@ _PO_FIELDS = (
 )
 # .NET may send 7 fractional digits; Python accepts at most 6
 _FRACTION = re.compile(r"(\.\d{6})\d+")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() takes more
 
 
 def po_fields(po_number_field: str) -> list[str]:
@@ -79,7 +80,10 @@ def parse_datetime(value: object, *, where: str = "value") -> datetime | None:
         raise BadPayload(f"{where}: {value!r} is not an ISO date-time") from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise BadPayload(f"{where}: {value!r} is outside the calendar in UTC") from None
 
 
 def format_datetime(value: datetime) -> str:
@@ -133,7 +137,7 @@ class Row:
             return value
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
             return int(value)
         raise BadPayload(f"{self.where}: field {name!r} should be a whole number, got {value!r}")
 

@@ -35,7 +35,7 @@ from ._errors import (
 )
 from ._invoices import parse_invoices
 from ._parse import parse_order_status
-from ._retry import RetryPolicy
+from ._retry import RetryPolicy, TdSynnexStats
 from ._xml import DEFAULT_MAX_BODY_BYTES
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "TdSynnexClient",
     "TdSynnexEndpoints",
     "TdSynnexError",
+    "TdSynnexStats",
     "TransientError",
     "endpoints_for",
     "parse_invoices",

@@ -10,6 +10,8 @@ Contract:
   (not retried), ``TransientError`` (HTTP 5xx/408, timeouts, dropped connections, transient
   error texts; retried), ``RateLimited`` (HTTP 429, ``Retry-After`` honoured; retried within the
   budget), ``BadPayload`` and ``RequestRejected`` (not retried), ``InvalidRequest``.
+- ``request_count`` counts HTTP requests per kind; ``stats`` adds retries and faults by kind
+  (see ``TdSynnexStats``).
 - Bodies are read as a stream and abandoned once past ``max_body_bytes`` (or at once when
   ``Content-Length`` says so).
 - The password is sent only in the request body. It never appears in logs or error text; text
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import email.utils
 import logging
-from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, tzinfo
 from types import TracebackType
@@ -47,7 +48,7 @@ from ._errors import (
 from ._invoices import parse_invoices
 from ._parse import find_error, parse_order_status
 from ._requests import Credentials, invoice_request, order_status_request
-from ._retry import RetryPolicy, call_with_retry
+from ._retry import FaultTally, RetryPolicy, TdSynnexStats, call_with_retry, reply_fault_kind
 from ._xml import DEFAULT_MAX_BODY_BYTES, read_document
 
 __all__ = ["INVOICES", "ORDER_STATUS", "TdSynnexClient", "parse_retry_after"]
@@ -88,7 +89,7 @@ class TdSynnexClient:
         self._invoice_version = invoice_version
         self._source_tz = source_tz
         self._vocabulary = vocabulary or ErrorVocabulary()
-        self._counts: Counter[str] = Counter({ORDER_STATUS: 0, INVOICES: 0})
+        self._tally = FaultTally((ORDER_STATUS, INVOICES))
         self._http = httpx2.AsyncClient(
             transport=transport,
             timeout=timeout_s,
@@ -109,7 +110,12 @@ class TdSynnexClient:
     @property
     def request_count(self) -> Mapping[str, int]:
         """HTTP requests sent so far, by kind (``order_status``, ``invoices``), retries included."""
-        return dict(self._counts)
+        return dict(self._tally.requests)
+
+    @property
+    def stats(self) -> TdSynnexStats:
+        """Requests, retries and faults by kind so far (an immutable snapshot)."""
+        return self._tally.snapshot()
 
     async def get_order_status(self, po_number: str) -> DistributorOrder:
         """TD SYNNEX's current status of one PO."""
@@ -122,15 +128,18 @@ class TdSynnexClient:
             raw = await self._exchange(
                 ORDER_STATUS, self._endpoints.status_url, body, budget_s, ids
             )
-            return parse_order_status(
-                raw,
-                po_number=po_number,
-                source_tz=self._source_tz,
-                max_bytes=self._max_body_bytes,
-                vocabulary=self._vocabulary,
+            return self._parsed(
+                ORDER_STATUS,
+                lambda: parse_order_status(
+                    raw,
+                    po_number=po_number,
+                    source_tz=self._source_tz,
+                    max_bytes=self._max_body_bytes,
+                    vocabulary=self._vocabulary,
+                ),
             )
 
-        return await self._run(attempt, f"TD SYNNEX order status for PO {po_number}")
+        return await self._run(ORDER_STATUS, attempt, f"TD SYNNEX order status for PO {po_number}")
 
     async def get_invoices(
         self, *, po_number: str | None = None, order_number: str | None = None
@@ -148,16 +157,19 @@ class TdSynnexClient:
 
         async def attempt(budget_s: float) -> list[Invoice]:
             raw = await self._exchange(INVOICES, self._endpoints.invoice_url, body, budget_s, ids)
-            return parse_invoices(
-                raw,
-                po_number=po_number,
-                order_number=order_number,
-                max_bytes=self._max_body_bytes,
-                vocabulary=self._vocabulary,
+            return self._parsed(
+                INVOICES,
+                lambda: parse_invoices(
+                    raw,
+                    po_number=po_number,
+                    order_number=order_number,
+                    max_bytes=self._max_body_bytes,
+                    vocabulary=self._vocabulary,
+                ),
             )
 
         subject = f"PO {po_number}" if po_number else f"order {order_number}"
-        return await self._run(attempt, f"TD SYNNEX invoices for {subject}")
+        return await self._run(INVOICES, attempt, f"TD SYNNEX invoices for {subject}")
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -181,11 +193,22 @@ class TdSynnexClient:
             raise self._scrubbed(exc) from None
         return body
 
-    async def _run(self, attempt: Callable[[float], Awaitable[T]], what: str) -> T:
+    async def _run(self, kind: str, attempt: Callable[[float], Awaitable[T]], what: str) -> T:
+        def retried(error: TdSynnexError) -> None:
+            self._tally.retries[kind] += 1
+
         try:
-            return await call_with_retry(attempt, self._retry, what=what)
+            return await call_with_retry(attempt, self._retry, what=what, on_retry=retried)
         except TdSynnexError as exc:
             raise self._scrubbed(exc) from exc.__cause__
+
+    def _parsed(self, kind: str, parse: Callable[[], T]) -> T:
+        """Parse an answer, counting an error TD SYNNEX reported inside it."""
+        try:
+            return parse()
+        except TdSynnexError as exc:
+            self._tally.fault(kind, reply_fault_kind(exc))
+            raise
 
     def _scrubbed(self, exc: TdSynnexError) -> TdSynnexError:
         clean = redact(exc.message, [self._credentials.password])
@@ -199,7 +222,7 @@ class TdSynnexClient:
     ) -> bytes:
         host = urlsplit(url).hostname or url
         timeout = min(self._timeout_s, budget_s)
-        self._counts[kind] += 1
+        self._tally.requests[kind] += 1
         _log.debug("TD SYNNEX %s request to %s (%s)", kind, host, ids)
         try:
             async with self._http.stream("POST", url, content=body, timeout=timeout) as response:
@@ -207,17 +230,26 @@ class TdSynnexClient:
                 raw = await self._read_capped(response, ids)
                 status, headers = response.status_code, response.headers
         except httpx2.TimeoutException:
+            self._tally.fault(kind, "timeout")
             raise TransientError(f"no answer from {host} within {timeout:.1f}s", **ids) from None
         except httpx2.DecodingError as exc:
+            self._tally.fault(kind, "bad_payload")
             raise BadPayload(
                 f"the response from {host} could not be decoded ({exc})", **ids
             ) from None
         except httpx2.TransportError as exc:
+            self._tally.fault(kind, "dropped")
             raise TransientError(
                 f"the connection to {host} failed ({type(exc).__name__}: {exc})", **ids
             ) from None
+        except BadPayload:
+            self._tally.fault(kind, "bad_payload")  # over the size cap
+            raise
         if not 200 <= status < 300:
-            raise self._status_error(status, headers, raw, host, ids)
+            error = self._status_error(status, headers, raw, host, ids)
+            http_kind = "http_5xx" if status == 408 or status >= 500 else reply_fault_kind(error)
+            self._tally.fault(kind, http_kind)
+            raise error
         return raw
 
     def _check_length(self, headers: httpx2.Headers, ids: _Ids) -> None:

@@ -163,11 +163,18 @@ def _read_line(item: Element, po_number: str, source_tz: tzinfo) -> DistributorL
     def day(*names: str) -> date | None:
         return read_date(text(*names), field=f"{names[0]} of {where}", po_number=po_number)
 
+    ordered, shipped = quantity("OrderQuantity"), quantity("ShipQuantity")
+    if shipped > ordered > 0:
+        raise BadPayload(
+            f"TD SYNNEX's answer says ShipQuantity {shipped} but OrderQuantity {ordered} for "
+            f"{where}; more shipped than ordered cannot be right, so nothing was written",
+            po_number=po_number,
+        )
     return DistributorLine(
         line_number=line_number,
         code=DistributorCode.parse(text("Code")),
-        quantity_ordered=quantity("OrderQuantity"),
-        quantity_shipped=quantity("ShipQuantity"),
+        quantity_ordered=ordered,
+        quantity_shipped=shipped,
         sku=text("SKU", "SynnexSKU"),
         mfg_part_number=text("MfgPN", "MfgPartNumber", "ManufacturerPartNumber"),
         description=text("ProductName", "ProductDescription"),

@@ -1,0 +1,459 @@
+"""orderbridge's share of an Autotask database's request budget, and the per-endpoint thread cap.
+
+Why: Autotask allows (by default) 10,000 requests per rolling 60 minutes per *database*, shared
+with every other integration the MSP runs, and refuses everybody once the total passes it. It
+also refuses more than 3 concurrent requests per entity endpoint. ``AutotaskBudget`` keeps
+orderbridge well inside both, and stops a sync cycle cleanly instead of hammering a locked API.
+
+Rules (every number is a constructor argument):
+
+- **Allowance.** orderbridge sends at most ``share`` (default 0.5) of the threshold that
+  ``ThresholdInformation`` reports, or ``max_requests_per_hour`` when that is set, counted over
+  its own requests in the rolling timeframe Autotask reports (60 minutes). Until a threshold is
+  known, ``assumed_threshold`` (10,000) stands in.
+- **Slow-down.** When the database's *total* usage (all integrations, as the last poll reported
+  it) is at or above 50 %, the allowance is halved; at or above 75 %, quartered (``slowdown``).
+  orderbridge's own requests count toward that total, so in an otherwise quiet database its
+  sustained use settles between a quarter and a half of the threshold.
+- **Polling.** ``ThresholdInformation`` is read at most every ``threshold_poll_s`` (5 minutes),
+  just before a request when a reading is due; the poll is itself a counted request and runs on
+  its own single thread. ``threshold_poll_s=None`` never polls.
+- **Threads.** At most ``threads_per_endpoint`` (3) requests per entity endpoint are in flight
+  in this process (1 for ``ThresholdInformation``).
+- **Lock-out.** A poll showing the threshold reached, or an hourly-threshold 429 that cannot be
+  waited out, blocks every request to the database for ``lockout_s`` (or the server's
+  ``Retry-After``); the next request after that polls again first.
+- **Waiting vs failing.** When a request would exceed the budget and room frees up within
+  ``max_wait_s`` (2 s), ``acquire`` waits; otherwise it raises ``BudgetExhausted`` with
+  ``free_at``, and nothing is sent.
+
+The key: requests are counted per Autotask database. The client names it ``<zone host>/ci=<ci>``
+from ``zoneInformation`` (``ci`` is the database id). With an explicit ``base_url`` no zone
+answer is read, so the key falls back to ``<host>/user=<API username>``; two API users of one
+database are then budgeted separately, so leave ``base_url`` unset when they should share.
+
+Storage: counts, lock-outs and threshold readings live in a ``BudgetStore``. The default,
+``MemoryBudgetStore``, serves one process. Several workers share one budget by passing the same
+store implementation backed by a shared database; the protocol is six small async methods, and
+``take`` must be atomic per database (one transaction). Thread caps always stay per process: with
+N workers, give each ``threads_per_endpoint`` of about 3/N, or let ``Itgenatr005`` retries absorb
+the overlap.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import anyio
+
+from ._errors import BudgetExhausted
+from ._service_info import ThresholdInfo
+
+__all__ = [
+    "DEFAULT_SLOWDOWN",
+    "AutotaskBudget",
+    "BudgetStatus",
+    "BudgetStore",
+    "BudgetTicket",
+    "MemoryBudgetStore",
+    "ThresholdPoll",
+    "ThresholdReading",
+    "database_key",
+    "zone_ci",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SLOWDOWN: tuple[tuple[float, float], ...] = ((0.5, 0.5), (0.75, 0.25))
+THRESHOLD_ENDPOINT = "ThresholdInformation"
+ThresholdPoll = Callable[[], Awaitable[ThresholdInfo | None]]
+
+
+def zone_ci(payload: object) -> int | None:
+    """The database id (``ci``) from a ``zoneInformation`` answer, when it carries one."""
+    if not isinstance(payload, Mapping):
+        return None
+    value = next((v for k, v in payload.items() if str(k).lower() == "ci"), None)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def database_key(base_url: str, *, ci: int | None, username: str) -> str:
+    """The budget key of one Autotask database: zone host plus ``ci``, else plus the username."""
+    host = urlsplit(base_url).netloc.lower() or base_url.lower()
+    return f"{host}/ci={ci}" if ci is not None else f"{host}/user={username.strip().lower()}"
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdReading:
+    """The last known ``ThresholdInformation`` of a database and when it was (last) polled."""
+
+    info: ThresholdInfo | None
+    read_at: datetime | None
+    polled_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetStatus:
+    """Where a database's budget stands (for the activity log and the dashboard)."""
+
+    database: str
+    allowance: int
+    used: int
+    timeframe_minutes: int
+    total_usage: float | None
+    locked_until: datetime | None
+
+
+class BudgetStore(Protocol):
+    """Where request counts, lock-outs and threshold readings are kept, per database key."""
+
+    async def take(
+        self, database: str, *, now: datetime, window: timedelta, allowance: int
+    ) -> datetime | None:
+        """Count one request at ``now`` if fewer than ``allowance`` fall in the window ending
+        now and return ``None``; else count nothing and return when one slot frees up."""
+        ...
+
+    async def used(self, database: str, *, now: datetime, window: timedelta) -> int:
+        """Requests counted in the window ending ``now``."""
+        ...
+
+    async def lock_out(self, database: str, until: datetime) -> None:
+        """Refuse requests until ``until`` (a later lock-out already in place wins)."""
+        ...
+
+    async def locked_until(self, database: str) -> datetime | None:
+        """The end of the current lock-out, if any was set."""
+        ...
+
+    async def save_reading(self, database: str, reading: ThresholdReading) -> None:
+        """Keep the latest threshold reading."""
+        ...
+
+    async def reading(self, database: str) -> ThresholdReading | None:
+        """The latest threshold reading, if any."""
+        ...
+
+
+class MemoryBudgetStore:
+    """A ``BudgetStore`` for one process (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sent: dict[str, deque[datetime]] = {}
+        self._locked: dict[str, datetime] = {}
+        self._readings: dict[str, ThresholdReading] = {}
+
+    def _window(self, database: str, now: datetime, window: timedelta) -> deque[datetime]:
+        sent = self._sent.setdefault(database, deque())
+        horizon = now - window
+        while sent and sent[0] <= horizon:
+            sent.popleft()
+        return sent
+
+    async def take(
+        self, database: str, *, now: datetime, window: timedelta, allowance: int
+    ) -> datetime | None:
+        """Count one request unless the window is full; else when a slot frees up."""
+        with self._lock:
+            sent = self._window(database, now, window)
+            if len(sent) < allowance:
+                sent.append(now)
+                return None
+            # the window must shed its oldest len - allowance + 1 requests
+            return sent[len(sent) - max(allowance, 1)] + window
+
+    async def used(self, database: str, *, now: datetime, window: timedelta) -> int:
+        """Requests counted in the window ending ``now``."""
+        with self._lock:
+            return len(self._window(database, now, window))
+
+    async def lock_out(self, database: str, until: datetime) -> None:
+        """Refuse requests until ``until`` (the later lock-out wins)."""
+        with self._lock:
+            current = self._locked.get(database)
+            if current is None or until > current:
+                self._locked[database] = until
+
+    async def locked_until(self, database: str) -> datetime | None:
+        """The end of the current lock-out, if any was set."""
+        with self._lock:
+            return self._locked.get(database)
+
+    async def save_reading(self, database: str, reading: ThresholdReading) -> None:
+        """Keep the latest threshold reading."""
+        with self._lock:
+            self._readings[database] = reading
+
+    async def reading(self, database: str) -> ThresholdReading | None:
+        """The latest threshold reading, if any."""
+        with self._lock:
+            return self._readings.get(database)
+
+
+class BudgetTicket:
+    """Permission for one request; give it back with ``AutotaskBudget.release``."""
+
+    __slots__ = ("database", "endpoint", "limiter", "released", "waited_s")
+
+    def __init__(self, database: str, endpoint: str, limiter: anyio.CapacityLimiter) -> None:
+        self.database = database
+        self.endpoint = endpoint
+        self.limiter = limiter
+        self.waited_s = 0.0
+        self.released = False
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AutotaskBudget:
+    """Request budget and thread cap per Autotask database (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        share: float = 0.5,
+        max_requests_per_hour: int | None = None,
+        threads_per_endpoint: int = 3,
+        threshold_poll_s: float | None = 300.0,
+        max_wait_s: float = 2.0,
+        lockout_s: float = 300.0,
+        assumed_threshold: int = 10_000,
+        slowdown: tuple[tuple[float, float], ...] = DEFAULT_SLOWDOWN,
+        store: BudgetStore | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        if not 0.0 < share <= 1.0:
+            raise ValueError("share must be more than 0 and at most 1")
+        if max_requests_per_hour is not None and max_requests_per_hour < 1:
+            raise ValueError("max_requests_per_hour must be at least 1")
+        if threads_per_endpoint < 1:
+            raise ValueError("threads_per_endpoint must be at least 1")
+        if threshold_poll_s is not None and threshold_poll_s <= 0:
+            raise ValueError("threshold_poll_s must be positive (or None: never poll)")
+        if max_wait_s < 0 or lockout_s <= 0 or assumed_threshold < 1:
+            raise ValueError("max_wait_s, lockout_s and assumed_threshold must be positive")
+        if any(not (0 < at <= 1 and 0 < factor <= 1) for at, factor in slowdown):
+            raise ValueError("slowdown bands are (usage 0-1, factor 0-1) pairs")
+        self.share = share
+        self.max_requests_per_hour = max_requests_per_hour
+        self.threads_per_endpoint = threads_per_endpoint
+        self.threshold_poll_s = threshold_poll_s
+        self.max_wait_s = max_wait_s
+        self.lockout_s = lockout_s
+        self.assumed_threshold = assumed_threshold
+        self.slowdown = tuple(sorted(slowdown))
+        self.store: BudgetStore = store if store is not None else MemoryBudgetStore()
+        self._clock = clock
+        self._sleep = sleep
+        self._limiters: dict[tuple[str, str], anyio.CapacityLimiter] = {}
+        self._poll_locks: dict[str, anyio.Lock] = {}
+
+    def __repr__(self) -> str:
+        limit = self.max_requests_per_hour or f"{self.share:.0%} of the threshold"
+        return f"AutotaskBudget(limit={limit}, threads_per_endpoint={self.threads_per_endpoint})"
+
+    def now(self) -> datetime:
+        """The budget's clock (timezone-aware UTC)."""
+        return self._clock()
+
+    # -- arithmetic -----------------------------------------------------------------------
+
+    def slowdown_factor(self, total_usage: float | None) -> float:
+        """The allowance multiplier for the database's total usage (0.0-1.0+)."""
+        factor = 1.0
+        for at, band in self.slowdown:
+            if total_usage is not None and total_usage >= at:
+                factor = min(factor, band)
+        return factor
+
+    def allowance(self, info: ThresholdInfo | None) -> tuple[int, timedelta]:
+        """Requests orderbridge may send per timeframe, and that timeframe."""
+        minutes = info.timeframe_minutes if info and info.timeframe_minutes > 0 else 60
+        if self.max_requests_per_hour is not None:
+            base = self.max_requests_per_hour * minutes / 60
+        else:
+            base = self.share * (info.threshold if info else self.assumed_threshold)
+        factor = self.slowdown_factor(info.used_fraction if info else None)
+        return max(1, int(base * factor)), timedelta(minutes=minutes)
+
+    # -- acquire / release ----------------------------------------------------------------
+
+    def _limiter(self, database: str, endpoint: str) -> anyio.CapacityLimiter:
+        key = (database, endpoint.lower())
+        limiter = self._limiters.get(key)
+        if limiter is None:
+            tokens = 1 if key[1] == THRESHOLD_ENDPOINT.lower() else self.threads_per_endpoint
+            limiter = self._limiters[key] = anyio.CapacityLimiter(tokens)
+        return limiter
+
+    async def acquire(
+        self, endpoint: str, *, database: str = "default", poll: ThresholdPoll | None = None
+    ) -> BudgetTicket:
+        """A thread slot and one request from the budget; waits briefly or raises
+        ``BudgetExhausted``. ``poll`` reads ``ThresholdInformation`` when a reading is due."""
+        ticket = BudgetTicket(database, endpoint, self._limiter(database, endpoint))
+        await ticket.limiter.acquire_on_behalf_of(ticket)
+        try:
+            if poll is not None and self.threshold_poll_s is not None:
+                await self._poll_if_due(database, poll)
+            ticket.waited_s = await self._take(database, endpoint)
+        except BaseException:
+            ticket.limiter.release_on_behalf_of(ticket)
+            raise
+        return ticket
+
+    def release(self, ticket: BudgetTicket) -> None:
+        """Give the ticket's thread slot back (the request stays counted)."""
+        if not ticket.released:
+            ticket.released = True
+            ticket.limiter.release_on_behalf_of(ticket)
+
+    async def _take(self, database: str, endpoint: str) -> float:
+        deadline = self.now() + timedelta(seconds=self.max_wait_s)
+        waited = 0.0
+        while True:
+            now = self.now()
+            free_at = await self._blocked_until(database, now)
+            if free_at is None:
+                return waited
+            if free_at > deadline:
+                raise await self._exhausted(database, endpoint, free_at, now)
+            pause = max((free_at - now).total_seconds(), 0.001)
+            await self._sleep(pause)
+            waited += pause
+
+    async def _blocked_until(self, database: str, now: datetime) -> datetime | None:
+        locked = await self.store.locked_until(database)
+        if locked is not None and locked > now:
+            return locked
+        reading = await self.store.reading(database)
+        allowance, window = self.allowance(reading.info if reading else None)
+        return await self.store.take(database, now=now, window=window, allowance=allowance)
+
+    async def _exhausted(
+        self, database: str, endpoint: str, free_at: datetime, now: datetime
+    ) -> BudgetExhausted:
+        status = await self.status(database)
+        usage = "" if status.total_usage is None else f", database at {status.total_usage:.0%}"
+        locked = status.locked_until is not None and status.locked_until > now
+        why = (
+            "Autotask reported its hourly threshold reached"
+            if locked
+            else f"{status.used} of {status.allowance} requests used in the last "
+            f"{status.timeframe_minutes} minutes{usage}"
+        )
+        return BudgetExhausted(
+            f"the Autotask request budget for {database} is spent ({why}); nothing was sent "
+            f"to {endpoint}; requests can resume at {free_at:%Y-%m-%d %H:%M:%S} UTC",
+            free_at=free_at,
+            now=now,
+            endpoint=endpoint,
+            database=database,
+        )
+
+    # -- threshold ------------------------------------------------------------------------
+
+    async def _poll_if_due(self, database: str, poll: ThresholdPoll) -> None:
+        locked = await self.store.locked_until(database)
+        if locked is not None and locked > self.now():
+            return  # the request is refused anyway; polling now would only add to the count
+        if not await self._poll_due(database):
+            return
+        lock = self._poll_locks.setdefault(database, anyio.Lock())
+        async with lock:
+            if not await self._poll_due(database):
+                return  # another request polled while this one waited
+            previous = await self.store.reading(database)
+            await self.store.save_reading(  # a failed poll is not repeated at once either
+                database,
+                ThresholdReading(
+                    previous.info if previous else None,
+                    previous.read_at if previous else None,
+                    self.now(),
+                ),
+            )
+            info = await poll()
+            if info is not None:
+                await self.observe(database, info)
+
+    async def _poll_due(self, database: str) -> bool:
+        if self.threshold_poll_s is None:
+            return False
+        reading = await self.store.reading(database)
+        if reading is None or reading.polled_at is None:
+            return True
+        return self.now() - reading.polled_at >= timedelta(seconds=self.threshold_poll_s)
+
+    async def observe(self, database: str, info: ThresholdInfo) -> None:
+        """Record a ``ThresholdInformation`` answer; lock out when it shows the threshold hit."""
+        now = self.now()
+        await self.store.save_reading(database, ThresholdReading(info, now, now))
+        if info.threshold > 0 and info.current >= info.threshold:
+            await self.lock_out(database, now + timedelta(seconds=self.lockout_s), repoll=True)
+        log.info(
+            "autotask threshold read",
+            extra={"database": database, "current": info.current, "threshold": info.threshold},
+        )
+
+    async def lock_out(self, database: str, until: datetime, *, repoll: bool) -> None:
+        """Refuse every request to ``database`` until ``until``; ``repoll`` forces a fresh
+        threshold reading before the first request after it."""
+        await self.store.lock_out(database, until)
+        if repoll:
+            reading = await self.store.reading(database)
+            if reading is not None:
+                await self.store.save_reading(database, replace(reading, polled_at=None))
+
+    async def rate_limited(
+        self,
+        database: str,
+        endpoint: str,
+        *,
+        retry_in_s: float | None,
+        retry_after_s: float | None,
+    ) -> None:
+        """Autotask answered an hourly-threshold 429. When the request is to be retried
+        (``retry_in_s``) and the pause (``Retry-After``, else ``retry_in_s``) is within
+        ``max_wait_s``, pause everyone that long; otherwise lock the database out and raise
+        ``BudgetExhausted``."""
+        now = self.now()
+        pause_s = retry_after_s if retry_after_s is not None else retry_in_s
+        if retry_in_s is not None and pause_s is not None and pause_s <= self.max_wait_s:
+            await self.lock_out(database, now + timedelta(seconds=pause_s), repoll=False)
+            return
+        pause = retry_after_s if retry_after_s is not None else self.lockout_s
+        until = now + timedelta(seconds=pause)
+        await self.lock_out(database, until, repoll=True)
+        raise await self._exhausted(database, endpoint, until, now)
+
+    async def status(self, database: str) -> BudgetStatus:
+        """Allowance, own usage, the database's total usage and any lock-out, as of now."""
+        now = self.now()
+        reading = await self.store.reading(database)
+        info = reading.info if reading else None
+        allowance, window = self.allowance(info)
+        return BudgetStatus(
+            database=database,
+            allowance=allowance,
+            used=await self.store.used(database, now=now, window=window),
+            timeframe_minutes=int(window.total_seconds() // 60),
+            total_usage=info.used_fraction if info else None,
+            locked_until=await self.store.locked_until(database),
+        )
