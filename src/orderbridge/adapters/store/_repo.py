@@ -25,6 +25,7 @@ from ._errors import redact_url, translate_errors
 from ._records import JsonObject, RunRecord, StoredOrder
 from ._statements import insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, TenantRow
+from ._writers import WriterQueue
 
 if TYPE_CHECKING:
     from orderbridge.ports import OrderStore
@@ -44,6 +45,7 @@ class SqlStore:
         self._url = parse_url(url)
         self._engine = create_store_engine(self._url)
         self._writer = self._engine.execution_options(**WRITE)
+        self._writers = WriterQueue(self._url)
         self._known_tenants: set[str] = set()
         self._tenants_lock = Lock()
 
@@ -115,10 +117,15 @@ class SqlStore:
 
     @contextmanager
     def _write(self, action: str, tenant: str | None = None) -> Iterator[Session]:
-        """A write transaction (SQLite: BEGIN IMMEDIATE) that makes sure ``tenant`` exists."""
+        """A write transaction (SQLite: BEGIN IMMEDIATE) that makes sure ``tenant`` exists.
+
+        On SQLite the whole transaction holds this process's writer turn for the file, so
+        concurrent writers here queue on it instead of timing out on SQLite's lock.
+        """
         if tenant is not None:
             _check_tenant(tenant)
         with (
+            self._writers.turn(action),
             translate_errors(self._url, action),
             Session(self._writer, expire_on_commit=False) as session,
         ):
@@ -261,6 +268,21 @@ class SqlStore:
         require_aware(at, "at")
         with self._write(f"recording {report.po_number} in run {run_id}") as session:
             _runs.record_order_report(session, run_id, report, at)
+
+    def record_order_reports(
+        self, run_id: int, reports: Sequence[OrderReport], at: datetime
+    ) -> None:
+        """Record what run ``run_id`` did with many orders, in one transaction.
+
+        The same as calling ``record_order_report`` for each report in turn (a later report for
+        the same PO replaces an earlier one, also within the batch), but all or nothing and with
+        one commit. An empty batch does nothing.
+        """
+        require_aware(at, "at")
+        if not reports:
+            return
+        with self._write(f"recording {len(reports)} orders in run {run_id}") as session:
+            _runs.record_order_reports(session, run_id, reports, at)
 
     def runs(self, tenant: str = DEFAULT_TENANT, limit: int = 20) -> list[RunRecord]:
         """The newest runs, newest first (without per-order reports)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +24,7 @@ __all__ = [
     "list_runs",
     "mark_interrupted_runs",
     "record_order_report",
+    "record_order_reports",
     "start_run",
 ]
 
@@ -63,39 +66,62 @@ def finish_run(session: Session, run_id: int, report: RunReport, finished_at: da
         raise StoreError(f"cannot finish run {run_id}: no such run in the activity log")
 
 
-def record_order_report(session: Session, run_id: int, report: OrderReport, at: datetime) -> None:
-    """Record (or replace) what run ``run_id`` did with one order."""
+def _run_tenant(session: Session, run_id: int, po_number: str) -> str:
     tenant = session.scalar(select(SyncRunRow.tenant).where(SyncRunRow.id == run_id))
     if tenant is None:
-        raise StoreError(f"cannot record {report.po_number}: run {run_id} is not in the log")
-    insert = insert_for(session, ORDER_EVENT).values(
-        run_id=run_id,
-        tenant=tenant,
-        po_number=report.po_number,
-        at=at,
-        outcome=str(report.outcome),
-        po_id=report.po_id,
-        status=report.status,
-        changes=list(report.changes),
-        warnings=list(report.warnings),
-        error=report.error,
-    )
+        raise StoreError(f"cannot record {po_number}: run {run_id} is not in the log")
+    return tenant
+
+
+def _event_values(run_id: int, tenant: str, report: OrderReport, at: datetime) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "tenant": tenant,
+        "po_number": report.po_number,
+        "at": at,
+        "outcome": str(report.outcome),
+        "po_id": report.po_id,
+        "status": report.status,
+        "changes": list(report.changes),
+        "warnings": list(report.warnings),
+        "error": report.error,
+    }
+
+
+def _upsert_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert order events; one already recorded for the run and PO is replaced."""
+    insert = insert_for(session, ORDER_EVENT)
     new = insert.excluded
-    execute(
-        session,
-        insert.on_conflict_do_update(
-            index_elements=[ORDER_EVENT.c.run_id, ORDER_EVENT.c.po_number],
-            set_={
-                "at": new.at,
-                "outcome": new.outcome,
-                "po_id": new.po_id,
-                "status": new.status,
-                "changes": new.changes,
-                "warnings": new.warnings,
-                "error": new.error,
-            },
-        ),
+    statement = insert.on_conflict_do_update(
+        index_elements=[ORDER_EVENT.c.run_id, ORDER_EVENT.c.po_number],
+        set_={
+            "at": new.at,
+            "outcome": new.outcome,
+            "po_id": new.po_id,
+            "status": new.status,
+            "changes": new.changes,
+            "warnings": new.warnings,
+            "error": new.error,
+        },
     )
+    # One row: plain execute. Several: executemany, one statement per row, so a PO named twice
+    # is simply replaced (a multi-row ON CONFLICT DO UPDATE may not touch a row twice).
+    session.connection().execute(statement, rows[0] if len(rows) == 1 else rows)
+
+
+def record_order_report(session: Session, run_id: int, report: OrderReport, at: datetime) -> None:
+    """Record (or replace) what run ``run_id`` did with one order."""
+    tenant = _run_tenant(session, run_id, report.po_number)
+    _upsert_events(session, [_event_values(run_id, tenant, report, at)])
+
+
+def record_order_reports(
+    session: Session, run_id: int, reports: Sequence[OrderReport], at: datetime
+) -> None:
+    """Record (or replace) what run ``run_id`` did with each order; the last report of a PO wins."""
+    tenant = _run_tenant(session, run_id, reports[0].po_number)
+    latest = {report.po_number: report for report in reports}
+    _upsert_events(session, [_event_values(run_id, tenant, r, at) for r in latest.values()])
 
 
 def list_runs(session: Session, tenant: str, limit: int) -> list[RunRecord]:

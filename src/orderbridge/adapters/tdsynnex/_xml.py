@@ -21,6 +21,7 @@ import codecs
 import io
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as safe_et
@@ -130,28 +131,46 @@ def _parse_bounded(raw: bytes, max_depth: int, po_number: str | None) -> Element
     return root
 
 
+# Bounded caches: an answer has a few dozen distinct tag names but hundreds of lookups, and tags
+# come from the remote side, so the number of entries kept must not grow with what it sends.
+@lru_cache(maxsize=1024)
+def _local_name_of(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+@lru_cache(maxsize=256)
+def _wanted(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(name.lower() for name in names)
+
+
 def local_name(tag: object) -> str:
     """An element's name without namespace, lower-cased (comments and PIs give '')."""
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1].lower()
+    return _local_name_of(tag)
+
+
+def _named(items: Iterator[Element], names: tuple[str, ...]) -> Iterator[Element]:
+    wanted = _wanted(names)
+    for item in items:
+        tag = item.tag
+        if isinstance(tag, str) and _local_name_of(tag) in wanted:
+            yield item
 
 
 def children(element: Element, *names: str) -> list[Element]:
     """Direct children whose local name is any of ``names`` (case-insensitive), in order."""
-    wanted = {name.lower() for name in names}
-    return [item for item in element if local_name(item.tag) in wanted]
+    return list(_named(iter(element), names))
 
 
 def child(element: Element, *names: str) -> Element | None:
     """The first direct child named any of ``names``, or None."""
-    found = children(element, *names)
-    return found[0] if found else None
+    return next(_named(iter(element), names), None)
 
 
 def child_text(element: Element, *names: str) -> str | None:
     """Stripped text of the first non-empty direct child named any of ``names``; None if empty."""
-    for item in children(element, *names):
+    for item in _named(iter(element), names):
         text = "".join(item.itertext()).strip()
         if text:
             return text
@@ -160,7 +179,4 @@ def child_text(element: Element, *names: str) -> str | None:
 
 def descendants(element: Element, *names: str) -> Iterator[Element]:
     """Every element below (and including) ``element`` named any of ``names``."""
-    wanted = {name.lower() for name in names}
-    for item in element.iter():
-        if local_name(item.tag) in wanted:
-            yield item
+    return _named(element.iter(), names)

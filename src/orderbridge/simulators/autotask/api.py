@@ -25,9 +25,10 @@ from .metadata import (
 )
 from .paging import CursorRegistry
 from .querying import QueryService, parse_json
+from .rendering import JsonBody, item_body, items_body
 from .routing import Resource, RouteMatch, match_route
 from .schema import EntitySpec
-from .store import Record, render_record
+from .store import Record
 
 __all__ = ["AutotaskApi", "unexpected_error"]
 
@@ -76,14 +77,17 @@ class AutotaskApi:
     async def handle(self, request: Request) -> Response:
         """Answer one request, turning every failure into Autotask's error shapes."""
         try:
-            return JSONResponse(await self._answer(request))
+            answer = await self._answer(request)
+            if isinstance(answer, JsonBody):
+                return answer.response()
+            return JSONResponse(answer)
         except (ApiError, MethodNotAllowed, RouteNotFound) as exc:
             return exc.response()
         except Exception:
             log.exception("unexpected error in the Autotask simulator")
             return unexpected_error()
 
-    async def _answer(self, request: Request) -> dict[str, Any]:
+    async def _answer(self, request: Request) -> dict[str, Any] | JsonBody:
         match = match_route(self.db.catalog, request.url.path)
         if match is None:
             raise RouteNotFound(str(request.url))
@@ -105,7 +109,7 @@ class AutotaskApi:
 
     async def _entity(
         self, request: Request, match: RouteMatch, entity: EntitySpec
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | JsonBody:
         resource = match.resource
         if resource is Resource.INFO:
             return entity_info(entity)
@@ -125,20 +129,20 @@ class AutotaskApi:
             return self._children(match, entity)
         return await self._write(request, match, entity)
 
-    def _one(self, match: RouteMatch, entity: EntitySpec) -> dict[str, Any]:
+    def _one(self, match: RouteMatch, entity: EntitySpec) -> JsonBody:
         assert match.record_id is not None
         with self.db.lock:
             record = self.db.get(entity, match.record_id)
             parent_id = match.parent_id
             if parent_id is not None and not _belongs(entity, record, parent_id):
                 record = None
-            return {"item": None if record is None else render_record(entity, record)}
+            return item_body(entity, record)
 
-    def _children(self, match: RouteMatch, entity: EntitySpec) -> dict[str, Any]:
+    def _children(self, match: RouteMatch, entity: EntitySpec) -> JsonBody:
         assert match.parent_id is not None
         with self.db.lock:
             records = self.db.table(entity.path).children_of(match.parent_id)
-            return {"items": [render_record(entity, r) for r in records]}
+            return items_body(entity, records)
 
     async def _write(
         self, request: Request, match: RouteMatch, entity: EntitySpec

@@ -35,11 +35,11 @@ class AutotaskDatabase:
         with self.lock:
             self.store = RecordStore(self.catalog.specs)
             self.table("InventoryLocations").insert(
-                {
-                    "locationName": self.config.inventory_location_name,
-                    "isActive": True,
-                    "isDefault": True,
-                }
+                Record(
+                    locationName=self.config.inventory_location_name,
+                    isActive=True,
+                    isDefault=True,
+                )
             )
 
     def table(self, path: str) -> Table:
@@ -82,7 +82,7 @@ class AutotaskDatabase:
         with self.lock:
             if parent_id is not None:
                 self._parent_value(entity, values, parent_id)
-            record: Record = {k: v for k, v in values.items() if v is not None}
+            record = Record({k: v for k, v in values.items() if v is not None})
             check_required(entity, record)
             self.check_references(entity, record)
             rules = rules_for(entity.path)
@@ -108,7 +108,7 @@ class AutotaskDatabase:
             merged = {**kept, **values}
         else:
             merged = {**old, **values}
-        return {k: v for k, v in merged.items() if v is not None}
+        return Record({k: v for k, v in merged.items() if v is not None})
 
     def update(
         self, entity: EntitySpec, body: Any, *, replace: bool, parent_id: int | None = None
@@ -129,7 +129,7 @@ class AutotaskDatabase:
             self.check_references(entity, {k: v for k, v in values.items() if v is not None})
             rules = rules_for(entity.path)
             rules.before_update(self, old, new)
-            previous = dict(old)
+            previous = Record(old)
             old.clear()
             old.update(new)
             rules.after_update(self, previous, old)

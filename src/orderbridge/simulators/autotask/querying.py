@@ -13,8 +13,8 @@ from .errors import ApiError, MethodNotAllowed
 from .metadata import base_url, query_param
 from .paging import Cursor, CursorRegistry, canonical_query
 from .query import ParsedQuery, count_matches, parse_query, run_page
+from .rendering import JsonBody, items_json, page_body
 from .schema import EntitySpec
-from .store import render_record
 
 __all__ = ["QueryService", "parse_json"]
 
@@ -59,7 +59,7 @@ class QueryService:
             raise ApiError("The request is invalid: the 'search' parameter is required.")
         return parse_json(search)
 
-    async def query(self, request: Request, entity: EntitySpec) -> dict[str, Any]:
+    async def query(self, request: Request, entity: EntitySpec) -> JsonBody:
         """The first page of a query (GET ``search=`` or POST body)."""
         data = await self._model(request)
         parsed = self._parse(entity, data)
@@ -72,7 +72,7 @@ class QueryService:
         with self.db.lock:
             return {"queryCount": count_matches(self.db.table(entity.path), parsed)}
 
-    async def next_page(self, request: Request, entity: EntitySpec) -> dict[str, Any]:
+    async def next_page(self, request: Request, entity: EntitySpec) -> JsonBody:
         """A following page; a POST-started query must be re-POSTed with the identical body."""
         token = query_param(request, "paging") or ""
         cursor = self.cursors.find(token)
@@ -102,10 +102,10 @@ class QueryService:
         parsed: ParsedQuery,
         cursor: Cursor,
         token: str | None,
-    ) -> dict[str, Any]:
+    ) -> JsonBody:
         with self.db.lock:
             page = run_page(self.db.table(entity.path), parsed, cursor.after_id)
-            items = [render_record(entity, r, parsed.include) for r in page.records]
+            items = items_json(entity, page.records, parsed.include)
             last_id = page.records[-1]["id"] if page.records else None
         next_token = None
         if page.has_more:
@@ -114,12 +114,10 @@ class QueryService:
             next_token = self.cursors.issue(
                 Cursor(entity.path, cursor.method, cursor.query, last_id, token)
             )
-        return {
-            "items": items,
-            "pageDetails": {
-                "count": len(items),
-                "requestCount": parsed.max_records,
-                "prevPageUrl": self._url(request, entity, cursor.prev_token),
-                "nextPageUrl": self._url(request, entity, next_token),
-            },
+        details = {
+            "count": len(page.records),
+            "requestCount": parsed.max_records,
+            "prevPageUrl": self._url(request, entity, cursor.prev_token),
+            "nextPageUrl": self._url(request, entity, next_token),
         }
+        return page_body(items, details)

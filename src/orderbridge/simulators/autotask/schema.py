@@ -104,9 +104,12 @@ class EntitySpec:
     parent_field: str = ""  # for child entities: the field naming the parent record
     root_writes: bool = True  # False: create/update only through the parent's child path
     by_lower: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
+    names: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_lower", {f.name.lower(): f for f in self.fields})
+        # Field names in API order, computed once: every rendered record is laid out by them.
+        object.__setattr__(self, "names", tuple(f.name for f in self.fields))
 
     def field_named(self, name: str) -> FieldSpec | None:
         """Look a field up case-insensitively."""

@@ -70,15 +70,15 @@ class ScenarioLoader:
         found = self._companies.get(key)
         if found is not None:
             return found
-        record: Record = {
-            "companyName": name,
-            "companyType": self.db.config.company_types["Vendor"],
-            "phone": "555-0100",
-            "ownerResourceID": _OWNER_RESOURCE_ID,
-            "isActive": True,
-            "createDate": self._now,
-            "lastActivityDate": self._now,
-        }
+        record = Record(
+            companyName=name,
+            companyType=self.db.config.company_types["Vendor"],
+            phone="555-0100",
+            ownerResourceID=_OWNER_RESOURCE_ID,
+            isActive=True,
+            createDate=self._now,
+            lastActivityDate=self._now,
+        )
         company_id = self.db.table("Companies").insert(record)
         self._companies[key] = company_id
         self.summary.companies += 1
@@ -110,16 +110,16 @@ class ScenarioLoader:
         if found is not None:
             return found
         product_id = self.db.table("Products").insert(
-            {
-                "name": line.description,
-                "manufacturerProductName": line.mfg_pn,
-                "vendorProductNumber": line.sku,
-                "sku": line.sku,
-                "defaultVendorID": vendor_id,
-                "unitCost": float(line.unit_price),
-                "isActive": True,
-                "isSerialized": line.serialized,
-            }
+            Record(
+                name=line.description,
+                manufacturerProductName=line.mfg_pn,
+                vendorProductNumber=line.sku,
+                sku=line.sku,
+                defaultVendorID=vendor_id,
+                unitCost=float(line.unit_price),
+                isActive=True,
+                isSerialized=line.serialized,
+            )
         )
         self._products[key] = product_id
         self.summary.products += 1
@@ -131,7 +131,7 @@ class ScenarioLoader:
         with self.db.lock:
             vendor_id = self.company(at.vendor or default_vendor)
             status = self._status(at.status)
-            po: Record = {"vendorID": vendor_id, "status": status, **_SHIP_TO}
+            po = Record(vendorID=vendor_id, status=status, **_SHIP_TO)
             if not at.omit_po_number:
                 po["purchaseOrderNumber"] = at.purchase_order_number or order.po_number
             if at.external_po_number:
@@ -159,13 +159,13 @@ class ScenarioLoader:
     def _item(self, po_id: int, line: Any, vendor_id: int) -> int:
         self.summary.items += 1
         return self.db.table("PurchaseOrderItems").insert(
-            {
-                "orderID": po_id,
-                "productID": self._product(line, vendor_id),
-                "inventoryLocationID": 1,
-                "quantity": line.quantity,
-                "unitCost": float(line.unit_price),
-            }
+            Record(
+                orderID=po_id,
+                productID=self._product(line, vendor_id),
+                inventoryLocationID=1,
+                quantity=line.quantity,
+                unitCost=float(line.unit_price),
+            )
         )
 
     def _receive_for_status(self, status: int, item_ids: list[int]) -> None:
@@ -183,13 +183,13 @@ class ScenarioLoader:
 
     def _receipt(self, item_id: int, quantity: int, amount: int) -> None:
         self.db.table("PurchaseOrderItemReceiving").insert(
-            {
-                "purchaseOrderItemID": item_id,
-                "quantityNowReceiving": amount,
-                "quantityPreviouslyReceived": 0,
-                "quantityBackOrdered": quantity - amount,
-                "receiveDate": self._now,
-            }
+            Record(
+                purchaseOrderItemID=item_id,
+                quantityNowReceiving=amount,
+                quantityPreviouslyReceived=0,
+                quantityBackOrdered=quantity - amount,
+                receiveDate=self._now,
+            )
         )
         self.db.store.received[item_id] = amount
 

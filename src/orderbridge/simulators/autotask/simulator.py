@@ -20,8 +20,8 @@ from .database import AutotaskDatabase
 from .gateway import AutotaskFaultResponder, AutotaskGateway, endpoint_resolver
 from .limits import HourlyCounter, ThreadGate
 from .paging import CursorRegistry
+from .rendering import render_record
 from .seeding import ScenarioLoader, SeedSummary
-from .store import render_record
 
 __all__ = ["AutotaskSimulator", "build_server", "serve"]
 

@@ -2,20 +2,70 @@
 
 Ids are handed out in ascending order and records are never deleted, so each table keeps its ids
 in a plain list that is always sorted; id-range queries bisect it instead of scanning.
+
+A ``Record`` remembers its rendered API JSON (see ``rendering``) and forgets it on every write,
+whichever code path writes: the API, the business rules or the scenario loader.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 
 from .schema import EntitySpec
-from .values import to_json_value
 
-__all__ = ["Record", "RecordStore", "Table", "render_record"]
+__all__ = ["Record", "RecordStore", "Table"]
 
-Record = dict[str, Any]
+
+class Record(dict[str, Any]):
+    """A stored record: field values by name, plus its rendered JSON until the next write."""
+
+    __slots__ = ("rendered",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rendered: bytes | None = None
+
+    # Every mutating dict method drops the rendered JSON, so a page never serves a stale record.
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.rendered = None
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: str) -> None:
+        self.rendered = None
+        super().__delitem__(key)
+
+    # typeshed ties ``|=`` to the overloads of ``|``; one argument of any mapping is what it takes.
+    def __ior__(self, other: Any) -> Self:  # type: ignore[override,misc]
+        self.rendered = None
+        return super().__ior__(other)
+
+    def clear(self) -> None:
+        """Remove every field."""
+        self.rendered = None
+        super().clear()
+
+    def pop(self, *args: Any) -> Any:
+        """Remove a field and return its value (``dict.pop``)."""
+        self.rendered = None
+        return super().pop(*args)
+
+    def popitem(self) -> tuple[str, Any]:
+        """Remove the last field (``dict.popitem``)."""
+        self.rendered = None
+        return super().popitem()
+
+    def setdefault(self, *args: Any) -> Any:
+        """``dict.setdefault``."""
+        self.rendered = None
+        return super().setdefault(*args)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """``dict.update``."""
+        self.rendered = None
+        super().update(*args, **kwargs)
 
 
 class Table:
@@ -73,11 +123,3 @@ class RecordStore:
     def table(self, path: str) -> Table:
         """The table of one entity by URL name (exact spelling)."""
         return self.tables[path]
-
-
-def render_record(
-    spec: EntitySpec, record: Record, include: tuple[str, ...] | None = None
-) -> dict[str, Any]:
-    """A record as API JSON: every field (null when unset), or only ``include`` when given."""
-    names = include if include is not None else tuple(f.name for f in spec.fields)
-    return {name: to_json_value(record.get(name)) for name in names}

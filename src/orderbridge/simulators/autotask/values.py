@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from .errors import ApiError
@@ -16,6 +17,9 @@ from .schema import DataType, FieldSpec
 __all__ = ["coerce", "format_time", "parse_time", "to_json_value"]
 
 
+# Seeded records share a handful of timestamp objects, so the same few values are formatted
+# over and over; equal instants always format alike, whatever their zone.
+@lru_cache(maxsize=4096)
 def format_time(when: datetime) -> str:
     """A UTC time in the simulator's output format, with milliseconds and ``Z``."""
     when = when.astimezone(UTC)
