@@ -12,27 +12,34 @@ import asyncio
 import gc
 import json
 import os
-import resource
-import socket
-import subprocess
+import re
 import sys
 import time
 import tracemalloc
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import httpx2
-
+from _common import (
+    child_process,
+    peak_rss_kb,
+    print_table,
+    rss_now_kb,
+    run_child,
+    serve_until_closed,
+)
+from _load import Caller, Rate, asgi_rate, http_rate
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+from orderbridge.simulators.autotask.rendering import record_json
 from orderbridge.simulators.scenario import Scenario, ScenarioOrder, builtin_scenario
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
 
 TD_PATH = "/SynnexXML/POStatus"
 AT_QUERY_PATH = "/ATServicesRest/V1.0/PurchaseOrders/query"
 PAGE_SIZE = 500
+PAGE_DETAILS = b',"pageDetails":'
+LAST_ID = re.compile(rb'"id":(\d+)')
 # Raised so that a run is never throttled by the hourly threshold; the thread limit stays at 3.
 BENCH_HOURLY_THRESHOLD = 100_000_000
 MEMORY_LABELS = {
@@ -183,17 +190,21 @@ class PageWalker:
         return json.dumps(model).encode()
 
     def accept(self, status: int, content: bytes) -> bool:
-        """A non-empty page; the next query starts after its last id, or over at the end."""
-        if status != 200:
+        """A non-empty page; the next query starts after its last id, or over at the end.
+
+        Only the page details and the last record's id are decoded. Decoding all 420 KB would
+        cost the load generator more CPU than the server spends on the page, on shared cores.
+        """
+        details_at = content.rfind(PAGE_DETAILS)
+        if status != 200 or not content.startswith(b'{"items":[{') or details_at < 0:
             return False
-        page: dict[str, Any] = json.loads(content)
-        items: list[dict[str, Any]] = page["items"]
-        more = bool(items) and page["pageDetails"]["nextPageUrl"] is not None
-        self._after_id = int(items[-1]["id"]) if more else 0
-        return bool(items)
-
-
-Caller = StatusRequests | PageWalker
+        details: dict[str, Any] = json.loads(content[details_at + len(PAGE_DETAILS) : -1])
+        last_id = LAST_ID.match(content, content.rfind(b'"id":', 0, details_at))
+        if last_id is None or details["count"] < 1:
+            return False
+        more = details["nextPageUrl"] is not None
+        self._after_id = int(last_id.group(1)) if more else 0
+        return True
 
 
 def callers(kind: str, count: int, concurrency: int) -> list[Caller]:
@@ -209,37 +220,21 @@ def callers(kind: str, count: int, concurrency: int) -> list[Caller]:
 # --- child processes: a server under load, or a fresh process that seeds and reports memory ---
 
 
-def disable_nagle(server: SimulatorServer) -> bool:
-    """Set TCP_NODELAY on the listening socket; Linux passes it on to accepted connections.
-
-    SimulatorServer leaves Nagle's algorithm on, so a keep-alive response written in two parts
-    (headers, then body) waits for the client's delayed ACK, about 40 ms. This shows what the
-    server does once that is fixed; it reaches into a private attribute, so it is tolerant.
-    """
-    listening = getattr(server, "_socket", None)
-    if not isinstance(listening, socket.socket):
-        return False
-    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return True
-
-
-def run_child_server(kind: str, count: int, nodelay: bool) -> None:
-    """Seed a simulator, serve it on a free port, print the port, serve until stdin closes."""
+def run_child_server(kind: str, count: int) -> None:
+    """Seed a simulator and serve it on a free port until stdin closes (prints its URL)."""
     sim = build_simulator(kind, count)
     with SimulatorServer(sim.app) as server:
-        if nodelay and not disable_nagle(server):
-            print("TCP_NODELAY could not be set; measuring the server as it is", file=sys.stderr)
-        print(server.port, flush=True)
-        sys.stdin.read()
+        serve_until_closed(server.url)
 
 
-def rss_now_kb() -> int | None:
-    """Current resident set size, where /proc tells it (Linux)."""
-    try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
-    except OSError:
-        return None
+def render_everything(sim: AutotaskSimulator) -> None:
+    """Render every PO and item once, so the figure includes their cached JSON."""
+    for path in ("PurchaseOrders", "PurchaseOrderItems"):
+        spec = sim.db.catalog.by_path(path)
+        assert spec is not None
+        with sim.db.lock:
+            for record in sim.db.table(path):
+                record_json(spec, record)
 
 
 def run_child_memory(kind: str, count: int, trace: bool) -> None:
@@ -251,157 +246,23 @@ def run_child_memory(kind: str, count: int, trace: bool) -> None:
     started = time.perf_counter()
     sim = build_simulator(kind, count)
     seconds = time.perf_counter() - started
+    seeded = rss_now_kb()
+    if isinstance(sim, AutotaskSimulator):
+        render_everything(sim)
     gc.collect()
     traced = tracemalloc.get_traced_memory() if trace else None
     figures = {
         "seed_seconds": seconds,
         "rss_before_kb": before,
+        "rss_seeded_kb": seeded,
         "rss_after_kb": rss_now_kb(),
-        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "rendered": isinstance(sim, AutotaskSimulator),
+        "peak_rss_kb": peak_rss_kb(),
         "traced_kb": None if traced is None else traced[0] // 1024,
         "traced_peak_kb": None if traced is None else traced[1] // 1024,
     }
     print(json.dumps(figures), flush=True)
     del sim
-
-
-def child_command(*args: str) -> list[str]:
-    """The command line that reruns this script in a child role."""
-    return [sys.executable, os.path.abspath(__file__), *args]
-
-
-@contextmanager
-def child_server(kind: str, count: int, *, nodelay: bool) -> Iterator[str]:
-    """Run a seeded simulator in a child process; yields its base URL."""
-    args = ["--serve", kind, "--orders", str(count), *(["--nodelay"] if nodelay else [])]
-    proc = subprocess.Popen(
-        child_command(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert proc.stdout is not None
-        port = proc.stdout.readline().strip()
-        if not port.isdigit():
-            raise RuntimeError(f"the {kind} simulator process did not start (exit {proc.poll()})")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        if proc.stdin is not None:
-            proc.stdin.close()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-# --- load generation ---
-
-
-@dataclass(frozen=True)
-class Rate:
-    """Requests completed in a timed run."""
-
-    concurrency: int
-    done: int
-    failed: int
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        """Successful requests per second."""
-        return self.done / self.seconds if self.seconds > 0 else 0.0
-
-
-Step = Callable[[], Awaitable[bool]]
-
-
-async def timed(steps: Sequence[Step], seconds: float) -> tuple[int, int, float]:
-    """Run each step in a loop on its own task for ``seconds``; returns done, failed, elapsed."""
-    done = failed = 0
-    deadline = time.perf_counter() + seconds
-
-    async def loop(step: Step) -> None:
-        nonlocal done, failed
-        while time.perf_counter() < deadline:
-            if await step():
-                done += 1
-            else:
-                failed += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(loop(step) for step in steps))
-    return done, failed, time.perf_counter() - started
-
-
-async def http_rate(url: str, workers: list[Caller], seconds: float) -> Rate:
-    """Successful requests per second with one keep-alive connection per worker."""
-    concurrency = len(workers)
-    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx2.AsyncClient(base_url=url, limits=limits, timeout=30.0) as client:
-
-        def step_for(caller: Caller) -> Step:
-            async def step() -> bool:
-                answer = await client.post(
-                    caller.path, content=caller.body(), headers=caller.headers
-                )
-                return caller.accept(answer.status_code, answer.content)
-
-            return step
-
-        steps = [step_for(caller) for caller in workers]
-        await timed(steps, min(seconds, 0.3))  # warm-up: connections open, caches filled
-        done, failed, elapsed = await timed(steps, seconds)
-    return Rate(concurrency, done, failed, elapsed)
-
-
-async def asgi_call(app: Any, caller: Caller) -> tuple[int, bytes]:
-    """One request straight into an ASGI app, without a socket; returns status and body."""
-    body = caller.body()
-    headers = [(k.lower().encode(), v.encode()) for k, v in caller.headers.items()]
-    headers += [(b"host", b"127.0.0.1"), (b"content-length", str(len(body)).encode())]
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": caller.path,
-        "raw_path": caller.path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 80),
-    }
-    pending = [{"type": "http.request", "body": body, "more_body": False}]
-    status = [0]
-    chunks: list[bytes] = []
-
-    async def receive() -> dict[str, Any]:
-        return pending.pop() if pending else {"type": "http.disconnect"}
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            status[0] = int(message["status"])
-        elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    return status[0], b"".join(chunks)
-
-
-async def asgi_rate(app: Any, caller: Caller, seconds: float) -> Rate:
-    """Requests per second of time spent inside the app, one at a time, no network."""
-    busy = 0.0
-
-    async def step() -> bool:
-        nonlocal busy
-        started = time.perf_counter()
-        status, content = await asgi_call(app, caller)
-        busy += time.perf_counter() - started  # the caller's own parsing is left out
-        return caller.accept(status, content)
-
-    done, failed, _ = await timed([step], seconds)
-    return Rate(1, done, failed, busy)
 
 
 # --- the figures ---
@@ -417,18 +278,16 @@ def rate_figure(label: str, rates: list[Rate], unit: str, target: str, note: str
 
 
 def throughput_figures(service: Service, sizes: Sizes) -> list[Figure]:
-    """Over HTTP as served today, over HTTP with TCP_NODELAY, and in-process."""
+    """Over real loopback HTTP, and straight into the ASGI app for context."""
     kind, count = service.kind, sizes.orders[service.kind]
     note = f"{count:,} {service.noun}"
-    figures = []
-    for suffix, nodelay in (("", False), (", TCP_NODELAY", True)):
-        with child_server(kind, count, nodelay=nodelay) as url:
-            rates = [
-                asyncio.run(http_rate(url, callers(kind, count, c), sizes.seconds))
-                for c in sizes.levels[kind]
-            ]
-        label = f"{service.title} over HTTP{suffix}"
-        figures.append(rate_figure(label, rates, service.unit, service.target, note))
+    with child_process(__file__, "--serve", kind, "--orders", str(count)) as url:
+        rates = [
+            asyncio.run(http_rate(url, callers(kind, count, c), sizes.seconds))
+            for c in sizes.levels[kind]
+        ]
+    label = f"{service.title} over HTTP"
+    figures = [rate_figure(label, rates, service.unit, service.target, note)]
     app = build_simulator(kind, count).app
     local = asyncio.run(asgi_rate(app, callers(kind, count, 1)[0], sizes.seconds))
     label = f"{service.title} in-process (ASGI)"
@@ -439,12 +298,15 @@ def throughput_figures(service: Service, sizes: Sizes) -> list[Figure]:
 def memory_figure(kind: str, count: int, trace: bool) -> Figure:
     """Peak RSS of a fresh process that seeds ``count`` orders into one simulator."""
     args = ["--memory", kind, "--orders", str(count), *(["--tracemalloc"] if trace else [])]
-    done = subprocess.run(child_command(*args), capture_output=True, text=True, check=True)
-    data = json.loads(done.stdout.strip().splitlines()[-1])
+    data = json.loads(run_child(__file__, *args))
     parts = [f"{count:,} orders seeded in {data['seed_seconds']:.1f} s"]
-    if data["rss_before_kb"] is not None and data["rss_after_kb"] is not None:
-        before, after = data["rss_before_kb"] / 1024, data["rss_after_kb"] / 1024
-        parts.append(f"RSS {before:,.0f} MB before seeding, {after:,.0f} MB after")
+    if data["rss_before_kb"] is not None and data["rss_seeded_kb"] is not None:
+        mb = {key: data[key] / 1024 for key in ("rss_before_kb", "rss_seeded_kb", "rss_after_kb")}
+        parts.append(
+            f"RSS {mb['rss_before_kb']:,.0f} MB before seeding, {mb['rss_seeded_kb']:,.0f} MB after"
+        )
+        if data["rendered"]:
+            parts.append(f"{mb['rss_after_kb']:,.0f} MB once every PO and item was rendered")
     if data["traced_kb"] is not None:
         kept, peak = data["traced_kb"] / 1024, data["traced_peak_kb"] / 1024
         parts.append(f"tracemalloc {kept:,.0f} MB kept, {peak:,.0f} MB at peak")
@@ -452,17 +314,11 @@ def memory_figure(kind: str, count: int, trace: bool) -> Figure:
     return Figure(MEMORY_LABELS[kind], value, "< 1 GB", "; ".join(parts))
 
 
-def print_table(figures: list[Figure], sizes: Sizes) -> None:
-    """The figures as a plain-text table."""
+def print_figures(figures: list[Figure], sizes: Sizes) -> None:
+    """The figures as a plain-text table, each with its detail line."""
     print(f"Simulator benchmarks ({os.cpu_count()} CPUs, {sizes.seconds:g} s per level)")
-    header = ("Figure", "Measured", "Target")
     rows = [(f.label, f.value, f.target) for f in figures]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
-    print("  ".join("-" * w for w in widths))
-    for row, figure in zip(rows, figures, strict=True):
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        print(f"    {figure.detail}")
+    print_table(("Figure", "Measured", "Target"), rows, [f.detail for f in figures])
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -473,7 +329,6 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--serve", choices=("tdsynnex", "autotask"), help=argparse.SUPPRESS)
     parser.add_argument("--memory", choices=("tdsynnex", "autotask"), help=argparse.SUPPRESS)
     parser.add_argument("--orders", type=int, default=0, help=argparse.SUPPRESS)
-    parser.add_argument("--nodelay", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -481,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run every benchmark and print the table."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.serve:
-        run_child_server(args.serve, args.orders, args.nodelay)
+        run_child_server(args.serve, args.orders)
         return 0
     if args.memory:
         run_child_memory(args.memory, args.orders, args.tracemalloc)
@@ -491,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures += [
         memory_figure(kind, sizes.memory_orders, args.tracemalloc) for kind in MEMORY_LABELS
     ]
-    print_table(figures, sizes)
+    print_figures(figures, sizes)
     return 0
 
 

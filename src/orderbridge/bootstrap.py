@@ -2,27 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import anyio
 import httpx2
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from orderbridge.adapters.autotask import (
     AutotaskClient,
     AutotaskCredentials,
     AutotaskPurchaseOrders,
 )
-from orderbridge.adapters.store import SqlStore
+from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
+from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
+from orderbridge.adapters.store._tables import LeaseRow
+from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
 from orderbridge.adapters.tdsynnex import TdSynnexClient, TdSynnexEndpoints, endpoints_for
+from orderbridge.application.daemon import Daemon
+from orderbridge.application.lease import RunnerLease
+from orderbridge.application.pacing import RequestBudget
+from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sync import SyncService
 from orderbridge.domain.carriers import CarrierCatalog
+from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
 from orderbridge.settings import Settings
 
-__all__ = ["SyncServices", "open_store", "plan_options", "sync_services", "utc_now"]
+__all__ = [
+    "StoreLeases",
+    "SyncServices",
+    "autotask_client",
+    "autotask_retry",
+    "daemon_for",
+    "file_runtime_values",
+    "open_store",
+    "plan_options",
+    "runner_lease",
+    "runtime_settings",
+    "sync_services",
+    "tdsynnex_client",
+    "tdsynnex_retry",
+    "utc_now",
+]
 
 
 def utc_now() -> datetime:
@@ -45,6 +71,7 @@ class SyncServices:
     tdsynnex: TdSynnexClient
     purchase_orders: AutotaskPurchaseOrders
     sync: SyncService
+    runtime: RuntimeSettings
 
     def request_counts(self) -> dict[str, int]:
         """Requests sent so far per upstream (for the activity log)."""
@@ -68,6 +95,104 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
 
 
+def autotask_retry(settings: Settings) -> AutotaskRetry:
+    """The Autotask client's retry policy from ``[retry]``."""
+    r = settings.retry
+    return AutotaskRetry(
+        max_attempts=r.attempts,
+        initial_delay_s=r.initial_backoff_s,
+        max_delay_s=r.max_backoff_s,
+        max_total_s=r.total_timeout_s,
+    )
+
+
+def tdsynnex_retry(settings: Settings) -> TdSynnexRetry:
+    """The TD SYNNEX client's retry policy from ``[retry]``."""
+    r = settings.retry
+    return TdSynnexRetry(
+        attempts=r.attempts,
+        initial_s=r.initial_backoff_s,
+        max_s=r.max_backoff_s,
+        timeout_s=r.total_timeout_s,
+    )
+
+
+def file_runtime_values(settings: Settings) -> RuntimeValues:
+    """The runtime settings the configuration gives (the store's initial values)."""
+    return RuntimeValues(
+        enabled=settings.sync.enabled,
+        frequency=settings.sync.schedule(),
+        scope=settings.sync.status_scope(),
+    )
+
+
+def runtime_settings(settings: Settings, store: SqlStore) -> RuntimeSettings:
+    """The live runtime settings kept in ``store``, seeded from the configuration."""
+    return RuntimeSettings(store, file_runtime_values(settings), tenant=DEFAULT_TENANT)
+
+
+class StoreLeases:
+    """The store's lease operations, plus reading who holds a lease (for refusal messages)."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+        self.acquire_lease = store.acquire_lease
+        self.renew_lease = store.renew_lease
+        self.release_lease = store.release_lease
+
+    def lease_holder(self, name: str) -> tuple[str, datetime] | None:
+        """Who holds lease ``name`` and until when, or None."""
+        # SqlStore has no read method for leases yet; the shared engine is its public seam.
+        with Session(self._store.engine) as session:
+            row = session.execute(
+                select(LeaseRow.holder, LeaseRow.expires_at).where(LeaseRow.name == name)
+            ).first()
+        return None if row is None else (row[0], row[1])
+
+
+def runner_lease(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> RunnerLease:
+    """The tenant's runner lease (``sync:default``) with the configured lifetime."""
+    return RunnerLease(
+        StoreLeases(store), tenant=DEFAULT_TENANT, ttl_s=settings.sync.lease_ttl_s, clock=clock
+    )
+
+
+def daemon_for(
+    services: SyncServices,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    poll_s: float = 5.0,
+    lease: RunnerLease | None = None,
+) -> Daemon:
+    """The scheduling daemon over an assembled sync graph."""
+
+    async def cycle(stop: anyio.Event) -> RunReport:
+        report, _ = await services.sync.run_once(stop=stop)
+        return report
+
+    async def hourly_threshold() -> int:
+        info = await services.autotask.threshold()
+        # Autotask reports its threshold per timeframe; the budget is counted per hour.
+        return info.threshold * 60 // max(info.timeframe_minutes, 1)
+
+    return Daemon(
+        cycle=cycle,
+        runtime=services.runtime.current,
+        runs=services.store,
+        lease=lease or runner_lease(services.settings, services.store, clock=clock),
+        budget=RequestBudget(
+            hourly_threshold, share=services.settings.sync.budget_share, clock=clock
+        ),
+        clock=clock,
+        sleep=sleep,
+        tenant=DEFAULT_TENANT,
+        poll_s=poll_s,
+    )
+
+
 def _tdsynnex_endpoints(settings: Settings) -> TdSynnexEndpoints:
     td = settings.tdsynnex
     if td.status_url is not None and td.invoice_url is not None:
@@ -80,6 +205,41 @@ def _secret(value: object) -> str:
     return str(getter()) if callable(getter) else ("" if value is None else str(value))
 
 
+def autotask_client(
+    settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None
+) -> AutotaskClient:
+    """The Autotask client from ``[autotask]`` and ``[retry]``."""
+    at = settings.autotask
+    return AutotaskClient(
+        credentials=AutotaskCredentials(
+            username=at.username or "",
+            secret=_secret(at.secret),
+            integration_code=_secret(at.integration_code),
+        ),
+        base_url=None if at.base_url is None else str(at.base_url),
+        zone_lookup_url=str(at.zone_lookup_url),
+        timeout_s=at.timeout_s,
+        transport=transport,
+        retry=autotask_retry(settings),
+    )
+
+
+def tdsynnex_client(
+    settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None
+) -> TdSynnexClient:
+    """The TD SYNNEX client from ``[tdsynnex]`` and ``[retry]``."""
+    td = settings.tdsynnex
+    return TdSynnexClient(
+        endpoints=_tdsynnex_endpoints(settings),
+        customer_number=td.customer_number or "",
+        user_id=td.user_id or "",
+        password=_secret(td.password),
+        timeout_s=td.timeout_s,
+        transport=transport,
+        retry=tdsynnex_retry(settings),
+    )
+
+
 @asynccontextmanager
 async def sync_services(
     settings: Settings,
@@ -90,47 +250,36 @@ async def sync_services(
     tdsynnex_transport: httpx2.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[SyncServices]:
     """Build the sync object graph; closes the clients (and a store it opened) on exit."""
-    at, td = settings.autotask, settings.tdsynnex
+    at = settings.autotask
     owned_store = store is None
     the_store = store if store is not None else open_store(settings)
-    autotask = AutotaskClient(
-        credentials=AutotaskCredentials(
-            username=at.username or "",
-            secret=_secret(at.secret),
-            integration_code=_secret(at.integration_code),
-        ),
-        base_url=None if at.base_url is None else str(at.base_url),
-        zone_lookup_url=str(at.zone_lookup_url),
-        timeout_s=at.timeout_s,
-        transport=autotask_transport,
-    )
-    tdsynnex = TdSynnexClient(
-        endpoints=_tdsynnex_endpoints(settings),
-        customer_number=td.customer_number or "",
-        user_id=td.user_id or "",
-        password=_secret(td.password),
-        timeout_s=td.timeout_s,
-        transport=tdsynnex_transport,
-    )
+    autotask = autotask_client(settings, transport=autotask_transport)
+    tdsynnex = tdsynnex_client(settings, transport=tdsynnex_transport)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
+    runtime = runtime_settings(settings, the_store)
+    scope = ScopeResolver(
+        directory=purchase_orders,
+        status_labels=tuple(at.monitored_statuses),
+        vendor_ids=tuple(at.vendor_company_ids),
+        vendor_name=at.vendor_name,
+        status_scope=runtime.scope,
+        clock=clock,
+        finished_labels=tuple(at.finished_statuses),
+    )
     services: SyncServices
     sync = SyncService(
         purchase_orders=purchase_orders,
         distributor=tdsynnex,
         store=the_store,
-        scope=ScopeResolver(
-            directory=purchase_orders,
-            status_labels=tuple(at.monitored_statuses),
-            vendor_ids=tuple(at.vendor_company_ids),
-            vendor_name=at.vendor_name,
-        ),
+        scope=scope,
+        excludes=scope.excludes,
         clock=clock,
         carriers=CarrierCatalog(settings.carriers.tracking_urls),
         plan_options=plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
     )
-    services = SyncServices(settings, the_store, autotask, tdsynnex, purchase_orders, sync)
+    services = SyncServices(settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime)
     try:
         yield services
     finally:

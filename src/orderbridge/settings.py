@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_settings import (
@@ -29,6 +30,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from orderbridge.domain.schedule import Frequency
+from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
+
 __all__ = [
     "DEFAULT_CONFIG_FILE",
     "AutotaskSettings",
@@ -36,6 +40,7 @@ __all__ = [
     "ConfigError",
     "LoggingSettings",
     "MappingSettings",
+    "RetrySettings",
     "Settings",
     "StoreSettings",
     "SyncSettings",
@@ -77,6 +82,7 @@ class AutotaskSettings(_Section):
     monitored_statuses: list[str] = Field(
         default_factory=lambda: ["Submitted", "Received Partial"], min_length=1
     )
+    finished_statuses: list[str] = Field(default_factory=lambda: list(FINISHED_AUTOTASK_STATUSES))
     timeout_s: float = Field(default=30.0, gt=0, le=600)
 
     @field_validator("vendor_company_ids")
@@ -119,9 +125,67 @@ class StoreSettings(_Section):
 
 
 class SyncSettings(_Section):
-    """``[sync]``: how a sync cycle runs."""
+    """``[sync]``: how a sync cycle runs, how often, over which orders, and whether at all."""
 
     concurrency: int = Field(default=8, ge=1, le=64)
+    enabled: bool = True
+    frequency: str = "hourly"
+    daily_at: str = "06:00"
+    timezone: str = "UTC"
+    min_gap_s: float = Field(default=60.0, gt=0, le=86_400)
+    scope: str = "active"
+    budget_share: float = Field(default=0.5, gt=0, le=1)
+    lease_ttl_s: float = Field(default=120.0, ge=10, le=3_600)
+
+    @field_validator("frequency")
+    @classmethod
+    def _known_frequency(cls, value: str) -> str:
+        return Frequency.parse(value).text
+
+    @field_validator("daily_at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        return f"{Frequency.parse('daily', daily_at=value).daily_at:%H:%M}"
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana_zone(cls, value: str) -> str:
+        return Frequency.parse("hourly", timezone=value.strip()).timezone
+
+    @field_validator("scope")
+    @classmethod
+    def _known_scope(cls, value: str) -> str:
+        return StatusScope.parse(value).text
+
+    def schedule(self) -> Frequency:
+        """The configured update frequency with its time of day, zone and real-time gap."""
+        return Frequency.parse(
+            self.frequency,
+            daily_at=self.daily_at,
+            timezone=self.timezone,
+            min_gap_s=self.min_gap_s,
+        )
+
+    def status_scope(self) -> StatusScope:
+        """The configured status scope."""
+        return StatusScope.parse(self.scope)
+
+
+class RetrySettings(_Section):
+    """``[retry]``: how often and how long a failed upstream request is tried again."""
+
+    attempts: int = Field(default=3, ge=1, le=10)
+    initial_backoff_s: float = Field(default=0.5, ge=0, le=60)
+    max_backoff_s: float = Field(default=10.0, ge=0, le=600)
+    total_timeout_s: float = Field(default=60.0, gt=0, le=3_600)
+
+    @field_validator("max_backoff_s")
+    @classmethod
+    def _not_below_initial(cls, value: float, info: ValidationInfo) -> float:
+        initial = info.data.get("initial_backoff_s")
+        if isinstance(initial, float | int) and value < initial:
+            raise ValueError(f"must be at least retry.initial_backoff_s ({initial:g})")
+        return value
 
 
 class LoggingSettings(_Section):
@@ -181,6 +245,7 @@ class Settings(BaseSettings):
     tdsynnex: TdSynnexSettings = Field(default_factory=TdSynnexSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
+    retry: RetrySettings = Field(default_factory=RetrySettings)
     mapping: MappingSettings = Field(default_factory=MappingSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
@@ -240,7 +305,9 @@ def _problem_lines(exc: ValidationError) -> list[str]:
     for err in exc.errors():
         key = ".".join(str(part) for part in err["loc"]) or "(file)"
         message = err["msg"]
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "value_error":
+            message = message.removeprefix("Value error, ")
+        elif err["type"] == "extra_forbidden":
             message = "unknown key (check the spelling against docs/configuration.md)"
         lines.append(f"{key}: {message}")
     return lines

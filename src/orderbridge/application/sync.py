@@ -4,11 +4,16 @@ Each purchase order is independent: a failure on one is recorded on that order a
 on. An order's new state and history are committed only after its Autotask write succeeded, and
 planning compares against what Autotask holds *now*, so a cycle that died half way is simply run
 again: it converges, and nothing is written or recorded twice.
+
+A cycle can be asked to stop (``run_once(stop=event)``): orders already being checked finish
+their Autotask write and store commit, orders not yet started are reported skipped, and the run
+is recorded ``interrupted``. Orders the status scope leaves out (``excludes``: finished orders
+under the ``active`` scope) are dropped before any TD SYNNEX call and are not part of the run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,7 +42,10 @@ from orderbridge.ports import (
     UpstreamError,
 )
 
-__all__ = ["OrderResult", "SyncService"]
+__all__ = ["STOPPED_BEFORE_CHECK", "OrderResult", "SyncService"]
+
+STOPPED_BEFORE_CHECK = "stopped before this order was checked"
+INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,10 @@ class OrderResult:
 
 
 ProgressHook = Callable[[OrderResult], None]
+
+
+def _nothing_excluded(known_status: str | None) -> bool:
+    return False
 
 
 @dataclass
@@ -66,6 +78,7 @@ class SyncService:
     concurrency: int = 8
     tenant: str = "default"
     request_counts: Callable[[], dict[str, int]] = dict
+    excludes: Callable[[str | None], bool] = _nothing_excluded
 
     async def run_once(
         self,
@@ -74,8 +87,12 @@ class SyncService:
         only: set[str] | None = None,
         on_total: Callable[[int], None] | None = None,
         on_order: ProgressHook | None = None,
+        stop: anyio.Event | None = None,
     ) -> tuple[RunReport, list[OrderResult]]:
-        """One cycle over every monitored PO (or only those PO numbers); returns the run report."""
+        """One cycle over every monitored PO (or only those PO numbers); returns the run report.
+
+        ``only`` names orders explicitly, so the status scope's exclusions do not apply to them.
+        """
         report = RunReport(started_at=self.clock())
         run_id = (
             None
@@ -86,18 +103,26 @@ class SyncService:
         before = dict(self.request_counts())
         try:
             pos = await self.purchase_orders.monitored(await self.scope())
-            if only is not None:
-                pos = [po for po in pos if po.po_number in only]
+            pos, known = await self._in_scope(pos, only)
             report.monitored = len(pos)
             if on_total is not None:
                 on_total(len(pos))
-            results = await self._check_all(pos, dry_run=dry_run, run_id=run_id, on_order=on_order)
+            results = await self._check_all(
+                pos, known, dry_run=dry_run, run_id=run_id, on_order=on_order, stop=stop
+            )
+            if any(r.report.error == STOPPED_BEFORE_CHECK for r in results):
+                report.outcome = INTERRUPTED
+                report.error = "stopped on request before every order was checked"
         except (UpstreamAuthError, SyncSetupError) as exc:
             report.outcome = "refused"
             report.error = str(exc)
         except UpstreamError as exc:
             report.outcome = "failed"
             report.error = str(exc)
+        except anyio.get_cancelled_exc_class():
+            report.outcome = INTERRUPTED
+            report.error = "stopped at once on request; orders being checked were abandoned"
+            raise
         finally:
             self._tally(report, results, before)
             report.finished_at = self.clock()
@@ -125,16 +150,31 @@ class SyncService:
         if report.outcome == "running":
             report.outcome = "partial" if report.failed else "ok"
 
+    async def _in_scope(
+        self, pos: list[PurchaseOrder], only: set[str] | None
+    ) -> tuple[list[PurchaseOrder], Mapping[str, KnownOrder]]:
+        """The POs this cycle checks, and the last known state of each."""
+        if only is not None:
+            pos = [po for po in pos if po.po_number in only]
+        numbers = [po.po_number for po in pos if po.po_number]
+        known: Mapping[str, KnownOrder] = await self._store(
+            self.store.load_states, self.tenant, numbers
+        )
+        if only is None:
+            pos = [po for po in pos if not self.excludes(_known_status(known, po))]
+        return pos, known
+
     async def _check_all(
         self,
         pos: Sequence[PurchaseOrder],
+        known: Mapping[str, KnownOrder],
         *,
         dry_run: bool,
         run_id: int | None,
         on_order: ProgressHook | None,
+        stop: anyio.Event | None,
     ) -> list[OrderResult]:
         numbers = [po.po_number for po in pos if po.po_number]
-        known = await self._store(self.store.load_states, self.tenant, numbers)
         history = await self._store(self.store.recent_history, self.tenant, numbers)
         results: list[OrderResult] = []
         limiter = anyio.CapacityLimiter(self.concurrency)
@@ -142,13 +182,16 @@ class SyncService:
 
         async def one(po: PurchaseOrder) -> None:
             async with limiter:
-                result = await self._check_one(
-                    po,
-                    known.get(po.po_number or ""),
-                    history.get(po.po_number or "", []),
-                    dry_run=dry_run,
-                    distributor_refused=distributor_refused,
-                )
+                if stop is not None and stop.is_set():
+                    result = _stopped(po)
+                else:
+                    result = await self._check_one(
+                        po,
+                        known.get(po.po_number or ""),
+                        history.get(po.po_number or "", []),
+                        dry_run=dry_run,
+                        distributor_refused=distributor_refused,
+                    )
             results.append(result)
             if run_id is not None:
                 await self._store(
@@ -277,6 +320,19 @@ class SyncService:
     @staticmethod
     async def _store(func: Callable[..., object], *args: object, **kwargs: object) -> Any:
         return await anyio.to_thread.run_sync(lambda: func(*args, **kwargs))
+
+
+def _known_status(known: Mapping[str, KnownOrder], po: PurchaseOrder) -> str | None:
+    found = known.get(po.po_number or "")
+    status = None if found is None else found.state.get("status")
+    return status if isinstance(status, str) else None
+
+
+def _stopped(po: PurchaseOrder) -> OrderResult:
+    number = po.po_number or f"(PO id {po.id})"
+    return OrderResult(
+        OrderReport(number, OrderOutcome.SKIPPED, po_id=po.id, error=STOPPED_BEFORE_CHECK)
+    )
 
 
 def _invoiced(order: DistributorOrder) -> bool:

@@ -7,8 +7,14 @@ import typer
 from orderbridge import __version__
 
 from ._demo import demo
+from ._doctor import doctor
+from ._init import init
 from ._orders import log, status
+from ._resync import resync
+from ._run import run
+from ._settings import app as settings_app
 from ._simulate import app as simulate_app
+from ._switch import disable, enable
 from ._sync import sync
 
 app = typer.Typer(
@@ -19,7 +25,14 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(simulate_app, name="simulate")
+app.add_typer(settings_app, name="settings")
+app.command("init")(init)
 app.command("sync")(sync)
+app.command("run")(run)
+app.command("resync")(resync)
+app.command("doctor")(doctor)
+app.command("enable")(enable)
+app.command("disable")(disable)
 app.command("status")(status)
 app.command("log")(log)
 app.command("demo")(demo)

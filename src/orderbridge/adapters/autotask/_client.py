@@ -249,7 +249,9 @@ class AutotaskClient:
                     endpoint=endpoint,
                     fault="dropped",
                 ) from None
-        return decode_answer(endpoint, response, self._texts)
+        return decode_answer(
+            endpoint, response, self._texts, secrets=self._credentials.secret_values()
+        )
 
     async def _call(
         self,

@@ -28,6 +28,10 @@ class AutotaskCredentials(BaseModel):
             raise ValueError("must not be blank")
         return value.strip()
 
+    def secret_values(self) -> tuple[str, str]:
+        """The values that must never be quoted back: the secret and the integration code."""
+        return (self.secret.get_secret_value(), self.integration_code)
+
     def headers(self) -> dict[str, str]:
         """The authentication headers Autotask expects on every call but zone lookup."""
         out = {

@@ -10,6 +10,7 @@ text in its message; no request header (and so never the ``Secret``) is ever cop
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -278,10 +279,28 @@ def classify_response(
     return ValidationFailed(where, **kw)
 
 
-def decode_answer(endpoint: str, response: httpx2.Response, texts: ErrorTexts) -> Any:
-    """The JSON of a successful answer (``None`` for an empty body), or the typed error."""
+def _masked(body: bytes, secrets: Sequence[str]) -> bytes:
+    for secret in secrets:
+        if secret:
+            body = body.replace(secret.encode(), b"***")
+    return body
+
+
+def decode_answer(
+    endpoint: str,
+    response: httpx2.Response,
+    texts: ErrorTexts,
+    *,
+    secrets: Sequence[str] = (),
+) -> Any:
+    """The JSON of a successful answer (``None`` for an empty body), or the typed error.
+
+    Server text quoted into an error has every credential value in ``secrets`` masked first:
+    a misconfigured proxy or an echoing error page must not carry them into logs.
+    """
     body = response.content
     if not response.is_success:
+        body = _masked(body, secrets)
         raise classify_response(
             response.status_code,
             body,
@@ -294,7 +313,7 @@ def decode_answer(endpoint: str, response: httpx2.Response, texts: ErrorTexts) -
     try:
         return response.json()
     except ValueError:
-        start = body[:80].decode("utf-8", errors="replace")
+        start = _masked(body[:200], secrets)[:80].decode("utf-8", errors="replace")
         raise BadPayload(
             f"Autotask {endpoint} answered HTTP {response.status_code} with a body that is "
             f"not JSON (starts {start!r})",

@@ -235,7 +235,7 @@ class TdSynnexClient:
         except httpx2.DecodingError as exc:
             self._tally.fault(kind, "bad_payload")
             raise BadPayload(
-                f"the response from {host} could not be decoded ({exc})", **ids
+                f"TD SYNNEX's answer from {host} could not be decoded ({exc})", **ids
             ) from None
         except httpx2.TransportError as exc:
             self._tally.fault(kind, "dropped")
@@ -256,7 +256,7 @@ class TdSynnexClient:
         declared = headers.get("content-length")
         if declared and declared.strip().isdigit() and int(declared) > self._max_body_bytes:
             raise BadPayload(
-                f"the response is {int(declared):,} bytes, over the "
+                f"TD SYNNEX's answer is {int(declared):,} bytes, over the "
                 f"{self._max_body_bytes:,}-byte limit",
                 **ids,
             )
@@ -268,7 +268,7 @@ class TdSynnexClient:
             size += len(chunk)
             if size > self._max_body_bytes:
                 raise BadPayload(
-                    f"the response is over the {self._max_body_bytes:,}-byte limit", **ids
+                    f"TD SYNNEX's answer is over the {self._max_body_bytes:,}-byte limit", **ids
                 )
             chunks.append(chunk)
         return b"".join(chunks)

@@ -61,11 +61,11 @@ def read_document(
     raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
     if len(raw) > max_bytes:
         raise BadPayload(
-            f"the response is {len(raw):,} bytes, over the {max_bytes:,}-byte limit",
+            f"TD SYNNEX's answer is {len(raw):,} bytes, over the {max_bytes:,}-byte limit",
             po_number=po_number,
         )
     if not raw.strip():
-        raise BadPayload("the response body is empty", po_number=po_number)
+        raise BadPayload("TD SYNNEX's answer body is empty", po_number=po_number)
     head = raw.lstrip(b"\xef\xbb\xbf")[:2048]
     if _HTML_START.match(head):
         raise BadPayload(
@@ -84,7 +84,8 @@ def _check_encoding(raw: bytes, po_number: str | None) -> None:
         codec = codecs.lookup(encoding)
     except LookupError:
         raise BadPayload(
-            f"the response declares an unknown text encoding {encoding!r}", po_number=po_number
+            f"TD SYNNEX's answer declares an unknown text encoding {encoding!r}",
+            po_number=po_number,
         ) from None
     if codec.name not in ("utf-8", "utf-8-sig"):
         return  # expat checks other declared encodings itself
@@ -92,7 +93,7 @@ def _check_encoding(raw: bytes, po_number: str | None) -> None:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BadPayload(
-            f"the response is not valid UTF-8 (bad byte at offset {exc.start})",
+            f"TD SYNNEX's answer is not valid UTF-8 (bad byte at offset {exc.start})",
             po_number=po_number,
         ) from None
 
@@ -111,23 +112,23 @@ def _parse_bounded(raw: bytes, max_depth: int, po_number: str | None) -> Element
                     root = element
                 if depth > max_depth:
                     raise BadPayload(
-                        f"the response is nested more than {max_depth} elements deep",
+                        f"TD SYNNEX's answer is nested more than {max_depth} elements deep",
                         po_number=po_number,
                     )
             else:
                 depth -= 1
     except DefusedXmlException as exc:
         raise BadPayload(
-            "the response declares XML entities or external references, which are refused "
+            "TD SYNNEX's answer declares XML entities or external references, which are refused "
             f"for safety ({type(exc).__name__})",
             po_number=po_number,
         ) from None
     except (ParseError, UnicodeError, ValueError) as exc:
         raise BadPayload(
-            f"the response is not well-formed XML ({exc})", po_number=po_number
+            f"TD SYNNEX's answer is not well-formed XML ({exc})", po_number=po_number
         ) from None
     if root is None:
-        raise BadPayload("the response contains no XML element", po_number=po_number)
+        raise BadPayload("TD SYNNEX's answer contains no XML element", po_number=po_number)
     return root
 
 

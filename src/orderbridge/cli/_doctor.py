@@ -1,0 +1,101 @@
+"""``orderbridge doctor``: check the setup end to end and say what to fix.
+
+Exit codes: 0 when no check failed (warnings allowed), 1 when any check failed, 2 when the
+configuration itself cannot be loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+import anyio
+import typer
+from rich.markup import escape
+
+from orderbridge.adapters.autotask._access import AutotaskAccess
+from orderbridge.adapters.store import SqlStore, StoreError
+from orderbridge.adapters.tdsynnex import ErrorVocabulary
+from orderbridge.application.doctor import Check, Doctor, Outcome, has_failures
+from orderbridge.bootstrap import sync_services, utc_now
+from orderbridge.ports import UpstreamAuthError
+from orderbridge.settings import Settings
+
+from ._common import EXIT_ORDERS_FAILED, ConfigOption, console, fail, settings_or_exit
+
+__all__ = ["doctor", "doctor_session", "print_checks", "run_doctor"]
+
+_LABEL = {
+    Outcome.PASS: "[green]PASS[/]",
+    Outcome.WARN: "[yellow]WARN[/]",
+    Outcome.FAIL: "[red]FAIL[/]",
+}
+
+
+def is_ip_refusal(exc: UpstreamAuthError) -> bool:
+    """Whether TD SYNNEX refused this server's IP address rather than the credentials."""
+    words = ErrorVocabulary()
+    return words.matches(words.ip_not_allowed, str(exc))
+
+
+@asynccontextmanager
+async def doctor_session(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Doctor]:
+    """A ``Doctor`` wired to the configured upstreams and store (closed on exit)."""
+    at = settings.autotask
+    # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it.
+    store = SqlStore(settings.store.url)
+    try:
+        async with sync_services(settings, store=store, clock=clock) as services:
+            yield Doctor(
+                autotask=AutotaskAccess(services.autotask),
+                distributor=services.tdsynnex,
+                store=store,
+                scope=services.sync.scope,
+                clock=clock,
+                vendor_ids=tuple(at.vendor_company_ids),
+                vendor_name=at.vendor_name,
+                po_number_field=at.po_number_field,
+                base_url=None if at.base_url is None else str(at.base_url),
+                is_ip_refusal=is_ip_refusal,
+            )
+    finally:
+        store.close()
+
+
+async def run_doctor(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> list[Check]:
+    """Every doctor check for these settings."""
+    async with doctor_session(settings, clock=clock) as doctor:
+        return await doctor.run(settings.credential_problems())
+
+
+def print_checks(checks: Sequence[Check]) -> None:
+    """One block per check: PASS/WARN/FAIL, name and detail, then the fix (readable uncoloured)."""
+    for check in checks:
+        console.print(
+            f"{_LABEL[check.outcome]}  [bold]{escape(check.name)}[/]: {escape(check.detail)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+        if check.fix and check.outcome is not Outcome.PASS:
+            console.print(f"      fix: {escape(check.fix)}", highlight=False, soft_wrap=True)
+    counts = {o: sum(1 for c in checks if c.outcome is o) for o in Outcome}
+    console.print(
+        f"{counts[Outcome.PASS]} passed, {counts[Outcome.WARN]} warnings, "
+        f"{counts[Outcome.FAIL]} failed",
+        highlight=False,
+    )
+
+
+def doctor(config: ConfigOption = None) -> None:
+    """Check the configuration, both connections, the store and recent orders; say what to fix."""
+    settings = settings_or_exit(config)
+    try:
+        checks = anyio.run(run_doctor, settings)
+    except StoreError as exc:
+        fail([f"store error: {exc}"], EXIT_ORDERS_FAILED)
+    print_checks(checks)
+    if has_failures(checks):
+        raise typer.Exit(EXIT_ORDERS_FAILED)

@@ -1,0 +1,33 @@
+"""``orderbridge enable`` and ``orderbridge disable``: turn scheduled syncing on or off.
+
+The switch lives in the store, so it persists across restarts and a running daemon notices it
+within a few seconds. ``orderbridge sync --once`` runs whatever the switch says.
+"""
+
+from __future__ import annotations
+
+from orderbridge.adapters.store import StoreError
+from orderbridge.bootstrap import open_store, runtime_settings
+
+from ._common import ConfigOption, console, fail, settings_or_exit
+
+
+def enable(config: ConfigOption = None) -> None:
+    """Turn scheduled syncing on (orderbridge run resumes within a few seconds)."""
+    _switch(config, on=True)
+
+
+def disable(config: ConfigOption = None) -> None:
+    """Turn scheduled syncing off (orderbridge run keeps running but starts no cycles)."""
+    _switch(config, on=False)
+
+
+def _switch(config: ConfigOption, *, on: bool) -> None:
+    settings = settings_or_exit(config)
+    try:
+        with open_store(settings) as store:
+            values = runtime_settings(settings, store).set_enabled(on)
+    except StoreError as exc:
+        fail([f"store error: {exc}"])
+    state = "on" if values.enabled else "off"
+    console.print(f"Scheduled sync is {state}.", highlight=False)

@@ -1,0 +1,52 @@
+"""Fixtures: both simulators (with a roomy Autotask budget), a store path and a config for them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+# The simulator pair and its config writer are shared with the sync integration tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sync"))
+
+from daemon_config import write_config
+from simulated_upstreams import SimulatedUpstreams, simulated_upstreams
+
+from orderbridge.simulators.autotask import AutotaskSimConfig
+
+
+@pytest.fixture
+def upstreams() -> Iterator[SimulatedUpstreams]:
+    """The demo scenario; a high hourly threshold keeps real-time cycles close together."""
+    with simulated_upstreams(autotask_config=AutotaskSimConfig(hourly_threshold=5_000_000)) as up:
+        up.tdsynnex.advance("PO-10021")  # its temporary errors would only slow every cycle
+        yield up
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """Where this test's SQLite store lives."""
+    return tmp_path / "orderbridge.db"
+
+
+@pytest.fixture
+def config(upstreams: SimulatedUpstreams, database: Path, tmp_path: Path) -> Path:
+    """Real-time cycles at least 0.5 s apart, over the simulators."""
+    return write_config(
+        upstreams, tmp_path / "orderbridge.toml", database, frequency="realtime", min_gap_s=0.5
+    )
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """An in-process CLI runner with a wide, colourless console."""
+    return CliRunner(env={"COLUMNS": "240", "NO_COLOR": "1", "TERM": "dumb"})
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio."""
+    return "asyncio"
