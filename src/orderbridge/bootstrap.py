@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orderbridge.adapters.autotask import (
+    AutotaskBudget,
     AutotaskClient,
     AutotaskCredentials,
     AutotaskPurchaseOrders,
@@ -74,11 +75,17 @@ class SyncServices:
     runtime: RuntimeSettings
 
     def request_counts(self) -> dict[str, int]:
-        """Requests sent so far per upstream (for the activity log)."""
-        return {
-            "autotask": sum(self.autotask.request_count.values()),
-            "tdsynnex": sum(self.tdsynnex.request_count.values()),
-        }
+        """Requests, retries and faults by kind so far, per upstream (for the activity log)."""
+        counts: dict[str, int] = {}
+        for name, stats in (
+            ("autotask", self.autotask.stats.to_json()),
+            ("tdsynnex", self.tdsynnex.stats.to_json()),
+        ):
+            counts[name] = int(stats["total_requests"])
+            counts[f"{name} retries"] = sum(stats["retries"].values())
+            for kind, n in stats["faults"].items():
+                counts[f"{name} faults: {kind}"] = int(n)
+        return counts
 
 
 def plan_options(settings: Settings) -> PlanOptions:
@@ -205,8 +212,22 @@ def _secret(value: object) -> str:
     return str(getter()) if callable(getter) else ("" if value is None else str(value))
 
 
+def autotask_budget(settings: Settings) -> AutotaskBudget:
+    """The share of the tenant's Autotask request threshold orderbridge may use."""
+    at = settings.autotask
+    return AutotaskBudget(
+        share=settings.sync.budget_share,
+        max_requests_per_hour=at.max_requests_per_hour,
+        threads_per_endpoint=at.threads_per_endpoint,
+        threshold_poll_s=at.threshold_poll_s,
+    )
+
+
 def autotask_client(
-    settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None
+    settings: Settings,
+    *,
+    transport: httpx2.AsyncBaseTransport | None = None,
+    budget: AutotaskBudget | None = None,
 ) -> AutotaskClient:
     """The Autotask client from ``[autotask]`` and ``[retry]``."""
     at = settings.autotask
@@ -221,6 +242,7 @@ def autotask_client(
         timeout_s=at.timeout_s,
         transport=transport,
         retry=autotask_retry(settings),
+        budget=budget if budget is not None else autotask_budget(settings),
     )
 
 

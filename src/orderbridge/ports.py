@@ -119,6 +119,11 @@ class KnownOrder(Protocol):
         """A digest of ``state``; equal fingerprints mean nothing changed."""
         ...
 
+    @property
+    def checked_at(self) -> datetime:
+        """When the order was last checked (a cycle starts with the longest-unchecked)."""
+        ...
+
 
 class OrderStore(Protocol):
     """Last known state, status history and the activity log (synchronous; run in a thread)."""
@@ -131,8 +136,10 @@ class OrderStore(Protocol):
         """Close the run's record with its counts and outcome."""
         ...
 
-    def record_order_report(self, run_id: int, report: OrderReport, at: datetime) -> None:
-        """Record what the run did with one order."""
+    def record_order_reports(
+        self, run_id: int, reports: Sequence[OrderReport], at: datetime
+    ) -> None:
+        """Record what the run did with these orders, in one transaction."""
         ...
 
     def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, KnownOrder]:

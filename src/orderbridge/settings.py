@@ -84,6 +84,10 @@ class AutotaskSettings(_Section):
     )
     finished_statuses: list[str] = Field(default_factory=lambda: list(FINISHED_AUTOTASK_STATUSES))
     timeout_s: float = Field(default=30.0, gt=0, le=600)
+    # The request budget (the share itself is sync.budget_share, which also paces cycles).
+    max_requests_per_hour: int | None = Field(default=None, ge=1)
+    threads_per_endpoint: int = Field(default=3, ge=1, le=10)
+    threshold_poll_s: float = Field(default=300.0, ge=30, le=3600)
 
     @field_validator("vendor_company_ids")
     @classmethod

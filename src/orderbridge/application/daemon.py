@@ -162,6 +162,11 @@ class Daemon:
             await self._pause(self._error_backoff_s, halt)
             return
         self.cycles += 1
+        if report.resume_at is not None:
+            # The request budget is spent: a cycle before it frees would send nothing useful.
+            wait_s = (report.resume_at - self._clock()).total_seconds()
+            _log.warning("Autotask request budget spent; next cycle in %.0f s", max(wait_s, 0))
+            await self._pause(max(wait_s, 0.0), halt)
         _log.info(
             "sync cycle %s: %d monitored, %d updated, %d unchanged, %d failed, %d skipped",
             report.outcome,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import anyio
@@ -33,6 +33,7 @@ from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice, PurchaseOrder
 from orderbridge.domain.plan import Plan, PlanOptions, plan_updates
 from orderbridge.ports import (
+    BudgetExhausted,
     DistributorGateway,
     KnownOrder,
     MonitoredScope,
@@ -42,10 +43,14 @@ from orderbridge.ports import (
     UpstreamError,
 )
 
-__all__ = ["STOPPED_BEFORE_CHECK", "OrderResult", "SyncService"]
+__all__ = ["BUDGET_EXHAUSTED", "REFUSED", "STOPPED_BEFORE_CHECK", "OrderResult", "SyncService"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 STOPPED_BEFORE_CHECK = "stopped before this order was checked"
 INTERRUPTED = "interrupted"
+REFUSED = "refused"
+BUDGET_EXHAUSTED = "budget exhausted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,36 @@ ProgressHook = Callable[[OrderResult], None]
 
 def _nothing_excluded(known_status: str | None) -> bool:
     return False
+
+
+REPORT_BATCH = 50  # activity-log lines written per store transaction
+
+
+@dataclass
+class _Halt:
+    """Why the rest of a run must not start: a refused credential or a spent request budget.
+
+    Said once, on the run; orders not yet started are skipped with a short pointer to it, so an
+    expired password is one line in the activity log, not one per order.
+    """
+
+    outcome: str | None = None
+    reason: str | None = None
+    resume_at: datetime | None = None
+
+    def stop(self, outcome: str, reason: str, resume_at: datetime | None = None) -> bool:
+        """Record the first reason to stop; False when the run was already stopping."""
+        if self.outcome is not None:
+            return False
+        self.outcome, self.reason, self.resume_at = outcome, reason, resume_at
+        return True
+
+    @property
+    def skip_reason(self) -> str:
+        """What an order that was not checked says about it."""
+        if self.outcome == BUDGET_EXHAUSTED:
+            return "not checked: the Autotask request budget ran out (the next run starts here)"
+        return "not checked: the run stopped (see the run's error)"
 
 
 @dataclass
@@ -100,6 +135,7 @@ class SyncService:
             else await self._store(self.store.start_run, self.tenant, report.started_at)
         )
         results: list[OrderResult] = []
+        halt = _Halt()
         before = dict(self.request_counts())
         try:
             pos = await self.purchase_orders.monitored(await self.scope())
@@ -108,14 +144,15 @@ class SyncService:
             if on_total is not None:
                 on_total(len(pos))
             results = await self._check_all(
-                pos, known, dry_run=dry_run, run_id=run_id, on_order=on_order, stop=stop
+                pos, known, halt, dry_run=dry_run, run_id=run_id, on_order=on_order, stop=stop
             )
             if any(r.report.error == STOPPED_BEFORE_CHECK for r in results):
                 report.outcome = INTERRUPTED
                 report.error = "stopped on request before every order was checked"
+        except BudgetExhausted as exc:
+            halt.stop(BUDGET_EXHAUSTED, str(exc), exc.free_at)
         except (UpstreamAuthError, SyncSetupError) as exc:
-            report.outcome = "refused"
-            report.error = str(exc)
+            halt.stop(REFUSED, str(exc))
         except UpstreamError as exc:
             report.outcome = "failed"
             report.error = str(exc)
@@ -124,6 +161,12 @@ class SyncService:
             report.error = "stopped at once on request; orders being checked were abandoned"
             raise
         finally:
+            if halt.outcome is not None:
+                report.outcome, report.error, report.resume_at = (
+                    halt.outcome,
+                    _halt_message(halt, results),
+                    halt.resume_at,
+                )
             self._tally(report, results, before)
             report.finished_at = self.clock()
             if run_id is not None:
@@ -168,6 +211,7 @@ class SyncService:
         self,
         pos: Sequence[PurchaseOrder],
         known: Mapping[str, KnownOrder],
+        halt: _Halt,
         *,
         dry_run: bool,
         run_id: int | None,
@@ -177,32 +221,42 @@ class SyncService:
         numbers = [po.po_number for po in pos if po.po_number]
         history = await self._store(self.store.recent_history, self.tenant, numbers)
         results: list[OrderResult] = []
+        pending: list[OrderReport] = []
         limiter = anyio.CapacityLimiter(self.concurrency)
-        distributor_refused: list[str] = []
+
+        async def flush() -> None:
+            batch, pending[:] = list(pending), []
+            if run_id is not None and batch:
+                with anyio.CancelScope(shield=True):
+                    await self._store(self.store.record_order_reports, run_id, batch, self.clock())
 
         async def one(po: PurchaseOrder) -> None:
             async with limiter:
                 if stop is not None and stop.is_set():
-                    result = _stopped(po)
+                    result = _skipped(po, STOPPED_BEFORE_CHECK)
+                elif halt.outcome is not None:
+                    result = _skipped(po, halt.skip_reason)
                 else:
                     result = await self._check_one(
                         po,
                         known.get(po.po_number or ""),
                         history.get(po.po_number or "", []),
+                        halt,
                         dry_run=dry_run,
-                        distributor_refused=distributor_refused,
                     )
             results.append(result)
-            if run_id is not None:
-                await self._store(
-                    self.store.record_order_report, run_id, result.report, self.clock()
-                )
+            pending.append(result.report)
+            if len(pending) >= REPORT_BATCH:
+                await flush()
             if on_order is not None:
                 on_order(result)
 
-        async with anyio.create_task_group() as group:
-            for po in pos:
-                group.start_soon(one, po)
+        try:
+            async with anyio.create_task_group() as group:
+                for po in _longest_unchecked_first(pos, known):
+                    group.start_soon(one, po)
+        finally:
+            await flush()
         unchanged = [
             r.report.po_number for r in results if r.report.outcome is OrderOutcome.UNCHANGED
         ]
@@ -215,24 +269,22 @@ class SyncService:
         po: PurchaseOrder,
         known: KnownOrder | None,
         recent: list[HistoryEntry],
+        halt: _Halt,
         *,
         dry_run: bool,
-        distributor_refused: list[str],
     ) -> OrderResult:
         number = po.po_number
-        if not number:
+        if po.unreadable is not None:
             return OrderResult(
                 OrderReport(
-                    po_number=f"(PO id {po.id})",
-                    po_id=po.id,
-                    outcome=OrderOutcome.SKIPPED,
-                    error="the PO has no PO number to send to TD SYNNEX",
+                    number or "(PO with no readable id)",
+                    OrderOutcome.FAILED,
+                    po_id=po.id or None,
+                    error=po.unreadable,
                 )
             )
-        if distributor_refused:
-            return OrderResult(
-                OrderReport(number, OrderOutcome.SKIPPED, po_id=po.id, error=distributor_refused[0])
-            )
+        if not number:
+            return _skipped(po, "the PO has no PO number to send to TD SYNNEX")
         previous = OrderState.from_json(known.state) if known is not None else None
         try:
             state = await self._observe(po, previous)
@@ -253,9 +305,14 @@ class SyncService:
                         history=plan.history,
                         checked_at=self.clock(),
                     )
+        except BudgetExhausted as exc:
+            halt.stop(BUDGET_EXHAUSTED, str(exc), exc.free_at)
+            return _skipped(po, halt.skip_reason)
         except UpstreamAuthError as exc:
-            if exc.service == "tdsynnex":
-                distributor_refused.append(f"not checked: {exc}")
+            # The first refusal is this order's error and the run's; later ones, from orders
+            # already in flight, only point at it.
+            if not halt.stop(REFUSED, str(exc)):
+                return _skipped(po, halt.skip_reason)
             return OrderResult(
                 OrderReport(number, OrderOutcome.FAILED, po_id=po.id, error=str(exc))
             )
@@ -328,11 +385,30 @@ def _known_status(known: Mapping[str, KnownOrder], po: PurchaseOrder) -> str | N
     return status if isinstance(status, str) else None
 
 
-def _stopped(po: PurchaseOrder) -> OrderResult:
+def _skipped(po: PurchaseOrder, reason: str) -> OrderResult:
     number = po.po_number or f"(PO id {po.id})"
-    return OrderResult(
-        OrderReport(number, OrderOutcome.SKIPPED, po_id=po.id, error=STOPPED_BEFORE_CHECK)
-    )
+    return OrderResult(OrderReport(number, OrderOutcome.SKIPPED, po_id=po.id, error=reason))
+
+
+def _longest_unchecked_first(
+    pos: Sequence[PurchaseOrder], known: Mapping[str, KnownOrder]
+) -> list[PurchaseOrder]:
+    """Never-checked orders first, then by last check: a run cut short resumes where it stopped."""
+
+    def key(po: PurchaseOrder) -> tuple[bool, datetime, int]:
+        found = known.get(po.po_number or "")
+        return (found is not None, _EPOCH if found is None else found.checked_at, po.id)
+
+    return sorted(pos, key=key)
+
+
+def _halt_message(halt: _Halt, results: Sequence[OrderResult]) -> str:
+    skipped = [r.report.po_number for r in results if r.report.error == halt.skip_reason]
+    if halt.outcome != BUDGET_EXHAUSTED:
+        return halt.reason or ""
+    left = f"; {len(skipped)} orders were left unchecked" if skipped else ""
+    until = f" until {halt.resume_at:%Y-%m-%d %H:%M} UTC" if halt.resume_at else ""
+    return f"budget exhausted{until}{left}: {halt.reason}"
 
 
 def _invoiced(order: DistributorOrder) -> bool:

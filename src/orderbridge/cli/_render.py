@@ -32,6 +32,11 @@ def when(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
+def counter_label(name: str) -> str:
+    """``autotask`` reads "autotask requests"; ``autotask retries`` reads as it is."""
+    return name if " " in name else f"{name} requests"
+
+
 def run_summary(report: RunReport, *, dry_run: bool = False) -> Table:
     """The counts of one run as a two-column table."""
     title = "Dry run (nothing written)" if dry_run else f"Sync run: {report.outcome}"
@@ -46,7 +51,7 @@ def run_summary(report: RunReport, *, dry_run: bool = False) -> Table:
         ("failed", str(report.failed)),
         ("skipped", str(report.skipped)),
     ]
-    rows.extend((f"{name} requests", str(n)) for name, n in sorted(report.requests.items()))
+    rows.extend((counter_label(name), str(n)) for name, n in sorted(report.requests.items()) if n)
     if report.duration_s is not None:
         rows.append(("duration", f"{report.duration_s:.1f} s"))
     for name, value in rows:
@@ -122,7 +127,9 @@ def runs_table(runs: Iterable[Any]) -> Table:
     table.add_column("requests / error", overflow="fold")
     for run in runs:
         duration = "—" if run.duration_s is None else f"{run.duration_s:.1f} s"
-        extra = run.error or ", ".join(f"{k} {v}" for k, v in sorted(run.requests.items()))
+        extra = run.error or ", ".join(
+            f"{counter_label(k)} {v}" for k, v in sorted(run.requests.items()) if v
+        )
         table.add_row(
             str(run.id),
             when(run.started_at),

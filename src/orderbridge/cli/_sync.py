@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from orderbridge.adapters.store import DEFAULT_TENANT, StoreError
 from orderbridge.application.lease import LeaseHeld
-from orderbridge.application.sync import OrderResult
+from orderbridge.application.sync import BUDGET_EXHAUSTED, OrderResult
 from orderbridge.bootstrap import SyncServices, runner_lease, sync_services, utc_now
 from orderbridge.domain.history import RunReport
 from orderbridge.settings import Settings
@@ -62,7 +62,7 @@ def sync(
         errors.print(f"[red]The run stopped:[/] {report.error}", highlight=False)
     if report.outcome == "refused":
         raise typer.Exit(EXIT_CONFIG)
-    if report.failed or report.outcome == "failed":
+    if report.failed or report.outcome in ("failed", BUDGET_EXHAUSTED):
         raise typer.Exit(EXIT_ORDERS_FAILED)
 
 

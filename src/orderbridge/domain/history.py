@@ -64,8 +64,12 @@ class RunReport:
     unchanged: int = 0
     failed: int = 0
     skipped: int = 0
+    # Per upstream: requests, retries and faults by kind ("autotask", "autotask retries",
+    # "tdsynnex faults: timeout" ...), counted over this run.
     requests: dict[str, int] = field(default_factory=dict)
     error: str | None = None
+    # Set when the run stopped early for want of request budget: do not start another before.
+    resume_at: datetime | None = None
     orders: list[OrderReport] = field(default_factory=list)
 
     @property

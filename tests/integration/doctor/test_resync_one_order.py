@@ -81,7 +81,7 @@ def test_an_unmonitored_po_exits_1_with_a_clear_message(
     assert upstreams.patches() == 0
 
 
-def test_a_failing_order_exits_1_naming_the_error(
+def test_refused_credentials_exit_2_naming_the_error(
     cli: typer.Typer,
     runner: CliRunner,
     upstreams: SimulatedUpstreams,
@@ -92,7 +92,7 @@ def test_a_failing_order_exits_1_naming_the_error(
         upstreams, tmp_path / "orderbridge.toml", database, tdsynnex={"password": "wrong"}
     )
     result = runner.invoke(cli, ["resync", "PO-10011", "--config", str(config)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output  # an authentication error, as for sync --once
     assert "PO-10011" in result.stderr
     assert "credentials" in result.stderr
     assert upstreams.patches() == 0

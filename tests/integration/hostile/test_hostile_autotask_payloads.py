@@ -146,10 +146,6 @@ CORRUPT_ROWS: dict[str, tuple[str, Callable[[dict[str, Any], int], None], tuple[
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one unreadable PO or item in the Autotask listing fails the whole run",
-)
 @pytest.mark.parametrize("name", list(CORRUPT_ROWS))
 async def test_a_corrupt_row_in_the_listing_skips_only_that_po(
     upstreams: HostileUpstreams, database: Path, name: str

@@ -77,11 +77,6 @@ async def test_a_changed_tdsynnex_password_damages_nothing(
     assert healed.updated == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a TD SYNNEX auth failure is reported on every order in flight and the run counts "
-    "as 'partial' rather than refused",
-)
 async def test_a_changed_tdsynnex_password_refuses_the_run_and_is_said_once(
     upstreams: HostileUpstreams, database: Path
 ) -> None:
@@ -96,7 +91,6 @@ async def test_a_changed_tdsynnex_password_refuses_the_run_and_is_said_once(
     assert upstreams.patches() == 0
 
 
-@pytest.mark.xfail(strict=True, reason="sync --once exits 1, not 2, on a TD SYNNEX auth failure")
 def test_sync_once_exits_2_when_the_tdsynnex_password_changed(
     upstreams: HostileUpstreams, database: Path, tmp_path: Path, runner: CliRunner
 ) -> None:
@@ -180,10 +174,6 @@ async def test_an_autotask_secret_revoked_mid_run_damages_nothing(
     assert healed.updated == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an Autotask auth failure on a write fails each order separately and the run goes on",
-)
 async def test_an_autotask_secret_revoked_mid_run_is_reported_once(
     upstreams: HostileUpstreams, database: Path
 ) -> None:

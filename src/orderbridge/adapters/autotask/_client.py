@@ -48,6 +48,7 @@ from ._errors import (
     BadPayload,
     BudgetExhausted,
     ErrorTexts,
+    PermissionDenied,
     RateLimited,
     Unavailable,
     decode_answer,
@@ -424,12 +425,16 @@ class AutotaskClient:
         return info
 
     async def _poll_threshold(self) -> ThresholdInfo | None:
-        """The budget's periodic reading; a failure other than the budget's own is only logged
-        (the API user may lack the right to read thresholds), and the request goes ahead."""
+        """The budget's periodic reading. Refused credentials stop here (the request would be
+        refused the same way); any other failure is only logged (the API user may lack the right
+        to read thresholds), and the request goes ahead."""
         try:
             payload = await self._call("GET", _THRESHOLD_ENDPOINT, _THRESHOLD_ENDPOINT, retry=True)
             return threshold_from_json(payload)
-        except BudgetExhausted:
+        except PermissionDenied as err:
+            log.warning("autotask threshold poll not permitted", extra={"error": str(err)})
+            return None
+        except (BudgetExhausted, AuthFailed):
             raise
         except AutotaskError as err:
             log.warning("autotask threshold poll failed", extra={"error": str(err)})

@@ -56,15 +56,16 @@ def _body(
 
 
 def _highest_id(entity: str, rows: list[dict[str, Any]]) -> int:
-    highest: int | None = None
-    for row in rows:
-        value = row.get("id", row.get("Id"))
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise BadPayload(f"{entity} query: rows without a numeric 'id' cannot be paged by id")
-        highest = value if highest is None else max(highest, value)
-    if highest is None:
-        raise BadPayload(f"{entity} query: an empty page has no id to continue from")
-    return highest
+    """The cursor for the next page. A row without a usable id is passed on for its PO to be
+    reported; only a page with no usable id at all cannot be continued."""
+    ids = [
+        value
+        for value in (row.get("id", row.get("Id")) for row in rows)
+        if isinstance(value, int) and not isinstance(value, bool)
+    ]
+    if not ids:
+        raise BadPayload(f"{entity} query: rows without a numeric 'id' cannot be paged by id")
+    return max(ids)
 
 
 async def _by_id(

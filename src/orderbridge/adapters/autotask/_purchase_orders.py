@@ -23,6 +23,7 @@ from orderbridge.domain.models import PurchaseOrder, PurchaseOrderItem
 from orderbridge.ports import MonitoredScope
 
 from ._client import AutotaskClient
+from ._errors import BadPayload
 from ._mapping import (
     ITEM_FIELDS,
     ITEM_WRITE_FIELDS,
@@ -135,33 +136,64 @@ class AutotaskPurchaseOrders:
         await self._client.patch_child(_PO, po_id, "Items", body)
 
     async def _assemble(self, po_rows: list[Row]) -> list[PurchaseOrder]:
+        """The POs with their items; one unreadable record spoils only its own PO."""
         if not po_rows:
             return []
-        po_ids = [row.required_int("id") for row in po_rows]
-        item_rows = [
-            Row(r, entity=_ITEMS)
-            for r in await self._client.query_all(
-                _ITEMS, [F("orderID").in_(po_ids)], include_fields=ITEM_FIELDS
-            )
-        ]
-        await self._load_products(r.optional_int("productID") for r in item_rows)
+        po_ids = [i for i in (_readable_id(row) for row in po_rows) if i is not None]
+        item_rows = (
+            [
+                Row(r, entity=_ITEMS)
+                for r in await self._client.query_all(
+                    _ITEMS, [F("orderID").in_(po_ids)], include_fields=ITEM_FIELDS
+                )
+            ]
+            if po_ids
+            else []
+        )
+        await self._load_products(_readable_product_ids(item_rows))
         items: dict[int, list[PurchaseOrderItem]] = {}
+        spoiled: dict[int, str] = {}
         for row in item_rows:
-            item = item_from_json(row, self._part_numbers)
+            try:
+                item = item_from_json(row, self._part_numbers)
+            except BadPayload as exc:
+                owner = _readable_int(row, "orderID")
+                if owner is None:
+                    raise  # an item of no known PO: nothing narrower to blame
+                spoiled.setdefault(owner, str(exc))
+                continue
             items.setdefault(item.order_id, []).append(item)
         labels = await self._client.picklists.fields(_PO)
         status_field = labels.get("status")
         choices = {c.value: c.label for c in status_field.choices} if status_field else {}
-        orders = [
-            purchase_order_from_json(
-                row,
-                status_label=lambda v: choices.get(v, str(v)),
-                po_number_field=self._po_number_field,
-                items=items.get(row.required_int("id"), ()),
-            )
-            for row in po_rows
-        ]
+        orders = []
+        for row in po_rows:
+            po_id = _readable_id(row)
+            try:
+                if po_id is not None and po_id in spoiled:
+                    raise BadPayload(spoiled[po_id])
+                order = purchase_order_from_json(
+                    row,
+                    status_label=lambda v: choices.get(v, str(v)),
+                    po_number_field=self._po_number_field,
+                    items=items.get(po_id or 0, ()),
+                )
+            except BadPayload as exc:
+                order = self._unreadable(row, po_id, exc)
+            orders.append(order)
         return sorted(orders, key=lambda po: po.id)
+
+    def _unreadable(self, row: Row, po_id: int | None, exc: BadPayload) -> PurchaseOrder:
+        number = _readable_text(row, self._po_number_field) or (
+            None if po_id is None else str(po_id)
+        )
+        return PurchaseOrder(
+            id=po_id or 0,
+            po_number=number,
+            status="",
+            vendor_id=0,
+            unreadable=f"Autotask's record could not be read: {exc}",
+        )
 
     async def _load_products(self, product_ids: Any) -> None:
         wanted = sorted({p for p in product_ids if p} - set(self._part_numbers))
@@ -176,6 +208,28 @@ class AutotaskPurchaseOrders:
         for missing in set(wanted) - set(self._part_numbers):
             # not visible to this API user (or deleted): remember, so it is not asked for again
             self._part_numbers[missing] = frozenset()
+
+
+def _readable_int(row: Row, name: str) -> int | None:
+    try:
+        return row.optional_int(name)
+    except BadPayload:
+        return None
+
+
+def _readable_id(row: Row) -> int | None:
+    return _readable_int(row, "id")
+
+
+def _readable_text(row: Row, name: str) -> str | None:
+    try:
+        return (row.optional_str(name) or "").strip() or None
+    except BadPayload:
+        return None
+
+
+def _readable_product_ids(rows: list[Row]) -> list[int]:
+    return [i for i in (_readable_int(row, "productID") for row in rows) if i]
 
 
 if TYPE_CHECKING:
