@@ -12,7 +12,14 @@ from orderbridge.bootstrap import open_store
 from orderbridge.domain.lifecycle import OrderState
 
 from ._common import ConfigOption, console, fail, settings_or_exit
-from ._render import history_table, lines_table, runs_table, shipments_table, when
+from ._render import (
+    history_table,
+    lines_table,
+    order_reports_table,
+    runs_table,
+    shipments_table,
+    when,
+)
 
 EXIT_NOT_FOUND = 1
 
@@ -54,15 +61,25 @@ def status(
 
 def log(
     limit: Annotated[int, typer.Option("--limit", "-n", help="How many runs.", min=1)] = 20,
+    run: Annotated[
+        int | None, typer.Option("--run", help="Show one run with every order's outcome.")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Recent runs of the sync activity log with their counts."""
+    """Recent runs of the sync activity log with their counts (or one run in detail)."""
     settings = settings_or_exit(config)
     try:
         with open_store(settings) as store:
-            runs = store.runs("default", limit=limit)
+            runs = store.runs("default", limit=limit) if run is None else []
+            one = store.run(run) if run is not None else None
     except StoreError as exc:
         fail([f"store error: {exc}"])
+    if run is not None:
+        if one is None:
+            fail([f"no run {run} in the activity log"], EXIT_NOT_FOUND)
+        console.print(runs_table([one]))
+        console.print(order_reports_table(one.orders))
+        return
     if not runs:
         console.print("No sync runs recorded yet.")
         return

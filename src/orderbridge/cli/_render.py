@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from orderbridge.application.sync import OrderResult
-from orderbridge.domain.history import HistoryEntry, OrderOutcome, RunReport
+from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
 from orderbridge.domain.lifecycle import OrderState
 
 __all__ = [
@@ -69,23 +70,40 @@ _STYLE = {
 
 def results_table(results: Sequence[OrderResult], *, changed_only: bool = True) -> Table:
     """One row per order: outcome, status and what changed or went wrong."""
-    table = Table(title="Orders", title_justify="left")
-    for column in ("PO", "outcome", "status", "details"):
-        table.add_column(column)
+    table = _orders_table()
     for result in results:
         report = result.report
         if changed_only and report.outcome is OrderOutcome.UNCHANGED:
             continue
-        details = report.error or "; ".join(_entry_summaries(result)) or ", ".join(report.changes)
-        if report.warnings:
-            details = f"{details}  [warning: {'; '.join(report.warnings)}]".strip()
-        table.add_row(
-            report.po_number,
-            f"[{_STYLE[report.outcome]}]{report.outcome.value}[/]",
-            report.status or "—",
-            details,
-        )
+        _add_order_row(table, report, "; ".join(_entry_summaries(result)))
     return table
+
+
+def order_reports_table(reports: Sequence[OrderReport]) -> Table:
+    """Every order of one recorded run: outcome, status and what changed or went wrong."""
+    table = _orders_table()
+    for report in sorted(reports, key=lambda r: r.po_number):
+        _add_order_row(table, report, "")
+    return table
+
+
+def _orders_table() -> Table:
+    table = Table(title="Orders", title_justify="left")
+    for column in ("PO", "outcome", "status", "details"):
+        table.add_column(column, overflow="fold")
+    return table
+
+
+def _add_order_row(table: Table, report: OrderReport, summary: str) -> None:
+    details = report.error or summary or ", ".join(report.changes)
+    if report.warnings:
+        details = f"{details}  [warning: {'; '.join(report.warnings)}]".strip()
+    table.add_row(
+        escape(report.po_number),
+        f"[{_STYLE[report.outcome]}]{report.outcome.value}[/]",
+        report.status or "—",
+        escape(details),
+    )
 
 
 def _entry_summaries(result: OrderResult) -> list[str]:

@@ -59,3 +59,25 @@ def test_log_lists_runs_with_counts(runner: CliRunner, synced: Path, database: P
     assert [c for c in partial if c.isdigit()][1:5] == ["24", "24", "23", "1"]
     ok = next(r for r in rows if " ok " in r).split()
     assert [c for c in ok if c.isdigit()][1:5] == [active, active, "1", "0"]
+
+
+def test_log_run_shows_every_order_of_one_run(
+    runner: CliRunner, synced: Path, database: Path
+) -> None:
+    with SqlStore.open(f"sqlite:///{database}") as store:
+        first = min(run.id for run in store.runs("default"))
+    result = runner.invoke(app, ["log", "--run", str(first), "--config", str(synced)])
+    assert result.exit_code == 0, result.output
+    cells = [
+        [cell.strip() for cell in line.split("│")[1:3]]
+        for line in result.stdout.splitlines()
+        if line.startswith("│ ") and line.count("│") == 5
+    ]
+    outcomes = {po: outcome for po, outcome in cells if po}
+    # The demo's transient TD SYNNEX error is one failed order, with its reason in words.
+    assert [po for po, outcome in outcomes.items() if outcome == "failed"] == ["PO-10021"]
+    assert "temporary problem" in result.stdout
+    assert sum(outcome == "updated" for outcome in outcomes.values()) == 23
+    missing = runner.invoke(app, ["log", "--run", "9999", "--config", str(synced)])
+    assert missing.exit_code == 1
+    assert "no run 9999" in missing.stderr

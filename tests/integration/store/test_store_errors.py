@@ -75,9 +75,9 @@ def test_locked_sqlite_gives_up_after_the_busy_timeout(tmp_path: Path) -> None:
 
 def test_a_never_migrated_database_asks_for_the_upgrade(database_url: str) -> None:
     with SqlStore(database_url) as store:
-        with pytest.raises(StoreError, match="run the migrations"):
+        with pytest.raises(StoreError, match="applies the migrations"):
             store.load_states(DEFAULT_TENANT, ["PO-1"])
-        with pytest.raises(StoreError, match="run the migrations"):
+        with pytest.raises(StoreError, match="applies the migrations"):
             store.start_run(DEFAULT_TENANT, T0)
 
 

@@ -68,7 +68,8 @@ def describe(error: exc.SQLAlchemyError, url: URL, action: str) -> str:
     if _missing_schema(reason):
         return (
             f"{action} failed: the database {redact_url(url)} has no orderbridge tables yet: "
-            "run the migrations (`orderbridge db upgrade`) first"
+            "start orderbridge once (`orderbridge sync --once` or `orderbridge run`); "
+            "that applies the migrations"
         )
     if isinstance(error, exc.IntegrityError):
         return f"{action} failed: the database rejected the data ({first_line})"
