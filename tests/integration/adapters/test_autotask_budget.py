@@ -132,6 +132,7 @@ async def test_the_client_stops_at_its_share_and_slows_down_when_the_database_is
             await client.get("PurchaseOrders", served.po_ids[1])
         assert served.sent() == allowance  # nothing more was sent
     now = datetime.now(UTC)
+    assert refused.free_at is not None
     assert now + timedelta(minutes=59) < refused.free_at <= now + timedelta(minutes=60)
     assert served.admin("GET", "threshold")["current"] == others + allowance
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import anyio
@@ -47,8 +47,9 @@ def _errors(status: int, *messages: str, headers: dict[str, str] | None = None) 
 
 
 def _leaf_ok(row: dict[str, Any], leaf: dict[str, Any]) -> bool:
-    value, op, wanted = row.get(leaf["field"]), leaf["op"], leaf.get("value")
-    checks = {
+    value: Any = row.get(leaf["field"])
+    wanted: Any = leaf.get("value")
+    checks: dict[str, Callable[[], bool]] = {
         "eq": lambda: value == wanted,
         "in": lambda: value in wanted,
         "gt": lambda: value is not None and value > wanted,
@@ -56,7 +57,7 @@ def _leaf_ok(row: dict[str, Any], leaf: dict[str, Any]) -> bool:
         "contains": lambda: isinstance(value, str) and wanted.lower() in value.lower(),
         "exist": lambda: value is not None,
     }
-    return bool(checks[op]())
+    return bool(checks[leaf["op"]]())
 
 
 class FakeAutotask:

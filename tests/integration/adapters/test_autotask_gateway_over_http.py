@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from test_autotask_client_over_http import CODE, FAST, SECRET, USER, FakeAutotask
 
 from orderbridge.adapters.autotask import (
     AutotaskClient,
@@ -18,6 +17,13 @@ from orderbridge.adapters.autotask import (
 )
 from orderbridge.ports import MonitoredScope
 from orderbridge.simulators._common import SimulatorServer
+from tests.integration.adapters.test_autotask_client_over_http import (
+    CODE,
+    FAST,
+    SECRET,
+    USER,
+    FakeAutotask,
+)
 
 pytestmark = pytest.mark.anyio
 

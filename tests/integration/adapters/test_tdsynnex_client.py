@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 import anyio
 import httpx2
@@ -158,6 +159,7 @@ class CountingTransport(httpx2.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         response = await self.inner.handle_async_request(request)
+        assert isinstance(response.stream, httpx2.AsyncByteStream)
         response.stream = _CountingStream(response.stream, self)
         return response
 
@@ -166,17 +168,17 @@ class CountingTransport(httpx2.AsyncBaseTransport):
 
 
 class _CountingStream(httpx2.AsyncByteStream):
-    def __init__(self, inner: object, owner: CountingTransport) -> None:
+    def __init__(self, inner: httpx2.AsyncByteStream, owner: CountingTransport) -> None:
         self.inner = inner
         self.owner = owner
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self.inner:  # type: ignore[attr-defined]
+        async for chunk in self.inner:
             self.owner.bytes_read += len(chunk)
             yield chunk
 
     async def aclose(self) -> None:
-        await self.inner.aclose()  # type: ignore[attr-defined]
+        await self.inner.aclose()
 
 
 @pytest.fixture
@@ -193,17 +195,26 @@ def server(fake: FakeTdSynnex) -> Iterator[SimulatorServer]:
 FAST = RetryPolicy(attempts=3, initial_s=0.01, max_s=0.05, timeout_s=5.0)
 
 
-def make_client(server: SimulatorServer, **overrides: object) -> TdSynnexClient:
-    options: dict[str, object] = {
-        "endpoints": TdSynnexEndpoints.at(server.url),
-        "customer_number": "123456",
-        "user_id": "api@reseller.example",
-        "password": SecretStr(PASSWORD),
-        "retry": FAST,
-        "timeout_s": 2.0,
-    }
+class ClientOptions(TypedDict, total=False):
+    """``TdSynnexClient`` settings a test may override."""
+
+    password: SecretStr | str
+    timeout_s: float
+    max_body_bytes: int
+    transport: httpx2.AsyncBaseTransport | None
+    retry: RetryPolicy | None
+    invoice_version: str
+
+
+def make_client(server: SimulatorServer, **overrides: Unpack[ClientOptions]) -> TdSynnexClient:
+    options: ClientOptions = {"password": SecretStr(PASSWORD), "retry": FAST, "timeout_s": 2.0}
     options.update(overrides)
-    return TdSynnexClient(**options)  # type: ignore[arg-type]
+    return TdSynnexClient(
+        endpoints=TdSynnexEndpoints.at(server.url),
+        customer_number="123456",
+        user_id="api@reseller.example",
+        **options,
+    )
 
 
 async def test_status_request_carries_credentials_po_and_content_type(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from simulated_upstreams import SimulatedUpstreams, texts
 from typer.testing import CliRunner
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.cli import app
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, texts
 
 
 @pytest.fixture

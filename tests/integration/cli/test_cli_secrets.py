@@ -6,12 +6,12 @@ import logging
 from pathlib import Path
 
 import pytest
-from simulated_upstreams import simulated_upstreams
 from typer.testing import CliRunner
 
 from orderbridge.cli import app
 from orderbridge.simulators.autotask import AutotaskSimConfig
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig
+from tests.integration.sync.simulated_upstreams import simulated_upstreams
 
 AUTOTASK_SECRET = "S3CR3T-AUTOTASK-xyz"
 INTEGRATION_CODE = "S3CR3TINTEGRATIONCODE0000042"

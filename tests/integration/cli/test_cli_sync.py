@@ -6,11 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from simulated_upstreams import SimulatedUpstreams
 from typer.testing import CliRunner
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.cli import app
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 
 def test_all_good_exits_0(

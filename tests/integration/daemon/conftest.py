@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-# The simulator pair and its config writer are shared with the sync integration tests.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sync"))
-
-from daemon_config import write_config
-from simulated_upstreams import SimulatedUpstreams, simulated_upstreams
-
 from orderbridge.simulators.autotask import AutotaskSimConfig
+from tests.integration.daemon.daemon_config import write_config
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
 
 
 @pytest.fixture

@@ -16,12 +16,12 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-from daemon_config import write_config
-from simulated_upstreams import SimulatedUpstreams
 
 from orderbridge.adapters.store import RunRecord, SqlStore
 from orderbridge.bootstrap import SyncServices, daemon_for, runtime_settings, sync_services
 from orderbridge.settings import Settings, load_settings
+from tests.integration.daemon.daemon_config import write_config
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 pytestmark = pytest.mark.anyio
 

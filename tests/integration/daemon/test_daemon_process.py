@@ -14,14 +14,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from daemon_config import write_config
-from simulated_upstreams import SimulatedUpstreams
 from typer.testing import CliRunner
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.cli import app
 from orderbridge.domain.memo import BLOCK_START
 from orderbridge.simulators._common.faults import FaultRule
+from tests.integration.daemon.daemon_config import write_config
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 CLI = [sys.executable, "-c", "from orderbridge.cli import main; main()"]
 REFUSAL = "is syncing this store; it holds the lease until"

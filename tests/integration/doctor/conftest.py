@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,14 +9,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-# The simulator pair and its config writer are shared with the sync integration tests.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sync"))
-
-from simulated_upstreams import SimulatedUpstreams, simulated_upstreams
-
 from orderbridge.cli._doctor import doctor
 from orderbridge.cli._init import init
 from orderbridge.cli._resync import resync
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from simulated_upstreams import SimulatedUpstreams
+
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 
 def write_config(

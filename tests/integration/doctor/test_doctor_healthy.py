@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from doctor_configs import outcomes, write_config
-from simulated_upstreams import simulated_upstreams
 from typer.testing import CliRunner
 
 from orderbridge.cli import app as orderbridge_app
 from orderbridge.simulators.scenario import parse_scenario
+from tests.integration.doctor.doctor_configs import outcomes, write_config
+from tests.integration.sync.simulated_upstreams import simulated_upstreams
 
 HEALTHY = """
 name: healthy

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import httpx2
 import typer
-from doctor_configs import block, outcomes, write_config
-from simulated_upstreams import SimulatedUpstreams, simulated_upstreams
 from typer.testing import CliRunner
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.cli import app as orderbridge_app
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig
+from tests.integration.doctor.doctor_configs import block, outcomes, write_config
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
 
 
 def _sync(runner: CliRunner, config: Path) -> None:

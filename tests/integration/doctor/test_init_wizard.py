@@ -8,13 +8,13 @@ from pathlib import Path
 
 import anyio
 import typer
-from simulated_upstreams import API, SimulatedUpstreams, simulated_upstreams
 from typer.testing import CliRunner
 
 from orderbridge.application.doctor import Outcome
 from orderbridge.cli._doctor import doctor_session
 from orderbridge.settings import Settings, load_settings
 from orderbridge.simulators.scenario import builtin_scenario
+from tests.integration.sync.simulated_upstreams import API, SimulatedUpstreams, simulated_upstreams
 
 
 def _endpoints(upstreams: SimulatedUpstreams) -> list[str]:

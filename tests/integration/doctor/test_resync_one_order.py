@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from doctor_configs import write_config
-from simulated_upstreams import SimulatedUpstreams
 from typer.testing import CliRunner
 
 from orderbridge.adapters.store import SqlStore
+from tests.integration.doctor.doctor_configs import write_config
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 
 def test_resync_applies_one_order_and_prints_the_changes(

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-# The simulator pair and its config writer are shared with the sync integration tests.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "sync"))
-
-from hostile_upstreams import HostileUpstreams, hostile_upstreams
+from tests.integration.hostile.hostile_upstreams import HostileUpstreams, hostile_upstreams
 
 
 @pytest.fixture

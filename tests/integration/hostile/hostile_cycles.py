@@ -14,11 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hostile_upstreams import HOSTILE_PO, OTHER_POS, HostileUpstreams, patched_po_ids
-
 from orderbridge.adapters.store import SqlStore
 from orderbridge.bootstrap import SyncServices
 from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
+from tests.integration.hostile.hostile_upstreams import (
+    HOSTILE_PO,
+    OTHER_POS,
+    HostileUpstreams,
+    patched_po_ids,
+)
 
 __all__ = [
     "MOVER_PO",

@@ -7,13 +7,12 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
-from hostile_interceptor import Interceptor, Request
-from simulated_upstreams import SimulatedUpstreams, pinned_now
-
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
 from orderbridge.simulators.scenario import Scenario, builtin_scenario
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
+from tests.integration.hostile.hostile_interceptor import Interceptor, Request
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, pinned_now
 
 __all__ = [
     "HOSTILE_PO",

@@ -8,7 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_cycles import (
+
+from orderbridge.bootstrap import sync_services
+from orderbridge.domain.history import OrderOutcome
+from orderbridge.domain.memo import BLOCK_START
+from tests.integration.hostile.hostile_cycles import (
     MOVER_PO,
     activity_log,
     assert_plain_words,
@@ -17,12 +21,13 @@ from hostile_cycles import (
     hostile_cycle,
     recorded,
 )
-from hostile_interceptor import Answer, Rewrite
-from hostile_upstreams import HOSTILE_PO, HostileUpstreams, autotask_call, patch_for
-
-from orderbridge.bootstrap import sync_services
-from orderbridge.domain.history import OrderOutcome
-from orderbridge.domain.memo import BLOCK_START
+from tests.integration.hostile.hostile_interceptor import Answer, Rewrite
+from tests.integration.hostile.hostile_upstreams import (
+    HOSTILE_PO,
+    HostileUpstreams,
+    autotask_call,
+    patch_for,
+)
 
 pytestmark = pytest.mark.anyio
 

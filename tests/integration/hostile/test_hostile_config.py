@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile_upstreams import HostileUpstreams
 from typer.testing import CliRunner
 
 from orderbridge.cli import app
+from tests.integration.hostile.hostile_upstreams import HostileUpstreams
 
 # key -> a TOML line that sets it badly (each section of the configuration at least once)
 BAD_VALUES = {

@@ -6,15 +6,21 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from hostile_cycles import MOVER_PO, activity_log, assert_plain_words, clean_cycle, recorded
-from hostile_interceptor import Answer, Request
-from hostile_upstreams import HOSTILE_PO, OTHER_POS, HostileUpstreams
 from typer.testing import CliRunner
 
 from orderbridge.bootstrap import SyncServices, sync_services
 from orderbridge.cli import app
 from orderbridge.domain.history import OrderOutcome, RunReport
 from orderbridge.settings import Settings
+from tests.integration.hostile.hostile_cycles import (
+    MOVER_PO,
+    activity_log,
+    assert_plain_words,
+    clean_cycle,
+    recorded,
+)
+from tests.integration.hostile.hostile_interceptor import Answer, Request
+from tests.integration.hostile.hostile_upstreams import HOSTILE_PO, OTHER_POS, HostileUpstreams
 
 pytestmark = pytest.mark.anyio
 

@@ -17,16 +17,6 @@ from typing import Any
 
 import pytest
 import tomli_w
-from hostile_cycles import MOVER_PO, activity_log
-from hostile_interceptor import Answer
-from hostile_logging import logging_restored, raw_records
-from hostile_upstreams import (
-    HOSTILE_PO,
-    HostileUpstreams,
-    hostile_upstreams,
-    patch_for,
-    tdsynnex_call,
-)
 from typer.testing import CliRunner
 
 from orderbridge.bootstrap import sync_services
@@ -34,6 +24,16 @@ from orderbridge.cli import app
 from orderbridge.logs import configure_logging
 from orderbridge.simulators.autotask import AutotaskSimConfig
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig
+from tests.integration.hostile.hostile_cycles import MOVER_PO, activity_log
+from tests.integration.hostile.hostile_interceptor import Answer
+from tests.integration.hostile.hostile_logging import logging_restored, raw_records
+from tests.integration.hostile.hostile_upstreams import (
+    HOSTILE_PO,
+    HostileUpstreams,
+    hostile_upstreams,
+    patch_for,
+    tdsynnex_call,
+)
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_bodies import (
+from typer.testing import CliRunner
+
+from orderbridge.adapters.store import SqlStore
+from orderbridge.bootstrap import sync_services
+from orderbridge.cli import app
+from orderbridge.domain.history import OrderOutcome
+from tests.integration.hostile.hostile_bodies import (
     HUGE_BODY_BYTES,
     billion_laughs,
     deeply_nested,
@@ -19,15 +25,15 @@ from hostile_bodies import (
     invalid_utf8,
     truncated,
 )
-from hostile_cycles import MOVER_PO, activity_log, assert_plain_words, converges, hostile_cycle
-from hostile_interceptor import Answer
-from hostile_upstreams import HOSTILE_PO, HostileUpstreams, tdsynnex_call
-from typer.testing import CliRunner
-
-from orderbridge.adapters.store import SqlStore
-from orderbridge.bootstrap import sync_services
-from orderbridge.cli import app
-from orderbridge.domain.history import OrderOutcome
+from tests.integration.hostile.hostile_cycles import (
+    MOVER_PO,
+    activity_log,
+    assert_plain_words,
+    converges,
+    hostile_cycle,
+)
+from tests.integration.hostile.hostile_interceptor import Answer
+from tests.integration.hostile.hostile_upstreams import HOSTILE_PO, HostileUpstreams, tdsynnex_call
 
 pytestmark = pytest.mark.anyio
 

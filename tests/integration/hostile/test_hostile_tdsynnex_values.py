@@ -9,13 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_cycles import assert_plain_words, clean_cycle, converges, hostile_cycle, recorded
-from hostile_interceptor import Rewrite
-from hostile_upstreams import HOSTILE_PO, HostileUpstreams, tdsynnex_call
 
 from orderbridge.bootstrap import sync_services
 from orderbridge.domain.history import OrderOutcome
 from orderbridge.domain.memo import MEMO_LIMIT
+from tests.integration.hostile.hostile_cycles import (
+    assert_plain_words,
+    clean_cycle,
+    converges,
+    hostile_cycle,
+    recorded,
+)
+from tests.integration.hostile.hostile_interceptor import Rewrite
+from tests.integration.hostile.hostile_upstreams import HOSTILE_PO, HostileUpstreams, tdsynnex_call
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from simulated_upstreams import SimulatedUpstreams, simulated_upstreams
+
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
 
 
 @pytest.fixture

@@ -137,7 +137,8 @@ class SimulatedUpstreams:
             timeout=10,
         )
         assert response.status_code == 200, response.text
-        return ElementTree.fromstring(response.content)
+        root: Element = ElementTree.fromstring(response.content)
+        return root
 
 
 def texts(root: Element, tag: str) -> list[str]:

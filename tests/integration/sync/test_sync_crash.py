@@ -7,14 +7,19 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import anyio
 import pytest
-from simulated_upstreams import SimulatedUpstreams, pinned_now, simulated_upstreams
 
 from orderbridge.bootstrap import sync_services
 from orderbridge.simulators._common.faults import FaultRule
+from tests.integration.sync.simulated_upstreams import (
+    SimulatedUpstreams,
+    pinned_now,
+    simulated_upstreams,
+)
 
 SYNC = [sys.executable, "-c", "from orderbridge.cli import main; main()", "sync", "--once"]
 History = set[tuple[str, str, str | None, str, str]]
@@ -47,10 +52,10 @@ def history_rows(database: Path) -> list[tuple[str, str, str | None, str, str]]:
         ).fetchall()
 
 
-def reference_run(tmp_path: Path, now: object) -> tuple[dict[str, object], History]:
+def reference_run(tmp_path: Path, now: datetime) -> tuple[dict[str, object], History]:
     """The final Autotask fields and history of one uninterrupted run on fresh simulators."""
     database = tmp_path / "reference.db"
-    with simulated_upstreams(now=now) as upstreams:  # type: ignore[arg-type]
+    with simulated_upstreams(now=now) as upstreams:
         upstreams.tdsynnex.advance("PO-10021")  # its retries would only slow every run down
         complete_in_process(upstreams, database)
         return upstreams.snapshot(), set(history_rows(database))

@@ -7,11 +7,11 @@ import math
 from pathlib import Path
 
 import pytest
-from simulated_upstreams import SimulatedUpstreams, texts
 
 from orderbridge.bootstrap import SyncServices, sync_services
 from orderbridge.domain.history import OrderOutcome, RunReport
 from orderbridge.domain.memo import BLOCK_END, BLOCK_START
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, texts
 
 pytestmark = pytest.mark.anyio
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from simulated_upstreams import SimulatedUpstreams
 
 from orderbridge.bootstrap import sync_services
 from orderbridge.domain.history import OrderOutcome
 from orderbridge.simulators.scenario import ScenarioOrder
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 pytestmark = pytest.mark.anyio
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from simulated_upstreams import SimulatedUpstreams
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.bootstrap import sync_services
 from orderbridge.domain.history import OrderOutcome, OrderReport
 from orderbridge.simulators._common.faults import FaultRule
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 pytestmark = pytest.mark.anyio
 

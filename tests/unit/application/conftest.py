@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_fakes import NOW, VENDOR, FakePurchaseOrders, ScriptedDistributor
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.sync import SyncService
 from orderbridge.ports import MonitoredScope
+from tests.unit.application.sync_fakes import NOW, VENDOR, FakePurchaseOrders, ScriptedDistributor
 
 
 @pytest.fixture

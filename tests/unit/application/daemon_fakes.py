@@ -25,7 +25,7 @@ class FakeTime:
     """Time that moves only when the daemon sleeps; ``hooks`` run once their time has come."""
 
     now: datetime
-    hooks: list[tuple[datetime, Callable[[], None]]] = field(default_factory=list)
+    hooks: list[tuple[datetime, Callable[[], object]]] = field(default_factory=list)
     sleeps: list[float] = field(default_factory=list)
 
     def clock(self) -> datetime:

@@ -7,14 +7,14 @@ from datetime import timedelta
 import anyio
 import anyio.lowlevel
 import pytest
-from daemon_fakes import FakeTime, RecordingCycle, build_daemon, file_values
-from sync_fakes import NOW
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.daemon import LeaseLost
 from orderbridge.application.lease import LeaseHeld, RunnerLease
 from orderbridge.application.runtime import RuntimeSettings
 from orderbridge.bootstrap import StoreLeases
+from tests.unit.application.daemon_fakes import FakeTime, RecordingCycle, build_daemon, file_values
+from tests.unit.application.sync_fakes import NOW
 
 pytestmark = pytest.mark.anyio
 
@@ -103,7 +103,7 @@ async def test_the_daemon_stops_when_its_lease_is_taken(store: SqlStore) -> None
 
     cycle = RecordingCycle(store, time, stop, limit=99)
     daemon = build_daemon(store, time, cycle, RuntimeSettings(store, file_values("daily")))
-    daemon._lease = RunnerLease(  # type: ignore[attr-defined]
+    daemon._lease = RunnerLease(
         StoreLeases(store), ttl_s=120, clock=time.clock, holder="me:1:a", sleep=stall
     )
     with anyio.fail_after(5), pytest.raises(LeaseLost, match="took over the runner lease"):

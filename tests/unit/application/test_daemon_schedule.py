@@ -7,11 +7,12 @@ from itertools import pairwise
 
 import anyio
 import pytest
-from daemon_fakes import FakeTime, RecordingCycle, build_daemon, file_values
-from sync_fakes import NOW
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.runtime import RuntimeSettings
+from orderbridge.domain.history import RunReport
+from tests.unit.application.daemon_fakes import FakeTime, RecordingCycle, build_daemon, file_values
+from tests.unit.application.sync_fakes import NOW
 
 pytestmark = pytest.mark.anyio
 
@@ -141,14 +142,14 @@ async def test_a_failing_cycle_is_retried_after_a_pause(store: SqlStore) -> None
     cycle = RecordingCycle(store, time, stop, limit=1)
     failures: list[object] = []
 
-    async def flaky(halt: anyio.Event) -> object:
+    async def flaky(halt: anyio.Event) -> RunReport:
         if not failures:
             failures.append(time.clock())
             raise RuntimeError("the database went away")
         return await cycle(halt)
 
     daemon = build_daemon(store, time, cycle, runtime)
-    daemon._cycle = flaky  # type: ignore[assignment]
+    daemon._cycle = flaky
     with anyio.fail_after(5):
         await daemon.run(stop)
     assert failures == [NOW]

@@ -7,8 +7,6 @@ from datetime import UTC, datetime
 
 import anyio
 import pytest
-from sync_fakes import NOW, VENDOR, FakePurchaseOrders, ScriptedDistributor, accepted, shipped
-from sync_fakes import purchase_order as po
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.scope import ScopeResolver
@@ -16,6 +14,15 @@ from orderbridge.application.sync import STOPPED_BEFORE_CHECK, SyncService
 from orderbridge.domain.history import OrderOutcome
 from orderbridge.domain.models import DistributorOrder
 from orderbridge.domain.scope import StatusScope
+from tests.unit.application.sync_fakes import (
+    NOW,
+    VENDOR,
+    FakePurchaseOrders,
+    ScriptedDistributor,
+    accepted,
+    shipped,
+)
+from tests.unit.application.sync_fakes import purchase_order as po
 
 pytestmark = pytest.mark.anyio
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 
 from orderbridge.application.doctor import Check, Doctor, Outcome, has_failures
+from orderbridge.application.doctor_ports import RunView, StoredOrderView
 from orderbridge.application.doctor_upstream import PROBE_PO_NUMBER
 from orderbridge.application.scope import SyncSetupError
 from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice
@@ -119,13 +120,13 @@ class EmptyStore:
     def delete_setting(self, tenant: str, key: str) -> bool:
         return True
 
-    def runs(self, tenant: str, limit: int) -> list[object]:
+    def runs(self, tenant: str, limit: int) -> Sequence[RunView]:
         return []
 
-    def run(self, run_id: int) -> None:
+    def run(self, run_id: int) -> RunView | None:
         return None
 
-    def load_states(self, tenant: str, po_numbers: object) -> dict[str, object]:
+    def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, StoredOrderView]:
         return {}
 
 
@@ -133,15 +134,17 @@ async def _scope() -> MonitoredScope:
     return MonitoredScope(vendor_ids=(7,), status_labels=("Submitted", "Received Partial"))
 
 
-def _doctor(autotask: FakeAutotask, distributor: FakeDistributor, **kw: object) -> Doctor:
+def _doctor(
+    autotask: FakeAutotask, distributor: FakeDistributor, vendor_ids: Sequence[int] = ()
+) -> Doctor:
     return Doctor(
         autotask=autotask,
         distributor=distributor,
-        store=EmptyStore(),  # type: ignore[arg-type]
+        store=EmptyStore(),
         scope=_scope,
         clock=lambda: NOW,
+        vendor_ids=vendor_ids,
         is_ip_refusal=lambda exc: "ip address" in str(exc).lower(),
-        **kw,  # type: ignore[arg-type]
     )
 
 

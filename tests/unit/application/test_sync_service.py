@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from sync_fakes import (
+
+from orderbridge.adapters.store import SqlStore
+from orderbridge.application.scope import SyncSetupError
+from orderbridge.application.sync import SyncService
+from orderbridge.domain.history import OrderOutcome
+from orderbridge.domain.memo import BLOCK_START
+from orderbridge.ports import MonitoredScope, UpstreamAuthError
+from tests.unit.application.sync_fakes import (
     FakePurchaseOrders,
     FakeUpstreamError,
     ScriptedDistributor,
@@ -12,13 +19,6 @@ from sync_fakes import (
     purchase_order,
     shipped,
 )
-
-from orderbridge.adapters.store import SqlStore
-from orderbridge.application.scope import SyncSetupError
-from orderbridge.application.sync import SyncService
-from orderbridge.domain.history import OrderOutcome
-from orderbridge.domain.memo import BLOCK_START
-from orderbridge.ports import MonitoredScope, UpstreamAuthError
 
 pytestmark = pytest.mark.anyio
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from hypothesis import strategies as st
 
@@ -24,22 +25,43 @@ NOW = datetime(2024, 5, 3, 8, 15, tzinfo=UTC)
 CARRIERS = CarrierCatalog()
 
 
+class LineDetails(TypedDict, total=False):
+    """The optional fields of a ``DistributorLine``, for builders that take them as keywords."""
+
+    sku: str | None
+    mfg_part_number: str | None
+    description: str | None
+    cust_po_line: str | None
+    order_number: str | None
+    order_type: str | None
+    unit_price: Decimal | None
+    ship_date: datetime | None
+    warehouse: str | None
+    ship_method: str | None
+    ship_method_description: str | None
+    eta: date | None
+    estimated_ship_date: date | None
+    estimated_delivery_date: date | None
+    reason: str | None
+    packages: tuple[Package, ...]
+
+
 def line(
     number: str | None = "1",
     code: DistributorCode = DistributorCode.ACCEPTED,
     ordered: int = 2,
     shipped: int = 0,
-    **extra: object,
+    **extra: Unpack[LineDetails],
 ) -> DistributorLine:
     """A TD SYNNEX line with sensible defaults."""
-    values: dict[str, object] = {"mfg_part_number": "WVSF346", "sku": "3364043"}
+    values: LineDetails = {"mfg_part_number": "WVSF346", "sku": "3364043"}
     values.update(extra)
     return DistributorLine(
         line_number=number,
         code=code,
         quantity_ordered=ordered,
         quantity_shipped=shipped,
-        **values,  # type: ignore[arg-type]
+        **values,
     )
 
 
@@ -49,7 +71,7 @@ def shipped_line(
     tracking: str = "508922220890",
     delivered: date | None = None,
     code: DistributorCode = DistributorCode.SHIPPED,
-    **extra: object,
+    **extra: Unpack[LineDetails],
 ) -> DistributorLine:
     """A fully shipped line with one FedEx Ground package."""
     package = Package(
@@ -59,7 +81,7 @@ def shipped_line(
         serials=("AK022023", "AK022024"),
         delivered_on=delivered,
     )
-    values: dict[str, object] = {
+    values: LineDetails = {
         "order_number": "60045675",
         "ship_date": datetime(2024, 5, 2, 17, 35, 6),
         "warehouse": "3",

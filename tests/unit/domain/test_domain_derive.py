@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from domain_builders import NOW, derive, invoice, item, line, order, shipped_line
-
 from orderbridge.domain.lifecycle import LineStatus, OrderStatus
 from orderbridge.domain.models import DistributorCode, Package
+from tests.unit.domain.domain_builders import NOW, derive, invoice, item, line, order, shipped_line
 
 TODAY = NOW.date()
 FUTURE = TODAY + timedelta(days=10)

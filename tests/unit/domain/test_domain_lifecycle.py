@@ -6,10 +6,9 @@ import json
 from dataclasses import replace
 from datetime import date
 
-from domain_builders import derive, invoice, item, line, order, shipped_line
-
 from orderbridge.domain.lifecycle import LineStatus, OrderState, OrderStatus
 from orderbridge.domain.models import Address, Invoice
+from tests.unit.domain.domain_builders import derive, invoice, item, line, order, shipped_line
 
 
 def test_status_values_read_as_words() -> None:

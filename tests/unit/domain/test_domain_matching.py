@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from domain_builders import item
-
 from orderbridge.domain.matching import LineIdentity, MatchMethod, match_lines
+from tests.unit.domain.domain_builders import item
 
 
 def ident(

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from domain_builders import derive, invoice, order, shipped_line
-
 from orderbridge.domain.history import HistoryEntry, HistorySource
 from orderbridge.domain.memo import (
     BLOCK_END,
@@ -19,6 +17,7 @@ from orderbridge.domain.memo import (
     splice_block,
 )
 from orderbridge.domain.memo_block import MemoLine
+from tests.unit.domain.domain_builders import derive, invoice, order, shipped_line
 
 BLOCK = f"{BLOCK_START}\nStatus: Shipped\n{BLOCK_END}"
 

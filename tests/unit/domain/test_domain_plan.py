@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from domain_builders import NOW, derive, invoice, item, line, order, purchase_order, shipped_line
 
 from orderbridge.domain.events import (
     Backordered,
@@ -20,6 +19,16 @@ from orderbridge.domain.lifecycle import OrderStatus
 from orderbridge.domain.memo import BLOCK_START
 from orderbridge.domain.models import DistributorCode
 from orderbridge.domain.plan import Plan, PlanOptions, apply_plan, plan_updates
+from tests.unit.domain.domain_builders import (
+    NOW,
+    derive,
+    invoice,
+    item,
+    line,
+    order,
+    purchase_order,
+    shipped_line,
+)
 
 FUTURE = NOW.date() + timedelta(days=10)
 

@@ -7,17 +7,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from random import Random
 
-from domain_builders import (
-    NOW,
-    derive,
-    distributor_orders,
-    invoice,
-    invoices,
-    line,
-    order,
-    po_items,
-    shipped_line,
-)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +31,17 @@ from orderbridge.domain.models import (
     PurchaseOrderItem,
 )
 from orderbridge.domain.plan import apply_plan, plan_updates
+from tests.unit.domain.domain_builders import (
+    NOW,
+    derive,
+    distributor_orders,
+    invoice,
+    invoices,
+    line,
+    order,
+    po_items,
+    shipped_line,
+)
 
 observed = st.datetimes(
     min_value=datetime(2023, 6, 1), max_value=datetime(2025, 6, 1), timezones=st.just(UTC)

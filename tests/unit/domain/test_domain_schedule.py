@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,13 +17,34 @@ from hypothesis import strategies as st
 from orderbridge.domain.schedule import Frequency, FrequencyKind, budget_gap, next_run
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    """An aware UTC instant."""
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
-def at(zone: str, *args: int) -> datetime:
+def at(
+    zone: str, year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
     """A local wall-clock time in ``zone`` (first occurrence), as aware UTC."""
-    return datetime(*args, tzinfo=ZoneInfo(zone)).astimezone(UTC)  # type: ignore[misc]
+    return datetime(year, month, day, hour, minute, second, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+class ParseOptions(TypedDict, total=False):
+    """The keyword options of ``Frequency.parse``."""
+
+    daily_at: str
+    timezone: str
+    min_gap_s: float
+
+
+class RunHistory(TypedDict):
+    """The last run and the budget gap, as ``next_run`` takes them."""
+
+    last_started: datetime | None
+    last_finished: datetime | None
+    min_gap_for_budget: timedelta | None
 
 
 # --- parsing and describing -------------------------------------------------------------------
@@ -91,10 +113,10 @@ def test_parse_keeps_daily_time_zone_and_gap() -> None:
     ],
 )
 def test_parse_rejects_bad_text_with_an_actionable_message(
-    text: str, kwargs: dict[str, object], message: str
+    text: str, kwargs: ParseOptions, message: str
 ) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
-        Frequency.parse(text, **kwargs)  # type: ignore[arg-type]
+        Frequency.parse(text, **kwargs)
 
 
 def test_constructor_enforces_the_same_rules_as_parse() -> None:
@@ -178,14 +200,14 @@ RULES = [
 @pytest.mark.parametrize(("text", "kwargs", "now", "started", "finished", "gap", "expected"), RULES)
 def test_next_run_rules(
     text: str,
-    kwargs: dict[str, str],
+    kwargs: ParseOptions,
     now: datetime,
     started: datetime | None,
     finished: datetime | None,
     gap: timedelta | None,
     expected: datetime,
 ) -> None:
-    frequency = Frequency.parse(text, **kwargs)  # type: ignore[arg-type]
+    frequency = Frequency.parse(text, **kwargs)
     due = next_run(
         frequency, now=now, last_started=started, last_finished=finished, min_gap_for_budget=gap
     )
@@ -247,7 +269,7 @@ def zone_and_instant(draw: st.DrawFn) -> tuple[str, datetime]:
     """A zone and an instant, often within two days before one of its clock changes."""
     zone = draw(zones)
     changes = clock_changes(zone, draw(st.integers(2000, 2036)))
-    if changes and draw(st.booleans()):
+    if len(changes) > 0 and draw(st.booleans()):
         before = timedelta(seconds=draw(st.integers(0, 48 * 3600)))
         return zone, draw(st.sampled_from(changes)) - before
     return zone, draw(
@@ -323,16 +345,20 @@ def test_next_run_is_never_past_is_utc_is_stable_and_coalesces_missed_runs(
 ) -> None:
     started = None if ago is None else now - ago
     finished = None if started is None else min(started + took, now)
-    history = {"last_started": started, "last_finished": finished, "min_gap_for_budget": budget}
-    due = next_run(frequency, now=now, **history)  # type: ignore[arg-type]
+    history: RunHistory = {
+        "last_started": started,
+        "last_finished": finished,
+        "min_gap_for_budget": budget,
+    }
+    due = next_run(frequency, now=now, **history)
     assert due >= now
     assert due.tzinfo is UTC
     waiting = now + (due - now) // 2
     if waiting < due:
-        assert next_run(frequency, now=waiting, **history) == due  # type: ignore[arg-type]
+        assert next_run(frequency, now=waiting, **history) == due
     if started is not None:
         overdue = due + late
-        assert next_run(frequency, now=overdue, **history) == overdue  # type: ignore[arg-type]
+        assert next_run(frequency, now=overdue, **history) == overdue
         caught_up = next_run(frequency, now=overdue, last_started=overdue, last_finished=overdue)
         assert caught_up > overdue  # one catch-up run, never a burst
 

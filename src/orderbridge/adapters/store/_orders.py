@@ -136,6 +136,11 @@ def touch_checked(
     return touched
 
 
+# Ties in time are broken by the entry's key, exactly as the memo orders history: the newest N
+# chosen here must be the newest N the memo shows, or a re-run would rewrite the memo.
+_NEWEST_FIRST = (StatusHistoryRow.at.desc(), StatusHistoryRow.key.desc())
+
+
 def history(session: Session, tenant: str, po_number: str, limit: int | None) -> list[HistoryEntry]:
     """History of one PO, oldest first; with a limit, the newest ``limit`` entries."""
     where = (StatusHistoryRow.tenant == tenant, StatusHistoryRow.po_number == po_number)
@@ -147,10 +152,7 @@ def history(session: Session, tenant: str, po_number: str, limit: int | None) ->
         )
         return [entry_from_row(row) for row in rows]
     newest = session.scalars(
-        select(StatusHistoryRow)
-        .where(*where)
-        .order_by(StatusHistoryRow.at.desc(), StatusHistoryRow.id.desc())
-        .limit(limit)
+        select(StatusHistoryRow).where(*where).order_by(*_NEWEST_FIRST).limit(limit)
     )
     return [entry_from_row(row) for row in reversed(list(newest))]
 
@@ -167,7 +169,7 @@ def recent_history(
             func.row_number()
             .over(
                 partition_by=StatusHistoryRow.po_number,
-                order_by=(StatusHistoryRow.at.desc(), StatusHistoryRow.id.desc()),
+                order_by=_NEWEST_FIRST,
             )
             .label("rank")
         )

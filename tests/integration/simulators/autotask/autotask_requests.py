@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from orderbridge.simulators.autotask import AutotaskSimConfig
 
 API = "/ATServicesRest/V1.0"
+
+
+class SeedPurchaseOrder(Protocol):
+    """The ``seed_po`` fixture: creates a PO through the admin API and returns its JSON."""
+
+    def __call__(
+        self, po_number: str, *, status: str = ..., lines: int = ..., qty: int = ...
+    ) -> dict[str, Any]:
+        """Create ``po_number`` with ``lines`` lines of ``qty`` each, in ``status``."""
+        ...
 
 
 def auth_headers(config: AutotaskSimConfig) -> dict[str, str]:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx2
 import pytest
-from autotask_requests import API, auth_headers, line
 
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+from tests.integration.simulators.autotask.autotask_requests import (
+    API,
+    SeedPurchaseOrder,
+    auth_headers,
+    line,
+)
 
 
 @pytest.fixture
@@ -49,10 +54,12 @@ def admin(server: SimulatorServer) -> Iterator[httpx2.Client]:
 
 
 @pytest.fixture
-def seed_po(admin: httpx2.Client) -> Callable[..., dict[str, Any]]:
+def seed_po(admin: httpx2.Client) -> SeedPurchaseOrder:
     """Create a PO through the admin API: ``seed_po("PO-1", status="New", lines=2)``."""
 
-    def create(po_number: str, *, status: str = "Submitted", lines: int = 1, qty: int = 2) -> Any:
+    def create(
+        po_number: str, *, status: str = "Submitted", lines: int = 1, qty: int = 2
+    ) -> dict[str, Any]:
         body = {
             "po_number": po_number,
             "autotask": {"status": status},
@@ -60,7 +67,8 @@ def seed_po(admin: httpx2.Client) -> Callable[..., dict[str, Any]]:
         }
         response = admin.post("/_sim/purchase-orders", json=body)
         assert response.status_code == 201, response.text
-        return response.json()
+        created: dict[str, Any] = response.json()
+        return created
 
     return create
 

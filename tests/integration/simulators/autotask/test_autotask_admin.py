@@ -9,10 +9,10 @@ from typing import Any
 import httpx2
 import pytest
 import yaml
-from autotask_requests import line
 
 from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator, build_server
 from orderbridge.simulators.scenario import Scenario, builtin_scenario, scenario_to_json
+from tests.integration.simulators.autotask.autotask_requests import line
 
 SCENARIO: dict[str, Any] = {
     "name": "two orders",
@@ -37,7 +37,7 @@ SCENARIO: dict[str, Any] = {
 
 def test_load_scenario_creates_vendor_products_pos_and_items(
     sim: AutotaskSimulator, api: httpx2.Client
-):
+) -> None:
     sim.state.clock.set(sim.state.clock.now().replace(year=2026, month=11, day=26, hour=10))
     summary = sim.load_scenario(Scenario.model_validate(SCENARIO))
     assert set(summary.purchase_orders) == {"PO-100", "PO-101"}
@@ -73,7 +73,7 @@ def test_load_scenario_creates_vendor_products_pos_and_items(
     assert other["purchaseOrderNumber"] is None
 
 
-def test_scenario_statuses_follow_configured_integers():
+def test_scenario_statuses_follow_configured_integers() -> None:
     values = {
         "New": 11,
         "Submitted": 12,
@@ -88,7 +88,7 @@ def test_scenario_statuses_follow_configured_integers():
     assert po["status"] == 12
 
 
-def test_post_scenario_as_json_and_yaml(admin: httpx2.Client, sim: AutotaskSimulator):
+def test_post_scenario_as_json_and_yaml(admin: httpx2.Client, sim: AutotaskSimulator) -> None:
     response = admin.post(
         "/_sim/scenario", content=scenario_to_json(Scenario.model_validate(SCENARIO))
     )
@@ -102,14 +102,14 @@ def test_post_scenario_as_json_and_yaml(admin: httpx2.Client, sim: AutotaskSimul
     assert response.json()["companies"] == 0
 
 
-def test_post_builtin_scenario(admin: httpx2.Client, sim: AutotaskSimulator):
+def test_post_builtin_scenario(admin: httpx2.Client, sim: AutotaskSimulator) -> None:
     expected = [o.po_number for o in builtin_scenario("demo").orders if o.autotask.create]
     response = admin.post("/_sim/scenario", params={"name": "demo"})
     assert response.status_code == 201
     assert sorted(response.json()["purchase_orders"]) == sorted(expected)
 
 
-def test_scenario_errors_are_admin_errors(admin: httpx2.Client):
+def test_scenario_errors_are_admin_errors(admin: httpx2.Client) -> None:
     response = admin.post("/_sim/scenario", params={"name": "no-such-scenario"})
     assert response.status_code == 400
     assert "no built-in scenario" in response.json()["error"]
@@ -123,7 +123,7 @@ def test_scenario_errors_are_admin_errors(admin: httpx2.Client):
     assert response.status_code == 400
 
 
-def test_admin_purchase_orders_dump_and_create(admin: httpx2.Client):
+def test_admin_purchase_orders_dump_and_create(admin: httpx2.Client) -> None:
     body = {"po_number": "PO-Q", "autotask": {"status": "New"}, "lines": [line(1), line(2)]}
     created = admin.post("/_sim/purchase-orders", json=body)
     assert created.status_code == 201
@@ -136,7 +136,7 @@ def test_admin_purchase_orders_dump_and_create(admin: httpx2.Client):
     assert "error" in bad.json()
 
 
-def test_admin_threshold_and_config(admin: httpx2.Client):
+def test_admin_threshold_and_config(admin: httpx2.Client) -> None:
     assert admin.put("/_sim/threshold", json={"current": -1}).status_code == 400
     assert admin.put("/_sim/threshold", json={"threshold": 0}).status_code == 400
     admin.put("/_sim/threshold", json={"threshold": 500, "current": 12})
@@ -149,7 +149,7 @@ def test_admin_threshold_and_config(admin: httpx2.Client):
 
 def test_reset_drops_records_and_keeps_seed_data(
     admin: httpx2.Client, api: httpx2.Client, sim: AutotaskSimulator
-):
+) -> None:
     sim.load_scenario(Scenario.model_validate(SCENARIO))
     api.get("/Companies/1")
     admin.post("/_sim/faults", json={"kind": "http_500", "endpoint": "Tickets"})
@@ -165,7 +165,7 @@ def test_reset_drops_records_and_keeps_seed_data(
 @pytest.mark.slow
 def test_100k_purchase_orders_seed_compactly_and_page_fast(
     api: httpx2.Client, sim: AutotaskSimulator
-):
+) -> None:
     orders = [
         {"po_number": f"PO-{n:06d}", "lines": [line(n % 50, 1 + n % 3)] * (1 + n % 2)}
         for n in range(100_000)
@@ -195,7 +195,7 @@ def test_100k_purchase_orders_seed_compactly_and_page_fast(
     assert elapsed < 0.25  # HTTP round trip included; the query itself is well under 50 ms
 
 
-def test_build_server_loads_a_builtin_scenario_by_name():
+def test_build_server_loads_a_builtin_scenario_by_name() -> None:
     sim, server = build_server(port=0, scenario="demo")
     expected = sum(1 for o in builtin_scenario("demo").orders if o.autotask.create)
     with server, httpx2.Client(base_url=server.url) as client:

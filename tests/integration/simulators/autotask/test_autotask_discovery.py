@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import httpx2
 import pytest
-from autotask_requests import API, auth_headers
 
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+from tests.integration.simulators.autotask.autotask_requests import API, auth_headers
 
 
-def test_zone_lookup_points_back_at_the_simulator(admin: httpx2.Client, server: SimulatorServer):
+def test_zone_lookup_points_back_at_the_simulator(
+    admin: httpx2.Client, server: SimulatorServer
+) -> None:
     response = admin.get(f"{API}/zoneInformation", params={"user": "api-user@example.com"})
     assert response.status_code == 200
     body = response.json()
@@ -19,20 +21,20 @@ def test_zone_lookup_points_back_at_the_simulator(admin: httpx2.Client, server: 
     assert {"webUrl", "ci"} <= set(body)
 
 
-def test_zone_lookup_works_with_lowercase_path(admin: httpx2.Client):
+def test_zone_lookup_works_with_lowercase_path(admin: httpx2.Client) -> None:
     response = admin.get(
         "/atservicesrest/v1.0/zoneinformation", params={"user": "api-user@example.com"}
     )
     assert response.status_code == 200
 
 
-def test_zone_lookup_for_an_unknown_user_is_a_500(admin: httpx2.Client):
+def test_zone_lookup_for_an_unknown_user_is_a_500(admin: httpx2.Client) -> None:
     response = admin.get(f"{API}/zoneInformation", params={"user": "nobody@example.com"})
     assert response.status_code == 500
     assert response.json() == {"errors": ["Zone information could not be determined"]}
 
 
-def test_version_information(admin: httpx2.Client):
+def test_version_information(admin: httpx2.Client) -> None:
     response = admin.get("/ATServicesRest/VersionInformation")
     assert response.status_code == 200
     assert response.json() == {"apiVersions": ["1.0"]}
@@ -48,7 +50,7 @@ def test_version_information(admin: httpx2.Client):
 )
 def test_auth_failures_use_autotasks_codes(
     admin: httpx2.Client, sim: AutotaskSimulator, header: str, value: str, status: int
-):
+) -> None:
     headers = {**auth_headers(sim.config), header: value}
     response = admin.get(f"{API}/Companies/1", headers=headers)
     assert response.status_code == status
@@ -57,13 +59,13 @@ def test_auth_failures_use_autotasks_codes(
     assert errors
 
 
-def test_missing_headers_are_rejected(admin: httpx2.Client):
+def test_missing_headers_are_rejected(admin: httpx2.Client) -> None:
     response = admin.get(f"{API}/Companies/1")
     assert response.status_code == 500
     assert "errors" in response.json()
 
 
-def test_header_names_are_case_insensitive(admin: httpx2.Client, sim: AutotaskSimulator):
+def test_header_names_are_case_insensitive(admin: httpx2.Client, sim: AutotaskSimulator) -> None:
     headers = {
         "APIIntegrationcode": sim.config.integration_code,
         "username": sim.config.username,
@@ -74,7 +76,7 @@ def test_header_names_are_case_insensitive(admin: httpx2.Client, sim: AutotaskSi
     assert response.json() == {"item": None}
 
 
-def test_threshold_information_counts_the_call_itself(api: httpx2.Client):
+def test_threshold_information_counts_the_call_itself(api: httpx2.Client) -> None:
     first = api.get("/ThresholdInformation").json()
     assert first["externalRequestThreshold"] == 10_000
     assert first["requestThresholdTimeframe"] == 60
@@ -84,18 +86,18 @@ def test_threshold_information_counts_the_call_itself(api: httpx2.Client):
     assert api.get("/ThresholdInformation").json()["currentTimeframeRequestCount"] == 4
 
 
-def test_zone_lookup_does_not_count(admin: httpx2.Client, api: httpx2.Client):
+def test_zone_lookup_does_not_count(admin: httpx2.Client, api: httpx2.Client) -> None:
     admin.get(f"{API}/zoneInformation", params={"user": "api-user@example.com"})
     assert api.get("/ThresholdInformation").json()["currentTimeframeRequestCount"] == 1
 
 
-def test_unknown_route_is_an_aspnet_404(api: httpx2.Client):
+def test_unknown_route_is_an_aspnet_404(api: httpx2.Client) -> None:
     response = api.get("/NoSuchEntities/1")
     assert response.status_code == 404
     assert "No HTTP resource was found" in response.json()["Message"]
 
 
-def test_entity_information(api: httpx2.Client):
+def test_entity_information(api: httpx2.Client) -> None:
     info = api.get("/PurchaseOrders/entityInformation").json()["info"]
     assert info["name"] == "PurchaseOrder"
     assert info["canCreate"]
@@ -105,13 +107,13 @@ def test_entity_information(api: httpx2.Client):
     assert info["hasUserDefinedFields"] is False
 
 
-def test_global_entity_information_lists_the_entities(api: httpx2.Client):
+def test_global_entity_information_lists_the_entities(api: httpx2.Client) -> None:
     body = api.get("/EntityInformation").json()
     names = {entry["info"]["name"] for entry in body["entityDescriptions"]}
     assert {"PurchaseOrder", "PurchaseOrderItem", "Company", "Product", "Ticket"} <= names
 
 
-def test_status_picklist_values_are_strings_with_labels(api: httpx2.Client):
+def test_status_picklist_values_are_strings_with_labels(api: httpx2.Client) -> None:
     fields = api.get("/PurchaseOrders/entityInformation/fields").json()["fields"]
     status = next(f for f in fields if f["name"] == "status")
     assert status["isPickList"] is True
@@ -133,7 +135,7 @@ def test_status_picklist_values_are_strings_with_labels(api: httpx2.Client):
     assert memo["length"] == 4000
 
 
-def test_company_type_picklist_includes_vendor(api: httpx2.Client):
+def test_company_type_picklist_includes_vendor(api: httpx2.Client) -> None:
     fields = api.get("/Companies/entityInformation/fields").json()["fields"]
     company_type = next(f for f in fields if f["name"] == "companyType")
     labels = {v["label"]: v["value"] for v in company_type["picklistValues"]}
@@ -142,13 +144,13 @@ def test_company_type_picklist_includes_vendor(api: httpx2.Client):
     assert labels["Prospect"] == "3"
 
 
-def test_purchase_orders_have_no_user_defined_fields(api: httpx2.Client):
+def test_purchase_orders_have_no_user_defined_fields(api: httpx2.Client) -> None:
     for entity in ("PurchaseOrders", "PurchaseOrderItems", "PurchaseOrderItemReceiving"):
         body = api.get(f"/{entity}/entityInformation/userDefinedFields").json()
         assert body == {"fields": []}
 
 
-def test_non_default_status_integers_are_honoured():
+def test_non_default_status_integers_are_honoured() -> None:
     config = AutotaskSimConfig(
         status_values={
             "New": 11,

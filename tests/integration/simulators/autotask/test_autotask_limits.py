@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx2
 import pytest
-from autotask_requests import API, auth_headers
 
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+from tests.integration.simulators.autotask.autotask_requests import API, auth_headers
 
 THREAD_TEXT = (
     "Thread Threshold Exceeded — The Autotask API thread threshold of 3 threads has been "
@@ -30,7 +30,7 @@ def concurrent_gets(base: str, config: AutotaskSimConfig, paths: list[str]) -> l
         return list(pool.map(one, paths))
 
 
-def test_fourth_concurrent_request_hits_the_thread_limit():
+def test_fourth_concurrent_request_hits_the_thread_limit() -> None:
     config = AutotaskSimConfig(processing_delay_s=0.8)
     sim = AutotaskSimulator(config)
     with SimulatorServer(sim.app) as server:
@@ -42,7 +42,7 @@ def test_fourth_concurrent_request_hits_the_thread_limit():
     assert sim.state.counters()["requests"]["PurchaseOrders"]["GET"] == 4
 
 
-def test_thread_limit_is_per_endpoint():
+def test_thread_limit_is_per_endpoint() -> None:
     config = AutotaskSimConfig(processing_delay_s=0.6)
     sim = AutotaskSimulator(config)
     paths = ["/PurchaseOrders/1"] * 3 + ["/PurchaseOrders/1/Items"]
@@ -53,7 +53,7 @@ def test_thread_limit_is_per_endpoint():
 
 def test_injected_latency_holds_a_thread_slot(
     admin: httpx2.Client, server: SimulatorServer, sim: AutotaskSimulator
-):
+) -> None:
     rule = {"kind": "latency", "endpoint": "Companies", "latency_ms": 800, "count": 3}
     assert admin.post("/_sim/faults", json=rule).status_code == 201
     base = f"{server.url}{API}"
@@ -67,7 +67,7 @@ def test_injected_latency_holds_a_thread_slot(
     assert fourth.json()["errors"] == [THREAD_TEXT]
 
 
-def test_hourly_threshold(admin: httpx2.Client, api: httpx2.Client):
+def test_hourly_threshold(admin: httpx2.Client, api: httpx2.Client) -> None:
     response = admin.put("/_sim/threshold", json={"current": 9_998})
     assert response.json() == {"threshold": 10_000, "current": 9_998}
     ok = api.get("/ThresholdInformation")
@@ -81,7 +81,9 @@ def test_hourly_threshold(admin: httpx2.Client, api: httpx2.Client):
     assert zone.status_code == 200
 
 
-def test_hourly_window_rolls_on_the_simulated_clock(admin: httpx2.Client, api: httpx2.Client):
+def test_hourly_window_rolls_on_the_simulated_clock(
+    admin: httpx2.Client, api: httpx2.Client
+) -> None:
     admin.put("/_sim/clock", json={"now": "2026-11-26T10:00:00Z"})
     admin.put("/_sim/threshold", json={"current": 10_000, "threshold": 10_000})
     assert api.get("/PurchaseOrders/1").status_code == 429
@@ -90,14 +92,14 @@ def test_hourly_window_rolls_on_the_simulated_clock(admin: httpx2.Client, api: h
     assert api.get("/ThresholdInformation").json()["currentTimeframeRequestCount"] == 2
 
 
-def test_threshold_is_configurable_through_admin(admin: httpx2.Client, api: httpx2.Client):
+def test_threshold_is_configurable_through_admin(admin: httpx2.Client, api: httpx2.Client) -> None:
     admin.put("/_sim/threshold", json={"threshold": 2})
     assert api.get("/ThresholdInformation").json()["externalRequestThreshold"] == 2
     assert api.get("/Companies/1").status_code == 200
     assert api.get("/Companies/1").status_code == 429
 
 
-def test_usage_latency_above_half_the_threshold():
+def test_usage_latency_above_half_the_threshold() -> None:
     config = AutotaskSimConfig(latency_at_50_percent_s=0.3, latency_at_75_percent_s=0.6)
     sim = AutotaskSimulator(config)
     with (
@@ -118,7 +120,9 @@ def test_usage_latency_above_half_the_threshold():
 @pytest.mark.parametrize(
     ("kind", "status"), [("http_429", 429), ("http_500", 500), ("http_503", 503)]
 )
-def test_injected_error_faults(admin: httpx2.Client, api: httpx2.Client, kind: str, status: int):
+def test_injected_error_faults(
+    admin: httpx2.Client, api: httpx2.Client, kind: str, status: int
+) -> None:
     rule = {"kind": kind, "endpoint": "PurchaseOrders", "retry_after": 7, "count": 1}
     admin.post("/_sim/faults", json=rule)
     faulted = api.get("/PurchaseOrders/1")
@@ -129,21 +133,21 @@ def test_injected_error_faults(admin: httpx2.Client, api: httpx2.Client, kind: s
     assert api.get("/Companies/1").status_code == 200
 
 
-def test_faults_match_only_their_endpoint(admin: httpx2.Client, api: httpx2.Client):
+def test_faults_match_only_their_endpoint(admin: httpx2.Client, api: httpx2.Client) -> None:
     admin.post("/_sim/faults", json={"kind": "http_500", "endpoint": "PurchaseOrderItems"})
     assert api.get("/PurchaseOrders/1").status_code == 200
     assert api.get("/PurchaseOrders/1/Items").status_code == 500
     assert api.get("/PurchaseOrderItems/1").status_code == 500
 
 
-def test_count_limited_fault(admin: httpx2.Client, api: httpx2.Client):
+def test_count_limited_fault(admin: httpx2.Client, api: httpx2.Client) -> None:
     admin.post("/_sim/faults", json={"kind": "http_500", "endpoint": "Companies", "count": 2})
     statuses = [api.get("/Companies/1").status_code for _ in range(3)]
     assert statuses == [500, 500, 200]
     assert admin.get("/_sim/faults").json() == {"faults": []}
 
 
-def test_malformed_fault(admin: httpx2.Client, api: httpx2.Client):
+def test_malformed_fault(admin: httpx2.Client, api: httpx2.Client) -> None:
     admin.post("/_sim/faults", json={"kind": "malformed", "endpoint": "PurchaseOrders"})
     response = api.post("/PurchaseOrders/query", json={"filter": [{"op": "exist", "field": "id"}]})
     assert response.status_code == 200
@@ -151,21 +155,21 @@ def test_malformed_fault(admin: httpx2.Client, api: httpx2.Client):
         response.json()
 
 
-def test_drop_fault(admin: httpx2.Client, api: httpx2.Client):
+def test_drop_fault(admin: httpx2.Client, api: httpx2.Client) -> None:
     admin.post("/_sim/faults", json={"kind": "drop", "endpoint": "PurchaseOrders", "count": 1})
     with pytest.raises(httpx2.TransportError):
         api.get("/PurchaseOrders/1")
     assert api.get("/PurchaseOrders/1").status_code == 200
 
 
-def test_timeout_fault(admin: httpx2.Client, api: httpx2.Client):
+def test_timeout_fault(admin: httpx2.Client, api: httpx2.Client) -> None:
     rule = {"kind": "timeout", "endpoint": "PurchaseOrders", "timeout_s": 1.5, "count": 1}
     admin.post("/_sim/faults", json=rule)
     with pytest.raises(httpx2.TimeoutException):
         api.get("/PurchaseOrders/1", timeout=0.3)
 
 
-def test_latency_fault(admin: httpx2.Client, api: httpx2.Client):
+def test_latency_fault(admin: httpx2.Client, api: httpx2.Client) -> None:
     admin.post("/_sim/faults", json={"kind": "latency", "endpoint": "Companies", "latency_ms": 300})
     started = time.monotonic()
     assert api.get("/Companies/1").status_code == 200
@@ -174,13 +178,13 @@ def test_latency_fault(admin: httpx2.Client, api: httpx2.Client):
 
 def test_injected_faults_count_against_the_hourly_threshold(
     admin: httpx2.Client, api: httpx2.Client
-):
+) -> None:
     admin.post("/_sim/faults", json={"kind": "http_500", "endpoint": "Companies", "count": 1})
     assert api.get("/Companies/1").status_code == 500
     assert api.get("/ThresholdInformation").json()["currentTimeframeRequestCount"] == 2
 
 
-def test_counters_per_endpoint_and_method(admin: httpx2.Client, api: httpx2.Client):
+def test_counters_per_endpoint_and_method(admin: httpx2.Client, api: httpx2.Client) -> None:
     api.get("/PurchaseOrders/1")
     api.post("/PurchaseOrders/query", json={"filter": [{"op": "exist", "field": "id"}]})
     api.get("/PurchaseOrders/1/Items")

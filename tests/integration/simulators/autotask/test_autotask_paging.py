@@ -7,10 +7,10 @@ from typing import Any
 
 import httpx2
 import pytest
-from autotask_requests import line
 
 from orderbridge.simulators.autotask import AutotaskSimulator
 from orderbridge.simulators.scenario import Scenario
+from tests.integration.simulators.autotask.autotask_requests import line
 
 ALL = {"filter": [{"op": "exist", "field": "id"}]}
 
@@ -30,7 +30,16 @@ def next_url(page: dict[str, Any]) -> str | None:
     return url
 
 
-def test_walk_1200_records_by_reposting_next_page_url(api: httpx2.Client, many_pos: list[int]):
+def expected_next_url(page: dict[str, Any]) -> str:
+    """The page's nextPageUrl, for a page that must have one."""
+    url = next_url(page)
+    assert url is not None, page["pageDetails"]
+    return url
+
+
+def test_walk_1200_records_by_reposting_next_page_url(
+    api: httpx2.Client, many_pos: list[int]
+) -> None:
     seen: list[int] = []
     page = api.post("/PurchaseOrders/query", json=ALL).json()
     pages = 1
@@ -48,64 +57,68 @@ def test_walk_1200_records_by_reposting_next_page_url(api: httpx2.Client, many_p
     assert page["pageDetails"]["count"] == 200
 
 
-def test_page_details_shape(api: httpx2.Client, many_pos: list[int]):
+def test_page_details_shape(api: httpx2.Client, many_pos: list[int]) -> None:
     first = api.post("/PurchaseOrders/query", json=ALL).json()
     assert first["pageDetails"]["count"] == 500
     assert first["pageDetails"]["requestCount"] == 500
     assert first["pageDetails"]["prevPageUrl"] is None
-    second = api.post(next_url(first), json=ALL).json()
+    second = api.post(expected_next_url(first), json=ALL).json()
     prev = second["pageDetails"]["prevPageUrl"]
     assert prev is not None
     again = api.post(prev, json=ALL).json()
     assert [i["id"] for i in again["items"]] == [i["id"] for i in first["items"]]
 
 
-def test_get_on_a_post_originated_next_page_is_405(api: httpx2.Client, many_pos: list[int]):
+def test_get_on_a_post_originated_next_page_is_405(api: httpx2.Client, many_pos: list[int]) -> None:
     first = api.post("/PurchaseOrders/query", json=ALL).json()
-    response = api.get(next_url(first))
+    response = api.get(expected_next_url(first))
     assert response.status_code == 405
     assert response.json() == {
         "Message": "The requested resource does not support http method 'GET'."
     }
 
 
-def test_changed_body_on_next_page_is_rejected(api: httpx2.Client, many_pos: list[int]):
+def test_changed_body_on_next_page_is_rejected(api: httpx2.Client, many_pos: list[int]) -> None:
     first = api.post("/PurchaseOrders/query", json=ALL).json()
     changed = {"filter": [{"op": "gt", "field": "id", "value": 0}]}
-    response = api.post(next_url(first), json=changed)
+    response = api.post(expected_next_url(first), json=changed)
     assert response.status_code == 500
     assert "does not match" in response.json()["errors"][0]
 
 
-def test_identical_body_with_other_whitespace_is_accepted(api: httpx2.Client, many_pos: list[int]):
+def test_identical_body_with_other_whitespace_is_accepted(
+    api: httpx2.Client, many_pos: list[int]
+) -> None:
     first = api.post("/PurchaseOrders/query", json=ALL).json()
     spaced = json.dumps(ALL, indent=4).encode()
     response = api.post(
-        next_url(first), content=spaced, headers={"Content-Type": "application/json"}
+        expected_next_url(first), content=spaced, headers={"Content-Type": "application/json"}
     )
     assert response.status_code == 200
     assert response.json()["items"][0]["id"] == many_pos[500]
 
 
-def test_get_paging_works_for_get_originated_queries(api: httpx2.Client, many_pos: list[int]):
+def test_get_paging_works_for_get_originated_queries(
+    api: httpx2.Client, many_pos: list[int]
+) -> None:
     search = json.dumps({"filter": [{"op": "exist", "field": "id"}], "MaxRecords": 400})
     page = api.get("/PurchaseOrders/query", params={"search": search}).json()
     seen = [item["id"] for item in page["items"]]
-    while next_url(page):
-        response = api.get(next_url(page))
+    while url := next_url(page):
+        response = api.get(url)
         assert response.status_code == 200
         page = response.json()
         seen.extend(item["id"] for item in page["items"])
     assert seen == many_pos
 
 
-def test_unknown_paging_token_is_an_error(api: httpx2.Client):
+def test_unknown_paging_token_is_an_error(api: httpx2.Client) -> None:
     response = api.post("/PurchaseOrders/query/next", params={"paging": "nope"}, json=ALL)
     assert response.status_code == 500
     assert "errors" in response.json()
 
 
-def test_id_greater_than_loop(api: httpx2.Client, many_pos: list[int]):
+def test_id_greater_than_loop(api: httpx2.Client, many_pos: list[int]) -> None:
     last = 0
     seen: list[int] = []
     while True:
@@ -120,9 +133,11 @@ def test_id_greater_than_loop(api: httpx2.Client, many_pos: list[int]):
     assert seen == many_pos
 
 
-def test_results_are_ordered_by_id_with_small_pages(api: httpx2.Client, many_pos: list[int]):
+def test_results_are_ordered_by_id_with_small_pages(
+    api: httpx2.Client, many_pos: list[int]
+) -> None:
     body = {"MaxRecords": 7, "filter": [{"op": "in", "field": "id", "value": many_pos[20:3:-1]}]}
     page = api.post("/PurchaseOrders/query", json=body).json()
     assert [item["id"] for item in page["items"]] == many_pos[4:11]
-    rest = api.post(next_url(page), json=body).json()
+    rest = api.post(expected_next_url(page), json=body).json()
     assert [item["id"] for item in rest["items"]] == many_pos[11:18]

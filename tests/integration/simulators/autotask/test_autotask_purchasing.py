@@ -8,6 +8,7 @@ import httpx2
 import pytest
 
 from orderbridge.simulators.autotask import AutotaskSimulator
+from tests.integration.simulators.autotask.autotask_requests import SeedPurchaseOrder
 
 
 def errors(response: httpx2.Response) -> list[str]:
@@ -37,7 +38,9 @@ def status_label(api: httpx2.Client, sim: AutotaskSimulator, po_id: int) -> str:
     return next(label for label, v in sim.config.status_values.items() if v == value)
 
 
-def test_items_are_created_only_while_new(api: httpx2.Client, sim: AutotaskSimulator, seed_po: Any):
+def test_items_are_created_only_while_new(
+    api: httpx2.Client, sim: AutotaskSimulator, seed_po: SeedPurchaseOrder
+) -> None:
     created = seed_po("PO-NEW", status="New")
     product = created["items"][0]["productID"]
     path = f"/PurchaseOrders/{created['id']}/Items"
@@ -49,13 +52,15 @@ def test_items_are_created_only_while_new(api: httpx2.Client, sim: AutotaskSimul
     assert "status is New" in errors(api.post(path, json=new_item(product)))[0]
 
 
-def test_items_cannot_be_created_at_the_root_path(api: httpx2.Client, seed_po: Any):
+def test_items_cannot_be_created_at_the_root_path(
+    api: httpx2.Client, seed_po: SeedPurchaseOrder
+) -> None:
     created = seed_po("PO-ROOT", status="New")
     body = {**new_item(created["items"][0]["productID"]), "orderID": created["id"]}
     assert api.post("/PurchaseOrderItems", json=body).status_code == 405
 
 
-def test_item_parent_mismatch_is_rejected(api: httpx2.Client, seed_po: Any):
+def test_item_parent_mismatch_is_rejected(api: httpx2.Client, seed_po: SeedPurchaseOrder) -> None:
     first = seed_po("PO-1", status="New")
     second = seed_po("PO-2", status="New")
     body = {**new_item(first["items"][0]["productID"]), "orderID": second["id"]}
@@ -73,8 +78,12 @@ def test_item_parent_mismatch_is_rejected(api: httpx2.Client, seed_po: Any):
     ],
 )
 def test_item_update_rules(
-    api: httpx2.Client, sim: AutotaskSimulator, seed_po: Any, status: str, allowed: bool
-):
+    api: httpx2.Client,
+    sim: AutotaskSimulator,
+    seed_po: SeedPurchaseOrder,
+    status: str,
+    allowed: bool,
+) -> None:
     created = seed_po(f"PO-{status}", status=status, lines=2, qty=4)
     item_id = created["items"][1]["id"]
     response = api.patch(
@@ -87,7 +96,9 @@ def test_item_update_rules(
         assert "New, Submitted or Received Partial" in errors(response)[0]
 
 
-def test_latest_estimated_arrival_is_derived_from_items(api: httpx2.Client, seed_po: Any):
+def test_latest_estimated_arrival_is_derived_from_items(
+    api: httpx2.Client, seed_po: SeedPurchaseOrder
+) -> None:
     created = seed_po("PO-ETA", lines=2)
     path = f"/PurchaseOrders/{created['id']}/Items"
     first, second = (item["id"] for item in created["items"])
@@ -100,7 +111,9 @@ def test_latest_estimated_arrival_is_derived_from_items(api: httpx2.Client, seed
     assert po["latestEstimatedArrivalDate"] == "2026-12-03T00:00:00.000Z"
 
 
-def test_receiving_rolls_status_up(api: httpx2.Client, sim: AutotaskSimulator, seed_po: Any):
+def test_receiving_rolls_status_up(
+    api: httpx2.Client, sim: AutotaskSimulator, seed_po: SeedPurchaseOrder
+) -> None:
     created = seed_po("PO-RECV", lines=2, qty=3)
     first, second = (item["id"] for item in created["items"])
     response = receive(api, first, 2)
@@ -115,25 +128,33 @@ def test_receiving_rolls_status_up(api: httpx2.Client, sim: AutotaskSimulator, s
     assert status_label(api, sim, created["id"]) == "Received Full"
 
 
-def test_receiving_may_not_exceed_what_remains(api: httpx2.Client, seed_po: Any):
+def test_receiving_may_not_exceed_what_remains(
+    api: httpx2.Client, seed_po: SeedPurchaseOrder
+) -> None:
     created = seed_po("PO-OVER", qty=3)
     item_id = created["items"][0]["id"]
     assert receive(api, item_id, 2).status_code == 200
     assert "remaining to be received (1)" in errors(receive(api, item_id, 2))[0]
 
 
-def test_receiving_quantity_must_be_positive(api: httpx2.Client, seed_po: Any):
+def test_receiving_quantity_must_be_positive(
+    api: httpx2.Client, seed_po: SeedPurchaseOrder
+) -> None:
     created = seed_po("PO-ZERO")
     assert errors(receive(api, created["items"][0]["id"], 0))
 
 
 @pytest.mark.parametrize("status", ["New", "Received Full", "Canceled"])
-def test_receiving_needs_submitted_or_partial(api: httpx2.Client, seed_po: Any, status: str):
+def test_receiving_needs_submitted_or_partial(
+    api: httpx2.Client, seed_po: SeedPurchaseOrder, status: str
+) -> None:
     created = seed_po(f"PO-R-{status}", status=status, qty=4)
     assert "Submitted or Received Partial" in errors(receive(api, created["items"][0]["id"], 1))[0]
 
 
-def test_receiving_is_create_only_via_the_child_path(api: httpx2.Client, seed_po: Any):
+def test_receiving_is_create_only_via_the_child_path(
+    api: httpx2.Client, seed_po: SeedPurchaseOrder
+) -> None:
     created = seed_po("PO-CHILDONLY")
     item_id = created["items"][0]["id"]
     body = {"purchaseOrderItemID": item_id, "quantityNowReceiving": 1}
@@ -146,7 +167,7 @@ def test_receiving_is_create_only_via_the_child_path(api: httpx2.Client, seed_po
     assert [r["id"] for r in found] == [receipt_id]
 
 
-def test_tickets_and_notes(api: httpx2.Client, vendor_id: int):
+def test_tickets_and_notes(api: httpx2.Client, vendor_id: int) -> None:
     ticket = {"title": "Order 4711", "companyID": vendor_id, "status": 1, "priority": 2}
     ticket_id = api.post("/Tickets", json=ticket).json()["itemId"]
     stored = api.get(f"/Tickets/{ticket_id}").json()["item"]

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx2
 import pytest
-from autotask_requests import po_body
 
 from orderbridge.simulators.autotask import AutotaskSimulator
+from tests.integration.simulators.autotask.autotask_requests import SeedPurchaseOrder, po_body
 
 
 @pytest.fixture
@@ -24,7 +22,9 @@ def errors(response: httpx2.Response) -> list[str]:
     return found
 
 
-def test_create_returns_item_id_and_stamps_read_only_fields(api: httpx2.Client, new_po: int):
+def test_create_returns_item_id_and_stamps_read_only_fields(
+    api: httpx2.Client, new_po: int
+) -> None:
     item = api.get(f"/PurchaseOrders/{new_po}").json()["item"]
     assert item["id"] == new_po
     assert item["createDateTime"].endswith("Z")
@@ -32,7 +32,7 @@ def test_create_returns_item_id_and_stamps_read_only_fields(api: httpx2.Client, 
     assert item["shipToName"] == "Dock"
 
 
-def test_missing_required_fields(api: httpx2.Client):
+def test_missing_required_fields(api: httpx2.Client) -> None:
     messages = errors(api.post("/PurchaseOrders", json={"generalMemo": "x"}))
     assert "Value does not exist for the required field vendorID." in messages
     assert "Value does not exist for the required field shipToAddress1." in messages
@@ -49,14 +49,14 @@ def test_missing_required_fields(api: httpx2.Client):
         ("shipToName", 100),
     ],
 )
-def test_string_lengths(api: httpx2.Client, new_po: int, field: str, limit: int):
+def test_string_lengths(api: httpx2.Client, new_po: int, field: str, limit: int) -> None:
     ok = api.patch("/PurchaseOrders", json={"id": new_po, field: "x" * limit})
     assert ok.status_code == 200
     too_long = api.patch("/PurchaseOrders", json={"id": new_po, field: "x" * (limit + 1)})
     assert errors(too_long) == [f"String value exceeds maximum length (field:{field})."]
 
 
-def test_item_memo_length(api: httpx2.Client, seed_po: Any):
+def test_item_memo_length(api: httpx2.Client, seed_po: SeedPurchaseOrder) -> None:
     created = seed_po("PO-MEMO", status="Submitted")
     item_id = created["items"][0]["id"]
     path = f"/PurchaseOrders/{created['id']}/Items"
@@ -64,25 +64,27 @@ def test_item_memo_length(api: httpx2.Client, seed_po: Any):
     assert errors(api.patch(path, json={"id": item_id, "memo": "m" * 4001}))
 
 
-def test_unknown_body_field(api: httpx2.Client, new_po: int):
+def test_unknown_body_field(api: httpx2.Client, new_po: int) -> None:
     response = api.patch("/PurchaseOrders", json={"id": new_po, "trackingNumber": "1Z"})
     assert errors(response) == ["Unable to find trackingNumber in the PurchaseOrder Entity."]
 
 
-def test_label_where_an_integer_belongs_in_a_body(api: httpx2.Client, new_po: int):
+def test_label_where_an_integer_belongs_in_a_body(api: httpx2.Client, new_po: int) -> None:
     response = api.patch("/PurchaseOrders", json={"id": new_po, "status": "Submitted"})
     assert errors(response) == [
         "Conversion failed when converting varchar 'Submitted' to data type int."
     ]
 
 
-def test_boolean_fields_need_real_booleans(api: httpx2.Client, new_po: int):
+def test_boolean_fields_need_real_booleans(api: httpx2.Client, new_po: int) -> None:
     assert errors(api.patch("/PurchaseOrders", json={"id": new_po, "showTaxCategory": "yes"}))
     good = api.patch("/PurchaseOrders", json={"id": new_po, "showTaxCategory": False})
     assert good.status_code == 200
 
 
-def test_invalid_references(api: httpx2.Client, sim: AutotaskSimulator, seed_po: Any):
+def test_invalid_references(
+    api: httpx2.Client, sim: AutotaskSimulator, seed_po: SeedPurchaseOrder
+) -> None:
     body = po_body(424242, sim.config.status("New"))
     assert errors(api.post("/PurchaseOrders", json=body)) == [
         "Value does not reference an existing entity for vendorID."
@@ -95,7 +97,7 @@ def test_invalid_references(api: httpx2.Client, sim: AutotaskSimulator, seed_po:
     ]
 
 
-def test_patch_changes_only_supplied_fields(api: httpx2.Client, new_po: int):
+def test_patch_changes_only_supplied_fields(api: httpx2.Client, new_po: int) -> None:
     api.patch("/PurchaseOrders", json={"id": new_po, "generalMemo": "memo", "phone": "555"})
     response = api.patch("/PurchaseOrders", json={"id": new_po, "generalMemo": "changed"})
     assert response.json() == {"itemId": new_po}
@@ -104,14 +106,14 @@ def test_patch_changes_only_supplied_fields(api: httpx2.Client, new_po: int):
     assert item["phone"] == "555"
 
 
-def test_patch_with_explicit_null_clears_a_field(api: httpx2.Client, new_po: int):
+def test_patch_with_explicit_null_clears_a_field(api: httpx2.Client, new_po: int) -> None:
     api.patch("/PurchaseOrders", json={"id": new_po, "generalMemo": "memo"})
     api.patch("/PurchaseOrders", json={"id": new_po, "generalMemo": None})
     assert api.get(f"/PurchaseOrders/{new_po}").json()["item"]["generalMemo"] is None
 
 
 @pytest.mark.parametrize("method", ["PATCH", "PUT", "POST"])
-def test_writes_to_entity_id_path_are_405(api: httpx2.Client, new_po: int, method: str):
+def test_writes_to_entity_id_path_are_405(api: httpx2.Client, new_po: int, method: str) -> None:
     response = api.request(method, f"/PurchaseOrders/{new_po}", json={"generalMemo": "x"})
     assert response.status_code == 405
     assert response.json() == {
@@ -119,7 +121,9 @@ def test_writes_to_entity_id_path_are_405(api: httpx2.Client, new_po: int, metho
     }
 
 
-def test_purchase_orders_cannot_be_deleted(api: httpx2.Client, new_po: int, seed_po: Any):
+def test_purchase_orders_cannot_be_deleted(
+    api: httpx2.Client, new_po: int, seed_po: SeedPurchaseOrder
+) -> None:
     assert api.delete(f"/PurchaseOrders/{new_po}").status_code == 405
     created = seed_po("PO-DEL")
     item_path = f"/PurchaseOrders/{created['id']}/Items/{created['items'][0]['id']}"
@@ -129,7 +133,7 @@ def test_purchase_orders_cannot_be_deleted(api: httpx2.Client, new_po: int, seed
 
 def test_put_nulls_omitted_writable_fields(
     api: httpx2.Client, new_po: int, vendor_id: int, sim: AutotaskSimulator
-):
+) -> None:
     api.patch("/PurchaseOrders", json={"id": new_po, "generalMemo": "memo", "phone": "555"})
     body = {"id": new_po, **po_body(vendor_id, sim.config.status("New")), "phone": "777"}
     assert api.put("/PurchaseOrders", json=body).json() == {"itemId": new_po}
@@ -139,17 +143,17 @@ def test_put_nulls_omitted_writable_fields(
     assert item["createDateTime"] is not None
 
 
-def test_put_without_required_fields_fails(api: httpx2.Client, new_po: int):
+def test_put_without_required_fields_fails(api: httpx2.Client, new_po: int) -> None:
     response = api.put("/PurchaseOrders", json={"id": new_po, "generalMemo": "x"})
     assert "Value does not exist for the required field shipToName." in errors(response)
 
 
-def test_update_of_unknown_id(api: httpx2.Client):
+def test_update_of_unknown_id(api: httpx2.Client) -> None:
     assert errors(api.patch("/PurchaseOrders", json={"id": 987654, "phone": "1"}))
     assert errors(api.patch("/PurchaseOrders", json={"phone": "1"}))
 
 
-def test_vendor_is_create_only(api: httpx2.Client, new_po: int, sim: AutotaskSimulator):
+def test_vendor_is_create_only(api: httpx2.Client, new_po: int, sim: AutotaskSimulator) -> None:
     other = api.post(
         "/Companies",
         json={"companyName": "Other", "companyType": 7, "phone": "1", "ownerResourceID": 1},
@@ -157,7 +161,9 @@ def test_vendor_is_create_only(api: httpx2.Client, new_po: int, sim: AutotaskSim
     assert errors(api.patch("/PurchaseOrders", json={"id": new_po, "vendorID": other}))
 
 
-def test_submit_stamps_submit_date_time(api: httpx2.Client, new_po: int, sim: AutotaskSimulator):
+def test_submit_stamps_submit_date_time(
+    api: httpx2.Client, new_po: int, sim: AutotaskSimulator
+) -> None:
     sim.state.clock.set(sim.state.clock.now().replace(year=2026, month=11, day=26, hour=10))
     api.patch("/PurchaseOrders", json={"id": new_po, "status": sim.config.status("Submitted")})
     item = api.get(f"/PurchaseOrders/{new_po}").json()["item"]
@@ -166,7 +172,7 @@ def test_submit_stamps_submit_date_time(api: httpx2.Client, new_po: int, sim: Au
     assert api.get(f"/PurchaseOrders/{new_po}").json()["item"]["cancelDateTime"] is not None
 
 
-def test_read_only_fields_in_bodies_are_ignored(api: httpx2.Client, new_po: int):
+def test_read_only_fields_in_bodies_are_ignored(api: httpx2.Client, new_po: int) -> None:
     response = api.patch(
         "/PurchaseOrders", json={"id": new_po, "submitDateTime": "2020-01-01T00:00:00Z"}
     )
@@ -174,18 +180,18 @@ def test_read_only_fields_in_bodies_are_ignored(api: httpx2.Client, new_po: int)
     assert api.get(f"/PurchaseOrders/{new_po}").json()["item"]["submitDateTime"] is None
 
 
-def test_malformed_json_in_a_write(api: httpx2.Client):
+def test_malformed_json_in_a_write(api: httpx2.Client) -> None:
     response = api.post(
         "/PurchaseOrders", content=b"{not json", headers={"Content-Type": "application/json"}
     )
     assert errors(response)[0].startswith("Unexpected character")
 
 
-def test_non_object_body(api: httpx2.Client):
+def test_non_object_body(api: httpx2.Client) -> None:
     assert errors(api.post("/PurchaseOrders", json=[1, 2]))
 
 
-def test_products_and_companies_round_trip(api: httpx2.Client, vendor_id: int):
+def test_products_and_companies_round_trip(api: httpx2.Client, vendor_id: int) -> None:
     product = {
         "name": "Laptop",
         "manufacturerProductName": "LT-100",
@@ -203,6 +209,6 @@ def test_products_and_companies_round_trip(api: httpx2.Client, vendor_id: int):
     assert [c["id"] for c in found] == [vendor_id]
 
 
-def test_inventory_location_1_exists(api: httpx2.Client):
+def test_inventory_location_1_exists(api: httpx2.Client) -> None:
     location = api.get("/InventoryLocations/1").json()["item"]
     assert location["isDefault"] is True

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import httpx2
 import pytest
 
 from orderbridge.simulators._common import SimulatorServer
-from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
-
-PINNED_NOW = datetime(2026, 5, 4, 12, 0, 0, tzinfo=UTC)
-
-
-def make_simulator(config: TdSynnexSimConfig | None = None) -> TdSynnexSimulator:
-    """A simulator whose clock is pinned, so replayed dates are deterministic."""
-    sim = TdSynnexSimulator(config)
-    sim.state.clock.set(PINNED_NOW)
-    return sim
+from orderbridge.simulators.tdsynnex import TdSynnexSimulator
+from tests.integration.simulators.tdsynnex.pinned_simulator import make_simulator
 
 
 @pytest.fixture

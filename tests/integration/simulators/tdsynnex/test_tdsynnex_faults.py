@@ -7,10 +7,14 @@ from xml.etree.ElementTree import ParseError
 import httpx2
 import pytest
 from defusedxml.ElementTree import fromstring
-from tdsynnex_wire import invoice_request, order, status_request
 
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.tdsynnex import TdSynnexSimulator
+from tests.integration.simulators.tdsynnex.tdsynnex_wire import (
+    invoice_request,
+    order,
+    status_request,
+)
 
 XML = {"Content-Type": "application/xml"}
 

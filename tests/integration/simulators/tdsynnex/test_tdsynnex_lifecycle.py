@@ -6,8 +6,6 @@ from datetime import timedelta
 
 import httpx2
 import pytest
-from conftest import PINNED_NOW
-from tdsynnex_wire import invoices, items, order, po_status, status_body, text
 
 from orderbridge.simulators.scenario import (
     Scenario,
@@ -16,6 +14,15 @@ from orderbridge.simulators.scenario import (
     scenario_to_json,
 )
 from orderbridge.simulators.tdsynnex import TdSynnexSimulator, Variant
+from tests.integration.simulators.tdsynnex.pinned_simulator import PINNED_NOW
+from tests.integration.simulators.tdsynnex.tdsynnex_wire import (
+    invoices,
+    items,
+    order,
+    po_status,
+    status_body,
+    text,
+)
 
 
 def test_advance_walks_the_whole_default_lifecycle(

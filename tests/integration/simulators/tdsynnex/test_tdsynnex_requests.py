@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import httpx2
 import pytest
-from conftest import make_simulator
-from tdsynnex_wire import (
+
+from orderbridge.simulators._common import SimulatorServer
+from orderbridge.simulators.tdsynnex import TdSynnexAccount, TdSynnexSimConfig, TdSynnexSimulator
+from tests.integration.simulators.tdsynnex.pinned_simulator import make_simulator
+from tests.integration.simulators.tdsynnex.tdsynnex_wire import (
     CUSTOMER,
     PASSWORD,
     credential,
@@ -16,9 +19,6 @@ from tdsynnex_wire import (
     status_request,
     text,
 )
-
-from orderbridge.simulators._common import SimulatorServer
-from orderbridge.simulators.tdsynnex import TdSynnexAccount, TdSynnexSimConfig, TdSynnexSimulator
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>

@@ -6,11 +6,19 @@ import re
 from datetime import date
 
 import httpx2
-from conftest import PINNED_NOW, make_simulator
-from tdsynnex_wire import DOCK, LAPTOP, items, order, po_status, status_body, text
 
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.tdsynnex import TdSynnexSimulator
+from tests.integration.simulators.tdsynnex.pinned_simulator import PINNED_NOW, make_simulator
+from tests.integration.simulators.tdsynnex.tdsynnex_wire import (
+    DOCK,
+    LAPTOP,
+    items,
+    order,
+    po_status,
+    status_body,
+    text,
+)
 
 TODAY = PINNED_NOW.date()
 

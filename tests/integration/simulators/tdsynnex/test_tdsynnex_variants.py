@@ -7,8 +7,12 @@ from collections.abc import Iterator
 
 import httpx2
 import pytest
-from conftest import make_simulator
-from tdsynnex_wire import (
+
+from orderbridge.simulators._common import SimulatorServer
+from orderbridge.simulators.scenario import ScenarioError
+from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
+from tests.integration.simulators.tdsynnex.pinned_simulator import make_simulator
+from tests.integration.simulators.tdsynnex.tdsynnex_wire import (
     DOCK,
     LAPTOP,
     invoices,
@@ -19,10 +23,6 @@ from tdsynnex_wire import (
     status_request,
     text,
 )
-
-from orderbridge.simulators._common import SimulatorServer
-from orderbridge.simulators.scenario import ScenarioError
-from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
 
 
 def test_empty_elements_variant_sends_empty_tags(

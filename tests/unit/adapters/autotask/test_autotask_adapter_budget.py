@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict, Unpack
 
 import anyio
 import pytest
@@ -50,17 +51,31 @@ class FakeClock:
         self.advance(seconds)
 
 
-def budget(clock: FakeClock, **kwargs: object) -> AutotaskBudget:
-    kwargs.setdefault("max_wait_s", 0.0)
-    return AutotaskBudget(clock=clock, sleep=clock.sleep, **kwargs)  # type: ignore[arg-type]
+class BudgetOptions(TypedDict, total=False):
+    """``AutotaskBudget`` settings a test may give (the clock and sleep come from ``FakeClock``)."""
+
+    share: float
+    max_requests_per_hour: int | None
+    threads_per_endpoint: int
+    threshold_poll_s: float | None
+    max_wait_s: float
+    lockout_s: float
+    assumed_threshold: int
+    slowdown: tuple[tuple[float, float], ...]
+    store: BudgetStore | None
 
 
-async def spend(b: AutotaskBudget, endpoint: str = "PurchaseOrders", **kw: object) -> int:
+def budget(clock: FakeClock, **options: Unpack[BudgetOptions]) -> AutotaskBudget:
+    options.setdefault("max_wait_s", 0.0)
+    return AutotaskBudget(clock=clock, sleep=clock.sleep, **options)
+
+
+async def spend(b: AutotaskBudget, endpoint: str = "PurchaseOrders") -> int:
     """Acquire and release until the budget refuses; how many were granted."""
     granted = 0
     while True:
         try:
-            ticket = await b.acquire(endpoint, database=DB, **kw)  # type: ignore[arg-type]
+            ticket = await b.acquire(endpoint, database=DB)
         except BudgetExhausted:
             return granted
         b.release(ticket)
@@ -320,6 +335,6 @@ def test_database_key_prefers_the_zone_ci_and_falls_back_to_the_user() -> None:
         {"slowdown": ((1.5, 0.5),)},
     ],
 )
-def test_nonsense_settings_are_refused(bad: dict[str, object]) -> None:
+def test_nonsense_settings_are_refused(bad: BudgetOptions) -> None:
     with pytest.raises(ValueError, match=r"must|are"):
-        AutotaskBudget(**bad)  # type: ignore[arg-type]
+        AutotaskBudget(**bad)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict, Unpack
 
 import pytest
 
-from orderbridge.adapters.autotask import BadPayload, F
-from orderbridge.adapters.autotask._paging import page_rows, pages
+from orderbridge.adapters.autotask import BadPayload, F, Filter
+from orderbridge.adapters.autotask._paging import PagingMode, page_rows, pages
 
 pytestmark = pytest.mark.anyio
 
@@ -57,9 +58,19 @@ def _rows(n: int) -> list[dict[str, Any]]:
     return [{"id": i, "status": 1 + i % 2, "memo": f"m{i}"} for i in range(1, n + 1)]
 
 
-async def _collect(mode: str, endpoint: _QueryEndpoint, **kwargs: Any) -> list[dict[str, Any]]:
+class _PageOptions(TypedDict, total=False):
+    include_fields: Sequence[str] | None
+    max_records: int
+
+
+async def _collect(
+    mode: PagingMode,
+    endpoint: _QueryEndpoint,
+    filters: Sequence[Filter],
+    **options: Unpack[_PageOptions],
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    async for page in pages(mode, endpoint.post, "PurchaseOrders", **kwargs):  # type: ignore[arg-type]
+    async for page in pages(mode, endpoint.post, "PurchaseOrders", filters, **options):
         out.extend(page)
     return out
 
