@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 
 import anyio
 import httpx2
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from orderbridge.adapters.autotask import (
+    AutotaskAccess,
     AutotaskBudget,
     AutotaskClient,
     AutotaskCredentials,
@@ -20,10 +19,15 @@ from orderbridge.adapters.autotask import (
 )
 from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
-from orderbridge.adapters.store._tables import LeaseRow
+from orderbridge.adapters.tdsynnex import (
+    ErrorVocabulary,
+    TdSynnexClient,
+    TdSynnexEndpoints,
+    endpoints_for,
+)
 from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
-from orderbridge.adapters.tdsynnex import TdSynnexClient, TdSynnexEndpoints, endpoints_for
 from orderbridge.application.daemon import Daemon
+from orderbridge.application.doctor import Doctor
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.pacing import RequestBudget
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
@@ -32,10 +36,10 @@ from orderbridge.application.sync import SyncService
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
+from orderbridge.ports import UpstreamAuthError
 from orderbridge.settings import Settings
 
 __all__ = [
-    "StoreLeases",
     "SyncServices",
     "autotask_client",
     "autotask_retry",
@@ -138,32 +142,11 @@ def runtime_settings(settings: Settings, store: SqlStore) -> RuntimeSettings:
     return RuntimeSettings(store, file_runtime_values(settings), tenant=DEFAULT_TENANT)
 
 
-class StoreLeases:
-    """The store's lease operations, plus reading who holds a lease (for refusal messages)."""
-
-    def __init__(self, store: SqlStore) -> None:
-        self._store = store
-        self.acquire_lease = store.acquire_lease
-        self.renew_lease = store.renew_lease
-        self.release_lease = store.release_lease
-
-    def lease_holder(self, name: str) -> tuple[str, datetime] | None:
-        """Who holds lease ``name`` and until when, or None."""
-        # SqlStore has no read method for leases yet; the shared engine is its public seam.
-        with Session(self._store.engine) as session:
-            row = session.execute(
-                select(LeaseRow.holder, LeaseRow.expires_at).where(LeaseRow.name == name)
-            ).first()
-        return None if row is None else (row[0], row[1])
-
-
 def runner_lease(
     settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
 ) -> RunnerLease:
     """The tenant's runner lease (``sync:default``) with the configured lifetime."""
-    return RunnerLease(
-        StoreLeases(store), tenant=DEFAULT_TENANT, ttl_s=settings.sync.lease_ttl_s, clock=clock
-    )
+    return RunnerLease(store, tenant=DEFAULT_TENANT, ttl_s=settings.sync.lease_ttl_s, clock=clock)
 
 
 def daemon_for(
@@ -309,3 +292,35 @@ async def sync_services(
         await tdsynnex.aclose()
         if owned_store:
             the_store.close()
+
+
+def _is_ip_refusal(exc: UpstreamAuthError) -> bool:
+    """Whether TD SYNNEX refused this server's IP address rather than the credentials."""
+    words = ErrorVocabulary()
+    return words.matches(words.ip_not_allowed, str(exc))
+
+
+@asynccontextmanager
+async def doctor_session(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[Doctor]:
+    """A ``Doctor`` wired to the configured upstreams and store (closed on exit)."""
+    at = settings.autotask
+    # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it.
+    store = SqlStore(settings.store.url)
+    try:
+        async with sync_services(settings, store=store, clock=clock) as services:
+            yield Doctor(
+                autotask=AutotaskAccess(services.autotask),
+                distributor=services.tdsynnex,
+                store=store,
+                scope=services.sync.scope,
+                clock=clock,
+                vendor_ids=tuple(at.vendor_company_ids),
+                vendor_name=at.vendor_name,
+                po_number_field=at.po_number_field,
+                base_url=None if at.base_url is None else str(at.base_url),
+                is_ip_refusal=_is_ip_refusal,
+            )
+    finally:
+        store.close()

@@ -6,63 +6,27 @@ configuration itself cannot be loaded.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import anyio
 import typer
 from rich.markup import escape
 
-from orderbridge.adapters.autotask._access import AutotaskAccess
-from orderbridge.adapters.store import SqlStore, StoreError
-from orderbridge.adapters.tdsynnex import ErrorVocabulary
-from orderbridge.application.doctor import Check, Doctor, Outcome, has_failures
-from orderbridge.bootstrap import sync_services, utc_now
-from orderbridge.ports import UpstreamAuthError
+from orderbridge.adapters.store import StoreError
+from orderbridge.application.doctor import Check, Outcome, has_failures
+from orderbridge.bootstrap import doctor_session, utc_now
 from orderbridge.settings import Settings
 
 from ._common import EXIT_ORDERS_FAILED, ConfigOption, console, fail, settings_or_exit
 
-__all__ = ["doctor", "doctor_session", "print_checks", "run_doctor"]
+__all__ = ["doctor", "print_checks", "run_doctor"]
 
 _LABEL = {
     Outcome.PASS: "[green]PASS[/]",
     Outcome.WARN: "[yellow]WARN[/]",
     Outcome.FAIL: "[red]FAIL[/]",
 }
-
-
-def is_ip_refusal(exc: UpstreamAuthError) -> bool:
-    """Whether TD SYNNEX refused this server's IP address rather than the credentials."""
-    words = ErrorVocabulary()
-    return words.matches(words.ip_not_allowed, str(exc))
-
-
-@asynccontextmanager
-async def doctor_session(
-    settings: Settings, *, clock: Callable[[], datetime] = utc_now
-) -> AsyncIterator[Doctor]:
-    """A ``Doctor`` wired to the configured upstreams and store (closed on exit)."""
-    at = settings.autotask
-    # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it.
-    store = SqlStore(settings.store.url)
-    try:
-        async with sync_services(settings, store=store, clock=clock) as services:
-            yield Doctor(
-                autotask=AutotaskAccess(services.autotask),
-                distributor=services.tdsynnex,
-                store=store,
-                scope=services.sync.scope,
-                clock=clock,
-                vendor_ids=tuple(at.vendor_company_ids),
-                vendor_name=at.vendor_name,
-                po_number_field=at.po_number_field,
-                base_url=None if at.base_url is None else str(at.base_url),
-                is_ip_refusal=is_ip_refusal,
-            )
-    finally:
-        store.close()
 
 
 async def run_doctor(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> list[Check]:

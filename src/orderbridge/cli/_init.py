@@ -21,12 +21,13 @@ from rich.markup import escape
 
 from orderbridge.adapters.autotask import AutotaskError
 from orderbridge.application.doctor import Check, has_failures
+from orderbridge.bootstrap import doctor_session
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import StatusScope
 from orderbridge.settings import DEFAULT_CONFIG_FILE, Settings
 
 from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, console, errors, fail
-from ._doctor import doctor_session, print_checks
+from ._doctor import print_checks
 
 __all__ = ["InitAnswers", "init", "write_private_file"]
 

@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from orderbridge.application.doctor import Outcome
-from orderbridge.cli._doctor import doctor_session
+from orderbridge.bootstrap import doctor_session
 from orderbridge.settings import Settings, load_settings
 from orderbridge.simulators.scenario import builtin_scenario
 from tests.integration.sync.simulated_upstreams import API, SimulatedUpstreams, simulated_upstreams

@@ -23,7 +23,7 @@ import tomli_w
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.lease import lease_name
-from orderbridge.bootstrap import StoreLeases, sync_services
+from orderbridge.bootstrap import sync_services
 from orderbridge.settings import Settings
 from orderbridge.simulators._common.faults import FaultRule
 from tests.integration.reliability.reliability_scenario import (
@@ -92,7 +92,7 @@ def expire_lease(database: Path) -> bool:
     """End a dead holder's runner lease now; True if there was one."""
     store = SqlStore.open(f"sqlite:///{database}")
     try:
-        leases = StoreLeases(store)
+        leases = store
         name = lease_name("default")
         holder = leases.lease_holder(name)
         return holder is not None and leases.release_lease(name, holder[0])

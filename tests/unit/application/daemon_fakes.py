@@ -14,7 +14,6 @@ from orderbridge.application.daemon import Daemon
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.pacing import RequestBudget
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
-from orderbridge.bootstrap import StoreLeases
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import StatusScope
@@ -101,7 +100,7 @@ def build_daemon(
         cycle=cycle,
         runtime=runtime.current,
         runs=store,
-        lease=RunnerLease(StoreLeases(store), ttl_s=120, clock=time.clock, holder=holder),
+        lease=RunnerLease(store, ttl_s=120, clock=time.clock, holder=holder),
         budget=RequestBudget(read_threshold, share=0.5, clock=time.clock),
         clock=time.clock,
         sleep=time.sleep,

@@ -12,7 +12,6 @@ from orderbridge.adapters.store import SqlStore
 from orderbridge.application.daemon import LeaseLost
 from orderbridge.application.lease import LeaseHeld, RunnerLease
 from orderbridge.application.runtime import RuntimeSettings
-from orderbridge.bootstrap import StoreLeases
 from tests.unit.application.daemon_fakes import FakeTime, RecordingCycle, build_daemon, file_values
 from tests.unit.application.sync_fakes import NOW
 
@@ -66,9 +65,7 @@ async def test_the_lease_is_released_on_exit_and_renewed_while_held(store: SqlSt
         time.now += timedelta(seconds=seconds)
         await anyio.lowlevel.checkpoint()
 
-    lease = RunnerLease(
-        StoreLeases(store), ttl_s=30, clock=time.clock, holder="me:1:a", sleep=quick_sleep
-    )
+    lease = RunnerLease(store, ttl_s=30, clock=time.clock, holder="me:1:a", sleep=quick_sleep)
     with anyio.fail_after(5):
         async with lease.held():
             await renewed_four_times.wait()  # renewals every 10 s: now well past a 30 s lease
@@ -85,7 +82,7 @@ async def test_a_lost_lease_is_reported(store: SqlStore) -> None:
         store.acquire_lease("sync:default", OTHER, 120, time.now)
         await anyio.lowlevel.checkpoint()
 
-    lease = RunnerLease(StoreLeases(store), ttl_s=30, clock=time.clock, holder="me:1:a", sleep=jump)
+    lease = RunnerLease(store, ttl_s=30, clock=time.clock, holder="me:1:a", sleep=jump)
     with anyio.fail_after(5):
         async with lease.held():
             await lease.lost.wait()
@@ -103,9 +100,7 @@ async def test_the_daemon_stops_when_its_lease_is_taken(store: SqlStore) -> None
 
     cycle = RecordingCycle(store, time, stop, limit=99)
     daemon = build_daemon(store, time, cycle, RuntimeSettings(store, file_values("daily")))
-    daemon._lease = RunnerLease(
-        StoreLeases(store), ttl_s=120, clock=time.clock, holder="me:1:a", sleep=stall
-    )
+    daemon._lease = RunnerLease(store, ttl_s=120, clock=time.clock, holder="me:1:a", sleep=stall)
     with anyio.fail_after(5), pytest.raises(LeaseLost, match="took over the runner lease"):
         await daemon.run(stop)
     assert not store.acquire_lease("sync:default", "third:3:c", 120, time.now)

@@ -15,6 +15,7 @@ call raises ``BudgetExhausted`` without sending anything. ``client.stats`` repor
 retries, faults by kind and budget waits.
 """
 
+from ._access import AutotaskAccess, CompanyRef, EntityAccess
 from ._budget import (
     AutotaskBudget,
     BudgetStatus,
@@ -50,6 +51,7 @@ from ._service_info import DEFAULT_ZONE_LOOKUP_URL, ThresholdInfo
 __all__ = [
     "DEFAULT_ZONE_LOOKUP_URL",
     "AuthFailed",
+    "AutotaskAccess",
     "AutotaskBudget",
     "AutotaskClient",
     "AutotaskCredentials",
@@ -60,7 +62,9 @@ __all__ = [
     "BudgetExhausted",
     "BudgetStatus",
     "BudgetStore",
+    "CompanyRef",
     "Condition",
+    "EntityAccess",
     "ErrorTexts",
     "F",
     "FieldInfo",

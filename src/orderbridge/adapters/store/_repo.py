@@ -351,6 +351,11 @@ class SqlStore:
         with self._write(f"releasing lease {name}") as session:
             return _runtime.release_lease(session, name, holder)
 
+    def lease_holder(self, name: str) -> tuple[str, datetime] | None:
+        """Who holds lease ``name`` and until when (UTC), or None (for refusal messages)."""
+        with self._read(f"reading lease {name}") as session:
+            return _runtime.lease_holder(session, name)
+
 
 def _ttl(ttl_s: float) -> timedelta:
     """A positive lease duration."""

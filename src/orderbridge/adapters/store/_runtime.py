@@ -115,3 +115,11 @@ def release_lease(session: Session, name: str, holder: str) -> bool:
     """Give the lease up if ``holder`` holds it; True if it did."""
     statement = delete(LEASE).where(LEASE.c.name == name, LEASE.c.holder == holder)
     return execute(session, statement).rowcount > 0
+
+
+def lease_holder(session: Session, name: str) -> tuple[str, datetime] | None:
+    """Who holds lease ``name`` and until when (expired or not), or None."""
+    row = session.execute(
+        select(LeaseRow.holder, LeaseRow.expires_at).where(LeaseRow.name == name)
+    ).first()
+    return None if row is None else (row[0], row[1])
