@@ -7,15 +7,15 @@ simulators injected.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "reliability.py"
+from tests.integration.bench_runs import BENCH, result_of, run_quick
+
+SCRIPT = BENCH / "reliability.py"
 FIGURES = (
     "autotask: requests (fault-free / faulty)",
     "tdsynnex: faults injected",
@@ -31,23 +31,14 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def quick_run() -> subprocess.CompletedProcess[str]:
-    """One ``--quick`` run of the script."""
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    """One ``--quick`` run of the script, shared by the tests below."""
+    return run_quick(SCRIPT.name, timeout_s=300)
 
 
 @pytest.fixture(scope="module")
 def matrix(quick_run: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     """The matrix figures from the ``RESULT`` line."""
-    assert quick_run.returncode == 0, quick_run.stderr
-    last = quick_run.stdout.rstrip().splitlines()[-1]
-    assert last.startswith("RESULT {"), quick_run.stdout
-    result: dict[str, Any] = json.loads(last.removeprefix("RESULT "))
+    result = result_of(quick_run)
     assert "crash" not in result  # --crash was not asked for
     return dict(result["matrix"])
 

@@ -8,17 +8,17 @@ ceil(N/500) + ceil(M/500) + 3 Autotask requests.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "sync_cycle.py"
+from tests.integration.bench_runs import BENCH, result_of, run_quick
+
+SCRIPT = BENCH / "sync_cycle.py"
 
 LABELS = (
     "Wall time",
@@ -41,23 +41,16 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def quick_run() -> subprocess.CompletedProcess[str]:
-    """One ``--quick`` run of the benchmark script, shared by the tests below."""
-    return subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    """One ``--quick`` run of the script, shared by the tests below."""
+    return run_quick(SCRIPT.name, timeout_s=600)
 
 
 @pytest.fixture(scope="module")
 def result(quick_run: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     """The one size of the quick run, from its ``RESULT`` line."""
-    assert quick_run.returncode == 0, quick_run.stderr
     lines = [line for line in quick_run.stdout.splitlines() if line.startswith("RESULT ")]
     assert len(lines) == 1, quick_run.stdout
-    sizes: list[dict[str, Any]] = json.loads(lines[0].removeprefix("RESULT "))["sizes"]
+    sizes: list[dict[str, Any]] = result_of(quick_run)["sizes"]
     assert len(sizes) == 1
     return sizes[0]
 
