@@ -135,14 +135,16 @@ def _show(value: Any) -> str:
 
 
 def runs_table(runs: Iterable[Any]) -> Table:
-    """The activity log: one row per run, newest first."""
-    table = Table(title="Sync activity log", title_justify="left")
-    for column in ("run", "started", "outcome", "monitored", "checked", "updated", "failed"):
-        table.add_column(
-            column, justify="right" if column not in ("started", "outcome") else "left"
-        )
-    table.add_column("duration", justify="right")
-    table.add_column("requests / error", overflow="fold")
+    """The activity log: one row per run, newest first (``log --run N`` shows one in full)."""
+    table = Table(
+        title="Sync activity log (monitored / checked / updated / failed)", title_justify="left"
+    )
+    table.add_column("run", justify="right", no_wrap=True)
+    table.add_column("started", no_wrap=True)
+    table.add_column("outcome")
+    table.add_column("orders", justify="right", no_wrap=True)
+    table.add_column("took", justify="right", no_wrap=True)
+    table.add_column("requests / error", overflow="fold", ratio=1)
     for run in runs:
         duration = "—" if run.duration_s is None else f"{run.duration_s:.1f} s"
         extra = run.error or ", ".join(
@@ -150,14 +152,11 @@ def runs_table(runs: Iterable[Any]) -> Table:
         )
         table.add_row(
             str(run.id),
-            when(run.started_at),
+            run.started_at.strftime("%m-%d %H:%M"),
             run.outcome,
-            str(run.monitored),
-            str(run.checked),
-            str(run.updated),
-            str(run.failed),
+            f"{run.monitored}/{run.checked}/{run.updated}/{run.failed}",
             duration,
-            extra,
+            escape(extra),
         )
     return table
 
