@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,23 @@ def test_postgres_tables_live_in_the_configured_schema(postgres_url: str) -> Non
         tables = set(inspect(connection).get_table_names(schema=schema))
     assert str(schema).startswith("ob_test_")
     assert tables == EXPECTED_TABLES
+
+
+def test_a_starter_outwaits_a_write_lock_longer_than_the_busy_timeout(tmp_path: Path) -> None:
+    # Two processes starting on one new SQLite file under load: the second must wait for the
+    # first's upgrade even when it holds the lock past SQLite's 5 s busy timeout.
+    path = tmp_path / "busy.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(6.5, lambda: holder.execute("COMMIT"))
+    release.start()
+    started = time.monotonic()
+    try:
+        with SqlStore(f"sqlite:///{path}") as store:
+            store.migrate()
+            assert store.schema_version() == SqlStore.head_version()
+    finally:
+        release.join()
+        holder.close()
+    assert time.monotonic() - started >= 6.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError
 
 from ._engine import WRITE
 
@@ -43,8 +45,29 @@ def current_revision(connection: Connection) -> str:
     return revision or BASE_REVISION
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the schema in one transaction; concurrent starters wait for each other."""
+def upgrade(engine: Engine, revision: str = "head", *, wait_s: float = 60.0) -> None:
+    """Upgrade the schema in one transaction; concurrent starters wait for each other.
+
+    Several processes may start on one new SQLite file at once. Each waits for the others'
+    upgrade (SQLite's busy timeout, then further tries until ``wait_s``), and one that finds the
+    schema already current does not take the write lock at all.
+    """
+    target = head_revision() if revision == "head" else revision  # load scripts before locking
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            with engine.connect() as connection:
+                if current_revision(connection) == target:
+                    return
+            _upgrade_locked(engine, revision)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+
+
+def _upgrade_locked(engine: Engine, revision: str) -> None:
     with engine.connect().execution_options(**WRITE) as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(
