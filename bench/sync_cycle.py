@@ -28,7 +28,7 @@ from pydantic import AnyHttpUrl, SecretStr
 from _common import child_process, peak_rss_kb, print_table, serve_until_closed
 from _sync_scenario import OTHER_VENDOR_POS, bench_scenario
 from orderbridge.bootstrap import SyncServices, sync_services, utc_now
-from orderbridge.domain.history import RunReport
+from orderbridge.domain.history import RunOutcome, RunReport
 from orderbridge.settings import (
     AutotaskSettings,
     Settings,
@@ -170,7 +170,9 @@ async def one_cycle(
     try:
         report, _ = await services.sync.run_once()
     except Exception as exc:  # a crashed cycle is a figure too: report it, keep the counters
-        report = RunReport(started_at=utc_now(), outcome=f"crashed: {first_error(exc)}")
+        report = RunReport(
+            started_at=utc_now(), outcome=RunOutcome.FAILED, error=f"crashed: {first_error(exc)}"
+        )
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     at = await read_counters(admin, sims.autotask)
     td = await read_counters(admin, sims.tdsynnex)
@@ -195,7 +197,9 @@ async def one_cycle(
         checked=report.checked,
         updated=report.updated,
         failed=report.failed,
-        outcome=report.outcome,
+        outcome=str(report.outcome)
+        if report.error is None
+        else f"{report.outcome}: {report.error}",
     )
 
 

@@ -26,10 +26,10 @@ from orderbridge.adapters.tdsynnex import (
     endpoints_for,
 )
 from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
+from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import Doctor
 from orderbridge.application.lease import RunnerLease
-from orderbridge.application.pacing import RequestBudget
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sync import SyncService
@@ -47,7 +47,7 @@ __all__ = [
     "file_runtime_values",
     "open_store",
     "plan_options",
-    "runner_lease",
+    "runner_guard",
     "runtime_settings",
     "sync_services",
     "tdsynnex_client",
@@ -77,6 +77,7 @@ class SyncServices:
     purchase_orders: AutotaskPurchaseOrders
     sync: SyncService
     runtime: RuntimeSettings
+    guarded: GuardedSync
 
     def request_counts(self) -> dict[str, int]:
         """Requests, retries and faults by kind so far, per upstream (for the activity log)."""
@@ -142,11 +143,12 @@ def runtime_settings(settings: Settings, store: SqlStore) -> RuntimeSettings:
     return RuntimeSettings(store, file_runtime_values(settings), tenant=DEFAULT_TENANT)
 
 
-def runner_lease(
+def runner_guard(
     settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
-) -> RunnerLease:
+) -> RunnerGuard:
     """The tenant's runner lease (``sync:default``) with the configured lifetime."""
-    return RunnerLease(store, tenant=DEFAULT_TENANT, ttl_s=settings.sync.lease_ttl_s, clock=clock)
+    lease = RunnerLease(store, tenant=DEFAULT_TENANT, ttl_s=settings.sync.lease_ttl_s, clock=clock)
+    return RunnerGuard(lease=lease, runs=store, clock=clock, tenant=DEFAULT_TENANT)
 
 
 def daemon_for(
@@ -155,7 +157,6 @@ def daemon_for(
     clock: Callable[[], datetime] = utc_now,
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     poll_s: float = 5.0,
-    lease: RunnerLease | None = None,
 ) -> Daemon:
     """The scheduling daemon over an assembled sync graph."""
 
@@ -163,19 +164,13 @@ def daemon_for(
         report, _ = await services.sync.run_once(stop=stop)
         return report
 
-    async def hourly_threshold() -> int:
-        info = await services.autotask.threshold()
-        # Autotask reports its threshold per timeframe; the budget is counted per hour.
-        return info.threshold * 60 // max(info.timeframe_minutes, 1)
-
     return Daemon(
         cycle=cycle,
         runtime=services.runtime.current,
         runs=services.store,
-        lease=lease or runner_lease(services.settings, services.store, clock=clock),
-        budget=RequestBudget(
-            hourly_threshold, share=services.settings.sync.budget_share, clock=clock
-        ),
+        guard=services.guarded.guard,
+        allowance=services.autotask.hourly_allowance,
+        serve_requests=services.guarded.serve_resync_requests,
         clock=clock,
         sleep=sleep,
         tenant=DEFAULT_TENANT,
@@ -284,7 +279,16 @@ async def sync_services(
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
     )
-    services = SyncServices(settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime)
+    guarded = GuardedSync(
+        sync=sync,
+        guard=runner_guard(settings, the_store, clock=clock),
+        store=the_store,
+        clock=clock,
+        tenant=DEFAULT_TENANT,
+    )
+    services = SyncServices(
+        settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime, guarded
+    )
     try:
         yield services
     finally:

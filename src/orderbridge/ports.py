@@ -22,6 +22,9 @@ __all__ = [
     "MonitoredScope",
     "OrderStore",
     "PurchaseOrderGateway",
+    "ResyncHandoffs",
+    "ResyncRequest",
+    "StoreUnavailable",
     "UpstreamAuthError",
     "UpstreamBadPayload",
     "UpstreamError",
@@ -63,6 +66,22 @@ class UpstreamUnavailable(UpstreamError):
 
 class UpstreamBadPayload(UpstreamError):
     """The answer could not be understood (malformed, hostile, oversized, wrong types)."""
+
+
+class StoreUnavailable(Exception):
+    """The store (SQLite file or PostgreSQL) could not be read or written; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResyncRequest:
+    """A resync of one order handed to the running daemon, and how far it got."""
+
+    id: int
+    po_number: str
+    requested_at: datetime
+    claimed_at: datetime | None = None
+    finished_at: datetime | None = None
+    run_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +147,8 @@ class KnownOrder(Protocol):
 class OrderStore(Protocol):
     """Last known state, status history and the activity log (synchronous; run in a thread)."""
 
-    def start_run(self, tenant: str, started_at: datetime) -> int:
-        """Open an activity-log record for a run and return its id."""
+    def start_run(self, tenant: str, started_at: datetime, trigger: str) -> int:
+        """Open an activity-log record for a run (started by ``trigger``) and return its id."""
         ...
 
     def finish_run(self, run_id: int, report: RunReport) -> None:
@@ -169,4 +188,28 @@ class OrderStore(Protocol):
 
     def touch_checked(self, tenant: str, po_numbers: Iterable[str], checked_at: datetime) -> None:
         """Record that these orders were checked and found unchanged."""
+        ...
+
+
+class ResyncHandoffs(Protocol):
+    """Resync requests between a command and the running daemon (synchronous; run in a thread)."""
+
+    def request_resync(self, tenant: str, po_number: str, at: datetime) -> int:
+        """Queue a resync of one order for the daemon; returns the request's id."""
+        ...
+
+    def claim_resync_requests(self, tenant: str, at: datetime) -> list[ResyncRequest]:
+        """Claim every unclaimed request (the daemon runs them)."""
+        ...
+
+    def finish_resync_request(self, request_id: int, run_id: int | None, at: datetime) -> None:
+        """Answer a claimed request with the run that checked the order."""
+        ...
+
+    def resync_request(self, request_id: int) -> ResyncRequest | None:
+        """One request as it stands."""
+        ...
+
+    def withdraw_resync_request(self, request_id: int) -> bool:
+        """Take back an unclaimed request; False when the daemon already claimed it."""
         ...

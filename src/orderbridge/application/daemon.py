@@ -15,59 +15,29 @@ write and commit, the rest are skipped, and the run is recorded ``interrupted``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any
 
 import anyio
 
-from orderbridge.application.lease import RunnerLease
-from orderbridge.application.pacing import RequestBudget
+from orderbridge.application.cycle import RunLog, RunnerGuard
 from orderbridge.application.runtime import RuntimeValues
 from orderbridge.application.taskgroups import single_error
-from orderbridge.domain.history import RunReport
-from orderbridge.domain.schedule import next_run
+from orderbridge.domain.history import RunReport, RunTrigger
+from orderbridge.domain.schedule import budget_gap, next_run
 
-__all__ = ["Daemon", "LeaseLost", "PastRun", "RunLog"]
+__all__ = ["Daemon", "LeaseLost"]
 
 _log = logging.getLogger(__name__)
 
 Cycle = Callable[[anyio.Event], Awaitable[RunReport]]
+# Runs whose spacing the schedule keeps (a resync of one order is not a cycle).
+_CYCLES = (str(RunTrigger.SCHEDULED), str(RunTrigger.ONCE))
 
 
 class LeaseLost(Exception):
     """Another runner took the lease while this one was running (it stalled past the lease)."""
-
-
-class PastRun(Protocol):
-    """What the schedule needs to know about the latest run."""
-
-    @property
-    def started_at(self) -> datetime:
-        """When it started."""
-        ...
-
-    @property
-    def finished_at(self) -> datetime | None:
-        """When it finished, if it did."""
-        ...
-
-    @property
-    def requests(self) -> Mapping[str, int]:
-        """Requests it sent, per upstream."""
-        ...
-
-
-class RunLog(Protocol):
-    """The activity log, as the daemon reads it (synchronous; called in a worker thread)."""
-
-    def runs(self, tenant: str, limit: int) -> Sequence[PastRun]:
-        """The newest runs, newest first."""
-        ...
-
-    def mark_interrupted_runs(self, tenant: str, at: datetime) -> int:
-        """Close runs a dead process left ``running``; return how many."""
-        ...
 
 
 class Daemon:
@@ -79,9 +49,10 @@ class Daemon:
         cycle: Cycle,
         runtime: Callable[[], Awaitable[RuntimeValues]],
         runs: RunLog,
-        lease: RunnerLease,
-        budget: RequestBudget,
+        guard: RunnerGuard,
+        allowance: Callable[[], Awaitable[int]],
         clock: Callable[[], datetime],
+        serve_requests: Callable[[anyio.Event], Coroutine[Any, Any, None]] | None = None,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
         tenant: str = "default",
         poll_s: float = 5.0,
@@ -90,8 +61,9 @@ class Daemon:
         self._cycle = cycle
         self._runtime = runtime
         self._runs = runs
-        self._lease = lease
-        self._budget = budget
+        self._guard = guard
+        self._allowance = allowance
+        self._serve_requests = serve_requests
         self._clock = clock
         self._sleep = sleep
         self._tenant = tenant
@@ -103,23 +75,19 @@ class Daemon:
 
     async def run(self, stop: anyio.Event) -> None:
         """Hold the lease and run cycles until ``stop``; ``LeaseHeld`` if another runner is on."""
-        async with self._lease.held() as lease:
-            now = self._clock()
-            closed = await anyio.to_thread.run_sync(
-                lambda: self._runs.mark_interrupted_runs(self._tenant, now)
-            )
-            if closed:
-                _log.warning("marked %d run(s) a stopped process left running interrupted", closed)
+        async with self._guard.held() as lost:
             self.started.set()
             halt = anyio.Event()
             with single_error():
                 async with anyio.create_task_group() as group:
-                    group.start_soon(_set_when_any, (stop, lease.lost), halt)
+                    group.start_soon(_set_when_any, (stop, lost), halt)
+                    if self._serve_requests is not None:
+                        group.start_soon(self._serve_requests, halt)
                     try:
                         await self._loop(halt)
                     finally:
                         group.cancel_scope.cancel()
-        if self._lease.lost.is_set() and not stop.is_set():
+        if lost.is_set() and not stop.is_set():
             raise LeaseLost(
                 "another orderbridge took over the runner lease (this one stalled past "
                 "sync.lease_ttl_s); stopped so that two runners never sync at once"
@@ -141,11 +109,14 @@ class Daemon:
 
     async def next_due(self, values: RuntimeValues) -> datetime:
         """When the next cycle is due, from the latest run and the request budget."""
-        latest = await anyio.to_thread.run_sync(lambda: self._runs.runs(self._tenant, 1))
+        latest = await anyio.to_thread.run_sync(
+            lambda: self._runs.runs(self._tenant, 1, triggers=_CYCLES)
+        )
         if not latest:
             return next_run(values.frequency, now=self._clock())
         last = latest[0]
-        gap = await self._budget.gap(int(last.requests.get("autotask", 0)))
+        requests = int(last.requests.get("autotask", 0))
+        gap = budget_gap(requests, await self._allowance()) if requests > 0 else None
         return next_run(
             values.frequency,
             now=self._clock(),

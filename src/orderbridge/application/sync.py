@@ -13,21 +13,24 @@ under the ``active`` scope) are dropped before any TD SYNNEX call and are not pa
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
 
 import anyio
 
+from orderbridge.application.ledger import RunLedger
 from orderbridge.application.scope import SyncSetupError
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.derive import derive_order_state
 from orderbridge.domain.history import (
-    HistoryEntry,
     OrderOutcome,
     OrderReport,
+    RunOutcome,
     RunReport,
+    RunTrigger,
 )
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice, PurchaseOrder
@@ -35,7 +38,6 @@ from orderbridge.domain.plan import Plan, PlanOptions, plan_updates
 from orderbridge.ports import (
     BudgetExhausted,
     DistributorGateway,
-    KnownOrder,
     MonitoredScope,
     OrderStore,
     PurchaseOrderGateway,
@@ -43,14 +45,16 @@ from orderbridge.ports import (
     UpstreamError,
 )
 
-__all__ = ["BUDGET_EXHAUSTED", "REFUSED", "STOPPED_BEFORE_CHECK", "OrderResult", "SyncService"]
+__all__ = ["NotChecked", "OrderResult", "ProgressHook", "RunStop", "SyncService"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
-STOPPED_BEFORE_CHECK = "stopped before this order was checked"
-INTERRUPTED = "interrupted"
-REFUSED = "refused"
-BUDGET_EXHAUSTED = "budget exhausted"
+class NotChecked(StrEnum):
+    """Why an order of the run was not checked (its activity-log line says so)."""
+
+    STOPPED = "stopped before this order was checked"
+    BUDGET = "not checked: the Autotask request budget ran out (the next run starts here)"
+    RUN_STOPPED = "not checked: the run stopped (see the run's error)"
+    NO_PO_NUMBER = "the PO has no PO number to send to TD SYNNEX"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,43 +64,71 @@ class OrderResult:
     report: OrderReport
     plan: Plan | None = None
     state: OrderState | None = None
+    not_checked: NotChecked | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunStop:
+    """Why the rest of a run must not start: a refused credential or a spent request budget.
+
+    Said once, on the run; orders not yet started are skipped with a short pointer to it, so an
+    expired password is one line in the activity log, not one per order. ``failed`` is the
+    order whose check met the refusal (its own error), if an order did.
+    """
+
+    outcome: RunOutcome
+    reason: str
+    resume_at: datetime | None = None
+    failed: OrderResult | None = None
+
+    @property
+    def skip(self) -> NotChecked:
+        """What an order that was not checked says about it."""
+        if self.outcome is RunOutcome.BUDGET_EXHAUSTED:
+            return NotChecked.BUDGET
+        return NotChecked.RUN_STOPPED
+
+    @classmethod
+    def from_error(cls, exc: UpstreamError | SyncSetupError) -> RunStop | None:
+        """The stop an upstream error calls for, or None when it fails only its order."""
+        if isinstance(exc, BudgetExhausted):
+            return cls(RunOutcome.BUDGET_EXHAUSTED, str(exc), exc.free_at)
+        if isinstance(exc, UpstreamAuthError | SyncSetupError):
+            return cls(RunOutcome.REFUSED, str(exc))
+        return None
+
+    def message(self, not_checked: int) -> str:
+        """The run's error line."""
+        if self.outcome is not RunOutcome.BUDGET_EXHAUSTED:
+            return self.reason
+        left = f"; {not_checked} orders were left unchecked" if not_checked else ""
+        until = f" until {self.resume_at:%Y-%m-%d %H:%M} UTC" if self.resume_at else ""
+        return f"budget exhausted{until}{left}: {self.reason}"
 
 
 ProgressHook = Callable[[OrderResult], None]
 
 
+class OrderLocks:
+    """One check of an order at a time in this process (a cycle and a handed-over resync)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, anyio.Lock] = {}
+
+    @asynccontextmanager
+    async def hold(self, po_number: str) -> AsyncIterator[None]:
+        """Wait for the order's other check, if any, then check it."""
+        lock = self._locks.setdefault(po_number, anyio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and lock.statistics().tasks_waiting == 0:
+                self._locks.pop(po_number, None)
+
+
 def _nothing_excluded(known_status: str | None) -> bool:
     return False
-
-
-REPORT_BATCH = 50  # activity-log lines written per store transaction
-
-
-@dataclass
-class _Halt:
-    """Why the rest of a run must not start: a refused credential or a spent request budget.
-
-    Said once, on the run; orders not yet started are skipped with a short pointer to it, so an
-    expired password is one line in the activity log, not one per order.
-    """
-
-    outcome: str | None = None
-    reason: str | None = None
-    resume_at: datetime | None = None
-
-    def stop(self, outcome: str, reason: str, resume_at: datetime | None = None) -> bool:
-        """Record the first reason to stop; False when the run was already stopping."""
-        if self.outcome is not None:
-            return False
-        self.outcome, self.reason, self.resume_at = outcome, reason, resume_at
-        return True
-
-    @property
-    def skip_reason(self) -> str:
-        """What an order that was not checked says about it."""
-        if self.outcome == BUDGET_EXHAUSTED:
-            return "not checked: the Autotask request budget ran out (the next run starts here)"
-        return "not checked: the run stopped (see the run's error)"
 
 
 @dataclass
@@ -114,6 +146,7 @@ class SyncService:
     tenant: str = "default"
     request_counts: Callable[[], dict[str, int]] = dict
     excludes: Callable[[str | None], bool] = _nothing_excluded
+    _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
     async def run_once(
         self,
@@ -123,55 +156,51 @@ class SyncService:
         on_total: Callable[[int], None] | None = None,
         on_order: ProgressHook | None = None,
         stop: anyio.Event | None = None,
+        trigger: RunTrigger | None = None,
     ) -> tuple[RunReport, list[OrderResult]]:
         """One cycle over every monitored PO (or only those PO numbers); returns the run report.
 
         ``only`` names orders explicitly, so the status scope's exclusions do not apply to them.
+        Callers that write hold the runner lease (see ``orderbridge.application.cycle``).
         """
-        report = RunReport(started_at=self.clock())
-        run_id = (
-            None
-            if dry_run
-            else await self._store(self.store.start_run, self.tenant, report.started_at)
-        )
+        if trigger is None:
+            trigger = RunTrigger.SCHEDULED if only is None else RunTrigger.RESYNC
+        report = RunReport(started_at=self.clock(), trigger=trigger)
+        ledger = RunLedger(self.store, tenant=self.tenant, clock=self.clock, dry_run=dry_run)
+        await ledger.open(report)
         results: list[OrderResult] = []
-        halt = _Halt()
+        halted: list[RunStop] = []
         before = dict(self.request_counts())
         try:
-            pos = await self.purchase_orders.monitored(await self.scope())
-            pos, known = await self._in_scope(pos, only)
+            pos = await self._in_scope(
+                await self.purchase_orders.monitored(await self.scope()), ledger, only
+            )
             report.monitored = len(pos)
             if on_total is not None:
                 on_total(len(pos))
-            results = await self._check_all(
-                pos, known, halt, dry_run=dry_run, run_id=run_id, on_order=on_order, stop=stop
-            )
-            if any(r.report.error == STOPPED_BEFORE_CHECK for r in results):
-                report.outcome = INTERRUPTED
+            results = await self._check_all(pos, ledger, halted, on_order=on_order, stop=stop)
+            if any(r.not_checked is NotChecked.STOPPED for r in results):
+                report.outcome = RunOutcome.INTERRUPTED
                 report.error = "stopped on request before every order was checked"
-        except BudgetExhausted as exc:
-            halt.stop(BUDGET_EXHAUSTED, str(exc), exc.free_at)
-        except (UpstreamAuthError, SyncSetupError) as exc:
-            halt.stop(REFUSED, str(exc))
-        except UpstreamError as exc:
-            report.outcome = "failed"
-            report.error = str(exc)
+        except (UpstreamError, SyncSetupError) as exc:
+            run_stop = RunStop.from_error(exc)
+            if run_stop is None:
+                report.outcome, report.error = RunOutcome.FAILED, str(exc)
+            else:
+                halted.append(run_stop)
         except anyio.get_cancelled_exc_class():
-            report.outcome = INTERRUPTED
+            report.outcome = RunOutcome.INTERRUPTED
             report.error = "stopped at once on request; orders being checked were abandoned"
             raise
         finally:
-            if halt.outcome is not None:
-                report.outcome, report.error, report.resume_at = (
-                    halt.outcome,
-                    _halt_message(halt, results),
-                    halt.resume_at,
-                )
+            if halted:
+                first = halted[0]
+                skipped = sum(1 for r in results if r.not_checked is first.skip)
+                report.outcome, report.error = first.outcome, first.message(skipped)
+                report.resume_at = first.resume_at
             self._tally(report, results, before)
             report.finished_at = self.clock()
-            if run_id is not None:
-                with anyio.CancelScope(shield=True):
-                    await self._store(self.store.finish_run, run_id, report)
+            await ledger.close(report)
         return report, results
 
     def _tally(self, report: RunReport, results: list[OrderResult], before: dict[str, int]) -> None:
@@ -190,149 +219,93 @@ class SyncService:
             report.orders.append(result.report)
         after = self.request_counts()
         report.requests = {k: after.get(k, 0) - before.get(k, 0) for k in after}
-        if report.outcome == "running":
-            report.outcome = "partial" if report.failed else "ok"
+        if report.outcome is RunOutcome.RUNNING:
+            report.outcome = RunOutcome.PARTIAL if report.failed else RunOutcome.OK
 
     async def _in_scope(
-        self, pos: list[PurchaseOrder], only: set[str] | None
-    ) -> tuple[list[PurchaseOrder], Mapping[str, KnownOrder]]:
-        """The POs this cycle checks, and the last known state of each."""
+        self, pos: list[PurchaseOrder], ledger: RunLedger, only: set[str] | None
+    ) -> list[PurchaseOrder]:
+        """The POs this cycle checks (the ledger then knows the last state of each)."""
         if only is not None:
             pos = [po for po in pos if po.po_number in only]
-        numbers = [po.po_number for po in pos if po.po_number]
-        known: Mapping[str, KnownOrder] = await self._store(
-            self.store.load_states, self.tenant, numbers
-        )
+        await ledger.load([po.po_number for po in pos if po.po_number])
         if only is None:
-            pos = [po for po in pos if not self.excludes(_known_status(known, po))]
-        return pos, known
+            pos = [po for po in pos if not self.excludes(ledger.known_status(po.po_number))]
+        return pos
 
     async def _check_all(
         self,
         pos: Sequence[PurchaseOrder],
-        known: Mapping[str, KnownOrder],
-        halt: _Halt,
+        ledger: RunLedger,
+        halted: list[RunStop],
         *,
-        dry_run: bool,
-        run_id: int | None,
         on_order: ProgressHook | None,
         stop: anyio.Event | None,
     ) -> list[OrderResult]:
-        numbers = [po.po_number for po in pos if po.po_number]
-        history = await self._store(self.store.recent_history, self.tenant, numbers)
+        await ledger.load_history([po.po_number for po in pos if po.po_number])
         results: list[OrderResult] = []
-        pending: list[OrderReport] = []
         limiter = anyio.CapacityLimiter(self.concurrency)
-
-        async def flush() -> None:
-            batch, pending[:] = list(pending), []
-            if run_id is not None and batch:
-                with anyio.CancelScope(shield=True):
-                    await self._store(self.store.record_order_reports, run_id, batch, self.clock())
 
         async def one(po: PurchaseOrder) -> None:
             async with limiter:
                 if stop is not None and stop.is_set():
-                    result = _skipped(po, STOPPED_BEFORE_CHECK)
-                elif halt.outcome is not None:
-                    result = _skipped(po, halt.skip_reason)
+                    result = _not_checked(po, NotChecked.STOPPED)
+                elif halted:
+                    result = _not_checked(po, halted[0].skip)
                 else:
-                    result = await self._check_one(
-                        po,
-                        known.get(po.po_number or ""),
-                        history.get(po.po_number or "", []),
-                        halt,
-                        dry_run=dry_run,
+                    checked = await self._check_one(po, ledger)
+                    result = (
+                        checked if isinstance(checked, OrderResult) else _halt(halted, checked, po)
                     )
             results.append(result)
-            pending.append(result.report)
-            if len(pending) >= REPORT_BATCH:
-                await flush()
+            await ledger.record(result.report)
             if on_order is not None:
                 on_order(result)
 
         try:
             async with anyio.create_task_group() as group:
-                for po in _longest_unchecked_first(pos, known):
+                for po in ledger.longest_unchecked_first(pos):
                     group.start_soon(one, po)
         finally:
-            await flush()
-        unchanged = [
-            r.report.po_number for r in results if r.report.outcome is OrderOutcome.UNCHANGED
-        ]
-        if unchanged and not dry_run:
-            await self._store(self.store.touch_checked, self.tenant, unchanged, self.clock())
+            await ledger.flush()
         return sorted(results, key=lambda r: r.report.po_number)
 
-    async def _check_one(
-        self,
-        po: PurchaseOrder,
-        known: KnownOrder | None,
-        recent: list[HistoryEntry],
-        halt: _Halt,
-        *,
-        dry_run: bool,
-    ) -> OrderResult:
-        number = po.po_number
+    async def _check_one(self, po: PurchaseOrder, ledger: RunLedger) -> OrderResult | RunStop:
+        """Check, plan, apply and commit one order; a ``RunStop`` when the run must stop."""
         if po.unreadable is not None:
-            return OrderResult(
-                OrderReport(
-                    number or "(PO with no readable id)",
-                    OrderOutcome.FAILED,
-                    po_id=po.id or None,
-                    error=po.unreadable,
-                )
-            )
+            return _failed(po, po.po_number or "(PO with no readable id)", po.unreadable)
+        number = po.po_number or ""
         if not number:
-            return _skipped(po, "the PO has no PO number to send to TD SYNNEX")
-        previous = OrderState.from_json(known.state) if known is not None else None
+            return _not_checked(po, NotChecked.NO_PO_NUMBER)
         try:
-            state = await self._observe(po, previous)
-            plan = plan_updates(
-                po, state, recent, previous, now=self.clock(), options=self.plan_options
-            )
-            if not dry_run:
-                await self._apply(po, plan)
-                if plan.history or known is None or known.fingerprint != state.fingerprint():
-                    await self._store(
-                        self.store.save_order,
-                        self.tenant,
-                        number,
-                        po_id=po.id,
-                        status=str(state.status),
-                        state=state.to_json(),
-                        fingerprint=state.fingerprint(),
-                        history=plan.history,
-                        checked_at=self.clock(),
-                    )
-        except BudgetExhausted as exc:
-            halt.stop(BUDGET_EXHAUSTED, str(exc), exc.free_at)
-            return _skipped(po, halt.skip_reason)
-        except UpstreamAuthError as exc:
-            # The first refusal is this order's error and the run's; later ones, from orders
-            # already in flight, only point at it.
-            if not halt.stop(REFUSED, str(exc)):
-                return _skipped(po, halt.skip_reason)
-            return OrderResult(
-                OrderReport(number, OrderOutcome.FAILED, po_id=po.id, error=str(exc))
-            )
+            async with self._checking.hold(number):
+                state, plan = await self._plan(po, ledger)
+                if not ledger.dry_run:
+                    await self._apply(po, plan)
+                    await ledger.commit_order(po, state, plan.history)
         except UpstreamError as exc:
-            return OrderResult(
-                OrderReport(number, OrderOutcome.FAILED, po_id=po.id, error=str(exc))
-            )
-        changed = not plan.is_empty
-        return OrderResult(
-            OrderReport(
-                number,
-                OrderOutcome.UPDATED if changed else OrderOutcome.UNCHANGED,
-                po_id=po.id,
-                status=str(state.status),
-                changes=tuple(describe_plan(plan)),
-                warnings=tuple(plan.warnings) + tuple(order_number_warnings(po, state)),
-            ),
-            plan=plan,
-            state=state,
+            run_stop = RunStop.from_error(exc)
+            if run_stop is None:
+                return _failed(po, number, str(exc))
+            if run_stop.outcome is RunOutcome.REFUSED:
+                # The first refusal is this order's error and the run's.
+                return replace(run_stop, failed=_failed(po, number, str(exc)))
+            return run_stop
+        return _checked(po, number, state, plan)
+
+    async def _plan(self, po: PurchaseOrder, ledger: RunLedger) -> tuple[OrderState, Plan]:
+        """Ask TD SYNNEX, derive the order's state and plan what Autotask needs."""
+        previous = ledger.previous(po.po_number or "")
+        state = await self._observe(po, previous)
+        plan = plan_updates(
+            po,
+            state,
+            ledger.recent_history(po.po_number or ""),
+            previous,
+            now=self.clock(),
+            options=self.plan_options,
         )
+        return state, plan
 
     async def _observe(self, po: PurchaseOrder, previous: OrderState | None) -> OrderState:
         """Ask TD SYNNEX about the PO; query invoices only when something invoiced is new.
@@ -374,41 +347,40 @@ class SyncService:
             if changes:
                 await self.purchase_orders.update_item(po.id, item_id, changes)
 
-    @staticmethod
-    async def _store(func: Callable[..., object], *args: object, **kwargs: object) -> Any:
-        return await anyio.to_thread.run_sync(lambda: func(*args, **kwargs))
 
-
-def _known_status(known: Mapping[str, KnownOrder], po: PurchaseOrder) -> str | None:
-    found = known.get(po.po_number or "")
-    status = None if found is None else found.state.get("status")
-    return status if isinstance(status, str) else None
-
-
-def _skipped(po: PurchaseOrder, reason: str) -> OrderResult:
+def _not_checked(po: PurchaseOrder, why: NotChecked) -> OrderResult:
     number = po.po_number or f"(PO id {po.id})"
-    return OrderResult(OrderReport(number, OrderOutcome.SKIPPED, po_id=po.id, error=reason))
+    report = OrderReport(number, OrderOutcome.SKIPPED, po_id=po.id, error=str(why))
+    return OrderResult(report, not_checked=why)
 
 
-def _longest_unchecked_first(
-    pos: Sequence[PurchaseOrder], known: Mapping[str, KnownOrder]
-) -> list[PurchaseOrder]:
-    """Never-checked orders first, then by last check: a run cut short resumes where it stopped."""
-
-    def key(po: PurchaseOrder) -> tuple[bool, datetime, int]:
-        found = known.get(po.po_number or "")
-        return (found is not None, _EPOCH if found is None else found.checked_at, po.id)
-
-    return sorted(pos, key=key)
+def _failed(po: PurchaseOrder, number: str, error: str) -> OrderResult:
+    return OrderResult(OrderReport(number, OrderOutcome.FAILED, po_id=po.id or None, error=error))
 
 
-def _halt_message(halt: _Halt, results: Sequence[OrderResult]) -> str:
-    skipped = [r.report.po_number for r in results if r.report.error == halt.skip_reason]
-    if halt.outcome != BUDGET_EXHAUSTED:
-        return halt.reason or ""
-    left = f"; {len(skipped)} orders were left unchecked" if skipped else ""
-    until = f" until {halt.resume_at:%Y-%m-%d %H:%M} UTC" if halt.resume_at else ""
-    return f"budget exhausted{until}{left}: {halt.reason}"
+def _checked(po: PurchaseOrder, number: str, state: OrderState, plan: Plan) -> OrderResult:
+    return OrderResult(
+        OrderReport(
+            number,
+            OrderOutcome.UNCHANGED if plan.is_empty else OrderOutcome.UPDATED,
+            po_id=po.id,
+            status=str(state.status),
+            changes=tuple(describe_plan(plan)),
+            warnings=tuple(plan.warnings) + tuple(order_number_warnings(po, state)),
+        ),
+        plan=plan,
+        state=state,
+    )
+
+
+def _halt(halted: list[RunStop], run_stop: RunStop, po: PurchaseOrder) -> OrderResult:
+    """Record the run's first stop; this order fails with it, or points at the first one."""
+    first = not halted
+    if first:
+        halted.append(run_stop)
+    if first and run_stop.failed is not None:
+        return run_stop.failed
+    return _not_checked(po, halted[0].skip)
 
 
 def _invoiced(order: DistributorOrder) -> bool:

@@ -13,9 +13,9 @@ import anyio
 import typer
 from rich.markup import escape
 
-from orderbridge.adapters.store import StoreError
 from orderbridge.application.doctor import Check, Outcome, has_failures
 from orderbridge.bootstrap import doctor_session, utc_now
+from orderbridge.ports import StoreUnavailable
 from orderbridge.settings import Settings
 
 from ._common import EXIT_ORDERS_FAILED, ConfigOption, console, fail, settings_or_exit
@@ -58,7 +58,7 @@ def doctor(config: ConfigOption = None) -> None:
     settings = settings_or_exit(config)
     try:
         checks = anyio.run(run_doctor, settings)
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"], EXIT_ORDERS_FAILED)
     print_checks(checks)
     if has_failures(checks):

@@ -19,11 +19,11 @@ import typer
 from pydantic import ValidationError
 from rich.markup import escape
 
-from orderbridge.adapters.autotask import AutotaskError
 from orderbridge.application.doctor import Check, has_failures
 from orderbridge.bootstrap import doctor_session
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import StatusScope
+from orderbridge.ports import UpstreamError
 from orderbridge.settings import DEFAULT_CONFIG_FILE, Settings
 
 from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, console, errors, fail
@@ -204,7 +204,7 @@ def _find_vendor(a: InitAnswers, interactive: bool) -> None:
     console.print(f"Looking for vendor companies named like {VENDOR_SEARCH!r} in Autotask...")
     try:
         candidates = anyio.run(_vendor_candidates, a.settings())
-    except AutotaskError as exc:
+    except UpstreamError as exc:
         errors.print(f"could not list vendor companies: {exc}", markup=False, highlight=False)
         return
     _pick_vendor(a, candidates, interactive)

@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.panel import Panel
 
-from orderbridge.adapters.store import StoreError
 from orderbridge.bootstrap import open_store
 from orderbridge.domain.lifecycle import OrderState
+from orderbridge.ports import StoreUnavailable
 
 from ._common import ConfigOption, console, fail, settings_or_exit
 from ._render import (
@@ -34,7 +34,7 @@ def status(
         with open_store(settings) as store:
             stored = store.load_state("default", po_number)
             history = store.history("default", po_number)
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
     if stored is None:
         console.print(f"No order {po_number!r} has been synced yet.", highlight=False)
@@ -72,7 +72,7 @@ def log(
         with open_store(settings) as store:
             runs = store.runs("default", limit=limit) if run is None else []
             one = store.run(run) if run is not None else None
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
     if run is not None:
         if one is None:

@@ -1,4 +1,9 @@
-"""``orderbridge resync PO_NUMBER``: check one order now and apply what changed."""
+"""``orderbridge resync PO_NUMBER``: check one order now and apply what changed.
+
+It goes through the guarded cycle: with no other orderbridge running it takes the runner lease
+and checks the order itself; while ``orderbridge run`` holds the lease it hands the order to
+that daemon and prints the daemon's result; while a ``sync --once`` runs it refuses (exit 2).
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,12 @@ import anyio
 import typer
 from rich.markup import escape
 
-from orderbridge.adapters.store import StoreError
+from orderbridge.application.cycle import ResyncResult
+from orderbridge.application.lease import LeaseHeld
 from orderbridge.application.sync import OrderResult
 from orderbridge.bootstrap import sync_services
-from orderbridge.domain.history import OrderOutcome, RunReport
+from orderbridge.domain.history import OrderOutcome, RunOutcome
+from orderbridge.ports import StoreUnavailable
 from orderbridge.settings import Settings
 
 from ._common import (
@@ -28,11 +35,9 @@ from ._render import plan_table
 __all__ = ["resync"]
 
 
-async def _resync(
-    settings: Settings, po_number: str, dry_run: bool
-) -> tuple[RunReport, list[OrderResult]]:
+async def _resync(settings: Settings, po_number: str, dry_run: bool) -> ResyncResult:
     async with sync_services(settings) as services:
-        return await services.sync.run_once(dry_run=dry_run, only={po_number})
+        return await services.guarded.resync(po_number, dry_run=dry_run)
 
 
 def _not_monitored(settings: Settings, po_number: str) -> str:
@@ -62,26 +67,38 @@ def resync(
     if problems:
         fail([f"configuration error: {line}" for line in problems])
     try:
-        report, results = anyio.run(_resync, settings, po_number, dry_run)
-    except StoreError as exc:
+        result = anyio.run(_resync, settings, po_number, dry_run)
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
-    if report.outcome == "refused":
-        fail([f"The check stopped: {report.error}"], EXIT_CONFIG)
-    if report.outcome == "failed":
-        fail([f"The check stopped: {report.error}"], EXIT_ORDERS_FAILED)
-    if not results:
+    except LeaseHeld as exc:
+        fail([f"{exc}; it takes no resync requests, so try again when it finishes"], EXIT_CONFIG)
+    if result.outcome is RunOutcome.REFUSED:
+        fail([f"The check stopped: {result.error}"], EXIT_CONFIG)
+    if result.outcome in (RunOutcome.FAILED, RunOutcome.RUNNING):
+        fail([f"The check stopped: {result.error}"], EXIT_ORDERS_FAILED)
+    if result.order is None:
         fail([_not_monitored(settings, po_number)], EXIT_ORDERS_FAILED)
-    result = results[0]
-    outcome = result.report.outcome
+    _show(result.order, po_number, dry_run=dry_run, by_daemon=result.by_daemon)
+
+
+def _show(order: OrderResult, po_number: str, *, dry_run: bool, by_daemon: bool) -> None:
+    outcome = order.report.outcome
     if outcome in (OrderOutcome.FAILED, OrderOutcome.SKIPPED):
-        fail([f"PO {po_number}: {result.report.error or outcome.value}"], EXIT_ORDERS_FAILED)
-    status = escape(result.report.status or "unknown")
-    for warning in result.report.warnings:
+        fail([f"PO {po_number}: {order.report.error or outcome.value}"], EXIT_ORDERS_FAILED)
+    if by_daemon:
+        errors.print("Checked by the running orderbridge.", highlight=False)
+    status = escape(order.report.status or "unknown")
+    for warning in order.report.warnings:
         errors.print(f"warning: {warning}", markup=False, highlight=False)
-    if result.plan is None or result.plan.is_empty:
+    if outcome is OrderOutcome.UNCHANGED:
         console.print(f"PO {escape(po_number)} ({status}): nothing changed.", highlight=False)
         return
-    table = plan_table(result)
+    if order.plan is None:  # checked by the daemon: its activity-log line names the changes
+        console.print(f"PO {escape(po_number)} ({status}) changed:", highlight=False)
+        for change in order.report.changes:
+            console.print(f"  {escape(change)}", highlight=False)
+        return
+    table = plan_table(order)
     verb = "would change (dry run, nothing written)" if dry_run else "changed"
-    table.title = f"PO {po_number} ({result.report.status}): {verb}"
+    table.title = f"PO {po_number} ({order.report.status}): {verb}"
     console.print(table)

@@ -12,11 +12,11 @@ import signal
 import anyio
 import typer
 
-from orderbridge.adapters.store import StoreError
 from orderbridge.application.daemon import Daemon, LeaseLost
 from orderbridge.application.lease import LeaseHeld
 from orderbridge.application.taskgroups import single_error
 from orderbridge.bootstrap import SyncServices, daemon_for, sync_services
+from orderbridge.ports import StoreUnavailable
 from orderbridge.settings import Settings
 
 from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, errors, fail
@@ -35,7 +35,7 @@ def run(config: ConfigOption = None) -> None:
         fail([str(exc)], EXIT_CONFIG)
     except LeaseLost as exc:
         fail([str(exc)], EXIT_ORDERS_FAILED)
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"], EXIT_ORDERS_FAILED)
     if forced:
         raise typer.Exit(128 + forced[0])

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from orderbridge.adapters.store import StoreError
 from orderbridge.application.runtime import RUNTIME_KEYS, RuntimeSettings
 from orderbridge.bootstrap import open_store, runtime_settings
+from orderbridge.ports import StoreUnavailable
 
 from ._common import ConfigOption, console, fail, settings_or_exit
 
@@ -42,7 +42,7 @@ def show(
                 runtime.reset()
                 console.print("Runtime settings reset to the configuration's values.")
             _print(runtime)
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
 
 
@@ -60,7 +60,7 @@ def set_value(
             except ValueError as exc:
                 fail([f"{key}: {exc}"])
             _print(runtime)
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
 
 

@@ -6,8 +6,8 @@ within a few seconds. ``orderbridge sync --once`` runs whatever the switch says.
 
 from __future__ import annotations
 
-from orderbridge.adapters.store import StoreError
 from orderbridge.bootstrap import open_store, runtime_settings
+from orderbridge.ports import StoreUnavailable
 
 from ._common import ConfigOption, console, fail, settings_or_exit
 
@@ -27,7 +27,7 @@ def _switch(config: ConfigOption, *, on: bool) -> None:
     try:
         with open_store(settings) as store:
             values = runtime_settings(settings, store).set_enabled(on)
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
     state = "on" if values.enabled else "off"
     console.print(f"Scheduled sync is {state}.", highlight=False)

@@ -1,7 +1,8 @@
 """``orderbridge sync --once``: one cycle, with a progress bar and a summary.
 
-A real (not dry) run takes the runner lease first, like ``orderbridge run``, so it never syncs
-alongside a running daemon. It runs even when scheduled syncing is turned off.
+A real (not dry) run goes through the guarded cycle (the runner lease first, like
+``orderbridge run``), so it never syncs alongside a running daemon. It runs even when scheduled
+syncing is turned off.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import anyio
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from orderbridge.adapters.store import DEFAULT_TENANT, StoreError
 from orderbridge.application.lease import LeaseHeld
-from orderbridge.application.sync import BUDGET_EXHAUSTED, OrderResult
-from orderbridge.bootstrap import SyncServices, runner_lease, sync_services, utc_now
-from orderbridge.domain.history import RunReport
+from orderbridge.application.sync import OrderResult
+from orderbridge.bootstrap import SyncServices, sync_services
+from orderbridge.domain.history import RunOutcome, RunReport
+from orderbridge.ports import StoreUnavailable
 from orderbridge.settings import Settings
 
 from ._common import (
@@ -48,7 +49,7 @@ def sync(
     settings = upstream_settings_or_exit(config)
     try:
         report, results = anyio.run(_run, settings, dry_run)
-    except StoreError as exc:
+    except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
     except LeaseHeld as exc:
         fail([str(exc)], EXIT_CONFIG)
@@ -60,29 +61,20 @@ def sync(
     console.print(run_summary(report, dry_run=dry_run))
     if report.error:
         errors.print(f"[red]The run stopped:[/] {report.error}", highlight=False)
-    if report.outcome == "refused":
+    if report.outcome is RunOutcome.REFUSED:
         raise typer.Exit(EXIT_CONFIG)
-    if report.failed or report.outcome in ("failed", BUDGET_EXHAUSTED):
+    if report.failed or report.outcome in (RunOutcome.FAILED, RunOutcome.BUDGET_EXHAUSTED):
         raise typer.Exit(EXIT_ORDERS_FAILED)
 
 
 async def _run(settings: Settings, dry_run: bool) -> tuple[RunReport, list[OrderResult]]:
     async with sync_services(settings) as services:
-        if dry_run:
-            return await _cycle(services, dry_run=True)
-        async with runner_lease(settings, services.store).held() as lease:
-            now = utc_now()
-            await anyio.to_thread.run_sync(
-                lambda: services.store.mark_interrupted_runs(DEFAULT_TENANT, now)
-            )
-            return await _cycle(services, dry_run=False, stop=lease.lost)
+        return await _cycle(services, dry_run=dry_run)
 
 
-async def _cycle(
-    services: SyncServices, *, dry_run: bool, stop: anyio.Event | None = None
-) -> tuple[RunReport, list[OrderResult]]:
+async def _cycle(services: SyncServices, *, dry_run: bool) -> tuple[RunReport, list[OrderResult]]:
     if not console.is_terminal:
-        return await services.sync.run_once(dry_run=dry_run, stop=stop)
+        return await services.guarded.once(dry_run=dry_run)
     with Progress(
         TextColumn("Checking TD SYNNEX orders"),
         BarColumn(),
@@ -92,9 +84,8 @@ async def _cycle(
         transient=True,
     ) as progress:
         task = progress.add_task("check", total=None)
-        return await services.sync.run_once(
+        return await services.guarded.once(
             dry_run=dry_run,
-            stop=stop,
             on_total=lambda n: progress.update(task, total=n),
             on_order=lambda _: progress.advance(task),
         )

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-__all__ = ["HistoryEntry", "HistorySource", "OrderOutcome", "OrderReport", "RunReport"]
+__all__ = [
+    "HistoryEntry",
+    "HistorySource",
+    "OrderOutcome",
+    "OrderReport",
+    "RunOutcome",
+    "RunReport",
+    "RunTrigger",
+]
 
 
 class HistorySource(StrEnum):
@@ -38,6 +46,31 @@ class OrderOutcome(StrEnum):
     SKIPPED = "skipped"
 
 
+class RunOutcome(StrEnum):
+    """How one sync run ended, as the activity log records it."""
+
+    RUNNING = "running"
+    OK = "ok"
+    PARTIAL = "partial"  # finished, some orders failed
+    FAILED = "failed"  # an upstream failure stopped the run before orders were checked
+    REFUSED = "refused"  # a credential or allow-list refusal: said once, the run stopped
+    BUDGET_EXHAUSTED = "budget exhausted"  # our Autotask request share ran out; resumes later
+    INTERRUPTED = "interrupted"  # stopped on request, or the process died mid-run
+
+    @property
+    def stopped_early(self) -> bool:
+        """The run ended before every order was checked."""
+        return self in (RunOutcome.REFUSED, RunOutcome.BUDGET_EXHAUSTED, RunOutcome.INTERRUPTED)
+
+
+class RunTrigger(StrEnum):
+    """What started a run: the schedule, a one-off ``sync --once``, or a resync of named orders."""
+
+    SCHEDULED = "scheduled"
+    ONCE = "once"
+    RESYNC = "resync"
+
+
 @dataclass(frozen=True, slots=True)
 class OrderReport:
     """The activity-log line for one order in one run."""
@@ -57,7 +90,8 @@ class RunReport:
 
     started_at: datetime
     finished_at: datetime | None = None
-    outcome: str = "running"
+    outcome: RunOutcome = RunOutcome.RUNNING
+    trigger: RunTrigger = RunTrigger.SCHEDULED
     monitored: int = 0
     checked: int = 0
     updated: int = 0
@@ -71,6 +105,7 @@ class RunReport:
     # Set when the run stopped early for want of request budget: do not start another before.
     resume_at: datetime | None = None
     orders: list[OrderReport] = field(default_factory=list)
+    run_id: int | None = None  # the activity-log record, once opened (never for a dry run)
 
     @property
     def duration_s(self) -> float | None:

@@ -16,9 +16,8 @@ from typing import Any
 import anyio
 
 from orderbridge.adapters.store import RunRecord, SqlStore
-from orderbridge.application.sync import BUDGET_EXHAUSTED
 from orderbridge.bootstrap import sync_services
-from orderbridge.domain.history import OrderOutcome, RunReport
+from orderbridge.domain.history import OrderOutcome, RunOutcome, RunReport
 from orderbridge.settings import Settings
 from tests.integration.reliability.reliability_processes import complete_in_process
 from tests.integration.reliability.reliability_scenario import reliability_scenario
@@ -76,7 +75,7 @@ def assert_stopped_cleanly(
     first: RunReport, upstreams: SimulatedUpstreams, database: Path, expected: dict[str, Any]
 ) -> list[str]:
     """The cut-short cycle: outcome, activity log, no half-done commit; returns what it left."""
-    assert first.outcome == BUDGET_EXHAUSTED
+    assert first.outcome is RunOutcome.BUDGET_EXHAUSTED
     assert first.resume_at is not None
     assert first.resume_at > first.started_at
     left = sorted(o.po_number for o in first.orders if o.outcome is OrderOutcome.SKIPPED)
@@ -84,7 +83,7 @@ def assert_stopped_cleanly(
     assert first.error is not None
     assert f"{len(left)} orders were left unchecked" in first.error
     logged, committed = stored_run_and_states(database, list(expected))
-    assert logged.outcome == BUDGET_EXHAUSTED
+    assert logged.outcome is RunOutcome.BUDGET_EXHAUSTED
     skipped = {o.po_number: o.error for o in logged.orders if o.outcome is OrderOutcome.SKIPPED}
     assert sorted(skipped) == left
     assert all("budget ran out" in (error or "") for error in skipped.values())

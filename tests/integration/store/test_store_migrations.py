@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+import orderbridge
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.store._tables import Base
 
@@ -21,11 +22,20 @@ EXPECTED_TABLES = {
     "notification",
     "order_event",
     "order_state",
+    "resync_request",
     "setting",
     "status_history",
     "sync_run",
     "tenant",
 }
+
+# The newest migration file in the package (``NNNN_title.py``), which the head must be.
+NEWEST = max(
+    path.name.split("_", 1)[0]
+    for path in (Path(orderbridge.__file__).parent / "adapters/store/migrations/versions").glob(
+        "[0-9]*_*.py"
+    )
+)
 
 
 def test_empty_database_reports_base_then_head(database_url: str) -> None:
@@ -33,7 +43,7 @@ def test_empty_database_reports_base_then_head(database_url: str) -> None:
     try:
         assert store.schema_version() == "base"
         store.migrate()
-        assert store.schema_version() == SqlStore.head_version() == "0001"
+        assert store.schema_version() == SqlStore.head_version() == NEWEST
         names = set(inspect(store.engine).get_table_names())
         assert names >= EXPECTED_TABLES
     finally:
@@ -46,7 +56,7 @@ def test_migrate_is_idempotent_across_restarts(database_url: str) -> None:
         first.migrate()
     with SqlStore.open(database_url) as second:
         second.migrate()
-        assert second.schema_version() == "0001"
+        assert second.schema_version() == NEWEST
         assert second.get_setting(DEFAULT_TENANT, "frequency") == "15m"
         with second.engine.connect() as connection:
             tenants = connection.execute(text("SELECT id FROM tenant")).scalars().all()
@@ -78,7 +88,7 @@ def test_concurrent_starters_both_end_at_head(database_url: str) -> None:
         thread.join(timeout=60)
     try:
         assert errors == []
-        assert [store.schema_version() for store in stores] == ["0001", "0001"]
+        assert [store.schema_version() for store in stores] == [NEWEST, NEWEST]
     finally:
         for store in stores:
             store.close()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore, StoreError
-from orderbridge.domain.history import OrderOutcome, OrderReport, RunReport
+from orderbridge.domain.history import OrderOutcome, OrderReport, RunOutcome, RunReport
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -27,7 +27,7 @@ def test_a_run_round_trips_with_its_order_reports(store: SqlStore) -> None:
     report = RunReport(
         started_at=T0,
         finished_at=T0 + timedelta(seconds=42.5),
-        outcome="partial",
+        outcome=RunOutcome.PARTIAL,
         monitored=10,
         checked=9,
         updated=1,
@@ -82,7 +82,7 @@ def test_unknown_run_ids_raise_store_error(store: SqlStore) -> None:
 def test_interrupted_runs_are_closed_once(store: SqlStore) -> None:
     crashed = store.start_run(DEFAULT_TENANT, T0)
     done = store.start_run(DEFAULT_TENANT, T0 + timedelta(minutes=1))
-    store.finish_run(done, RunReport(started_at=T0, finished_at=T0, outcome="ok"))
+    store.finish_run(done, RunReport(started_at=T0, finished_at=T0, outcome=RunOutcome.OK))
     elsewhere = store.start_run("acme", T0)
     restart = T0 + timedelta(hours=1)
 

@@ -10,11 +10,11 @@ import anyio
 import anyio.lowlevel
 
 from orderbridge.adapters.store import SqlStore
+from orderbridge.application.cycle import RunnerGuard
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.lease import RunnerLease
-from orderbridge.application.pacing import RequestBudget
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
-from orderbridge.domain.history import RunReport
+from orderbridge.domain.history import RunOutcome, RunReport
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import StatusScope
 
@@ -61,7 +61,7 @@ class RecordingCycle:
         report = RunReport(
             started_at=now,
             finished_at=now,
-            outcome="ok",
+            outcome=RunOutcome.OK,
             requests={"autotask": self.autotask_requests},
         )
         self.store.finish_run(run_id, report)
@@ -90,18 +90,24 @@ def build_daemon(
     *,
     threshold: Callable[[], int] = lambda: 1_000_000,
     holder: str = "testhost:1:aaaa",
+    lease: RunnerLease | None = None,
 ) -> Daemon:
     """A daemon over the fakes, polling every 5 fake seconds."""
 
-    async def read_threshold() -> int:
-        return threshold()
+    async def allowance() -> int:
+        return threshold() // 2  # orderbridge's share: half the tenant's threshold
 
     return Daemon(
         cycle=cycle,
         runtime=runtime.current,
         runs=store,
-        lease=RunnerLease(store, ttl_s=120, clock=time.clock, holder=holder),
-        budget=RequestBudget(read_threshold, share=0.5, clock=time.clock),
+        guard=RunnerGuard(
+            lease=lease or RunnerLease(store, ttl_s=120, clock=time.clock, holder=holder),
+            runs=store,
+            clock=time.clock,
+            tenant="default",
+        ),
+        allowance=allowance,
         clock=time.clock,
         sleep=time.sleep,
     )

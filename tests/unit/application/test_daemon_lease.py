@@ -99,8 +99,9 @@ async def test_the_daemon_stops_when_its_lease_is_taken(store: SqlStore) -> None
         store.acquire_lease("sync:default", OTHER, 120, time.now)
 
     cycle = RecordingCycle(store, time, stop, limit=99)
-    daemon = build_daemon(store, time, cycle, RuntimeSettings(store, file_values("daily")))
-    daemon._lease = RunnerLease(store, ttl_s=120, clock=time.clock, holder="me:1:a", sleep=stall)
+    lease = RunnerLease(store, ttl_s=120, clock=time.clock, holder="me:1:a", sleep=stall)
+    runtime = RuntimeSettings(store, file_values("daily"))
+    daemon = build_daemon(store, time, cycle, runtime, lease=lease)
     with anyio.fail_after(5), pytest.raises(LeaseLost, match="took over the runner lease"):
         await daemon.run(stop)
     assert not store.acquire_lease("sync:default", "third:3:c", 120, time.now)

@@ -96,35 +96,6 @@ async def test_cheap_realtime_cycles_keep_the_minimum_gap(store: SqlStore) -> No
     assert gaps(cycle) == [10.0, 10.0]
 
 
-async def test_unreadable_threshold_paces_by_10000_an_hour(store: SqlStore) -> None:
-    def broken() -> int:
-        raise RuntimeError("ThresholdInformation is down")
-
-    time, stop = FakeTime(NOW), anyio.Event()
-    runtime = RuntimeSettings(store, file_values("realtime", min_gap_s=1))
-    # 1,000 requests against half of the assumed 10,000: 5 cycles an hour, 12 minutes apart.
-    cycle = RecordingCycle(store, time, stop, limit=2, autotask_requests=1_000)
-    with anyio.fail_after(5):
-        await build_daemon(store, time, cycle, runtime, threshold=broken).run(stop)
-    assert gaps(cycle) == [720.0]
-
-
-async def test_threshold_is_read_at_most_once_an_hour(store: SqlStore) -> None:
-    reads: list[int] = []
-
-    def threshold() -> int:
-        reads.append(1)
-        return 1_000_000
-
-    time, stop = FakeTime(NOW), anyio.Event()
-    runtime = RuntimeSettings(store, file_values("custom:1m"))
-    cycle = RecordingCycle(store, time, stop, limit=30)
-    with anyio.fail_after(10):
-        await build_daemon(store, time, cycle, runtime, threshold=threshold).run(stop)
-    assert cycle.started[-1] - cycle.started[0] == timedelta(minutes=29)
-    assert len(reads) == 1
-
-
 async def test_stop_while_waiting_returns_without_another_cycle(store: SqlStore) -> None:
     time, stop = FakeTime(NOW), anyio.Event()
     runtime = RuntimeSettings(store, file_values("daily"))

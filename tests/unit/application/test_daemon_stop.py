@@ -10,7 +10,7 @@ import pytest
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.scope import ScopeResolver
-from orderbridge.application.sync import STOPPED_BEFORE_CHECK, SyncService
+from orderbridge.application.sync import NotChecked, SyncService
 from orderbridge.domain.history import OrderOutcome
 from orderbridge.domain.models import DistributorOrder
 from orderbridge.domain.scope import StatusScope
@@ -94,7 +94,7 @@ async def test_stop_lets_the_order_in_flight_finish_and_skips_the_rest(store: Sq
             report, results = await service.run_once(stop=stop)
     outcomes = {r.report.po_number: r.report for r in results}
     (done,) = [n for n, r in outcomes.items() if r.outcome is OrderOutcome.UPDATED]
-    skipped = {n for n, r in outcomes.items() if r.error == STOPPED_BEFORE_CHECK}
+    skipped = {n for n, r in outcomes.items() if r.error == NotChecked.STOPPED}
     assert skipped == {"PO-1", "PO-2", "PO-3"} - {done}
     assert (report.outcome, report.updated, report.skipped) == ("interrupted", 1, 2)
     assert store.load_state("default", done) is not None  # written and committed
@@ -106,7 +106,7 @@ async def test_stop_lets_the_order_in_flight_finish_and_skips_the_rest(store: Sq
     assert run.outcome == "interrupted"
     logged = store.run(run.id)
     assert logged is not None
-    assert {o.po_number for o in logged.orders if o.error == STOPPED_BEFORE_CHECK} == skipped
+    assert {o.po_number for o in logged.orders if o.error == NotChecked.STOPPED} == skipped
 
 
 async def test_a_stop_after_the_last_order_leaves_the_run_complete(store: SqlStore) -> None:

@@ -10,7 +10,7 @@ import pytest
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.doctor import Check, Outcome
 from orderbridge.application.doctor_orders import order_checks, store_check
-from orderbridge.domain.history import OrderOutcome, OrderReport, RunReport
+from orderbridge.domain.history import OrderOutcome, OrderReport, RunOutcome, RunReport
 from orderbridge.domain.lifecycle import LineState, OrderState, OrderStatus, Shipment
 
 pytestmark = pytest.mark.anyio
@@ -68,7 +68,7 @@ def _run(
         RunReport(
             started_at=at,
             finished_at=at + timedelta(seconds=5),
-            outcome=outcome,
+            outcome=RunOutcome(outcome),
             checked=len(reports),
             failed=failed,
             unchanged=unchanged,

@@ -155,6 +155,11 @@ class AutotaskClient:
         base = self._base or self._explicit_base or self._zone_lookup_url
         return database_key(base, ci=self._ci, username=self._credentials.username)
 
+    async def hourly_allowance(self) -> int:
+        """Requests an hour orderbridge may send to this database, as the budget sees it now."""
+        status = await self.budget.status(self.database)
+        return max(1, status.allowance * 60 // max(status.timeframe_minutes, 1))
+
     # -- zone ---------------------------------------------------------------------------
 
     async def zone(self) -> str:

@@ -8,10 +8,12 @@ from contextlib import contextmanager
 from sqlalchemy import exc
 from sqlalchemy.engine import URL
 
+from orderbridge.ports import StoreUnavailable
+
 __all__ = ["StoreError", "redact_url", "translate_errors"]
 
 
-class StoreError(Exception):
+class StoreError(StoreUnavailable):
     """The database could not do what was asked; the message says what to check."""
 
 

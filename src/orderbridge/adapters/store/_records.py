@@ -6,12 +6,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from orderbridge.domain.history import HistoryEntry, HistorySource, OrderOutcome, OrderReport
+from orderbridge.domain.history import (
+    HistoryEntry,
+    HistorySource,
+    OrderOutcome,
+    OrderReport,
+    RunOutcome,
+    RunTrigger,
+)
+from orderbridge.ports import ResyncRequest
 
 from ._tables import OrderEventRow, OrderStateRow, StatusHistoryRow, SyncRunRow
 
 __all__ = [
     "JsonObject",
+    "ResyncRequest",
     "RunRecord",
     "StoredOrder",
     "entry_from_row",
@@ -47,7 +56,8 @@ class RunRecord:
     tenant: str
     started_at: datetime
     finished_at: datetime | None
-    outcome: str
+    outcome: RunOutcome
+    trigger: RunTrigger
     monitored: int
     checked: int
     updated: int
@@ -115,7 +125,8 @@ def run_from_row(row: SyncRunRow, orders: list[OrderReport] | None = None) -> Ru
         tenant=row.tenant,
         started_at=row.started_at,
         finished_at=row.finished_at,
-        outcome=row.outcome,
+        outcome=RunOutcome(row.outcome),
+        trigger=RunTrigger(row.trigger),
         monitored=row.monitored,
         checked=row.checked,
         updated=row.updated,

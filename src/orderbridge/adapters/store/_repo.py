@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 
-from . import _migrate, _orders, _runs, _runtime
+from . import _handoffs, _migrate, _orders, _runs, _runtime
 from ._engine import WRITE, create_store_engine, parse_url
 from ._errors import redact_url, translate_errors
-from ._records import JsonObject, RunRecord, StoredOrder
+from ._records import JsonObject, ResyncRequest, RunRecord, StoredOrder
 from ._statements import insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, TenantRow
 from ._writers import WriterQueue
@@ -248,13 +248,18 @@ class SqlStore:
 
     # -- activity log -------------------------------------------------------------------------
 
-    def start_run(self, tenant: str = DEFAULT_TENANT, started_at: datetime | None = None) -> int:
+    def start_run(
+        self,
+        tenant: str = DEFAULT_TENANT,
+        started_at: datetime | None = None,
+        trigger: str = "scheduled",
+    ) -> int:
         """Open an activity-log entry in outcome ``running``; return its id."""
         started = (
             require_aware(started_at, "started_at") if started_at is not None else datetime.now(UTC)
         )
         with self._write("starting a run", tenant) as session:
-            return _runs.start_run(session, tenant, started)
+            return _runs.start_run(session, tenant, started, trigger)
 
     def finish_run(self, run_id: int, report: RunReport) -> None:
         """Close a run with the report's counts, outcome, requests, error and finish time."""
@@ -284,10 +289,16 @@ class SqlStore:
         with self._write(f"recording {len(reports)} orders in run {run_id}") as session:
             _runs.record_order_reports(session, run_id, reports, at)
 
-    def runs(self, tenant: str = DEFAULT_TENANT, limit: int = 20) -> list[RunRecord]:
-        """The newest runs, newest first (without per-order reports)."""
+    def runs(
+        self,
+        tenant: str = DEFAULT_TENANT,
+        limit: int = 20,
+        *,
+        triggers: Sequence[str] | None = None,
+    ) -> list[RunRecord]:
+        """The newest runs (started by these triggers), newest first, without their orders."""
         with self._read("listing runs") as session:
-            return _runs.list_runs(session, tenant, limit)
+            return _runs.list_runs(session, tenant, limit, triggers)
 
     def run(self, run_id: int) -> RunRecord | None:
         """One run with its per-order reports, or None."""
@@ -306,6 +317,36 @@ class SqlStore:
             require_aware(started_before, "started_before")
         with self._write("marking interrupted runs", tenant) as session:
             return _runs.mark_interrupted_runs(session, tenant, at, started_before)
+
+    # -- resync requests handed to the daemon ---------------------------------------------------
+
+    def request_resync(self, tenant: str, po_number: str, at: datetime) -> int:
+        """Queue a resync of one order for the running daemon; returns the request's id."""
+        require_aware(at, "at")
+        with self._write(f"requesting a resync of {po_number}", tenant) as session:
+            return _handoffs.request_resync(session, tenant, po_number, at)
+
+    def claim_resync_requests(self, tenant: str, at: datetime) -> list[ResyncRequest]:
+        """Claim every unclaimed resync request of the tenant, oldest first."""
+        require_aware(at, "at")
+        with self._write("claiming resync requests", tenant) as session:
+            return _handoffs.claim_resync_requests(session, tenant, at)
+
+    def finish_resync_request(self, request_id: int, run_id: int | None, at: datetime) -> None:
+        """Answer a claimed request with the run that checked the order."""
+        require_aware(at, "at")
+        with self._write(f"answering resync request {request_id}") as session:
+            _handoffs.finish_resync_request(session, request_id, run_id, at)
+
+    def resync_request(self, request_id: int) -> ResyncRequest | None:
+        """One resync request as it stands, or None."""
+        with self._read(f"reading resync request {request_id}") as session:
+            return _handoffs.get_resync_request(session, request_id)
+
+    def withdraw_resync_request(self, request_id: int) -> bool:
+        """Take back an unclaimed request; False when the daemon already claimed it."""
+        with self._write(f"withdrawing resync request {request_id}") as session:
+            return _handoffs.withdraw_resync_request(session, request_id)
 
     # -- runtime settings ---------------------------------------------------------------------
 

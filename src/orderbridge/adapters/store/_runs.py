@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from orderbridge.domain.history import OrderReport, RunReport
+from orderbridge.domain.history import OrderReport, RunOutcome, RunReport
 
 from ._errors import StoreError
 from ._records import RunRecord, report_from_row, run_from_row
@@ -17,8 +17,6 @@ from ._statements import execute, insert_for, table_of
 from ._tables import OrderEventRow, SyncRunRow
 
 __all__ = [
-    "INTERRUPTED",
-    "RUNNING",
     "finish_run",
     "get_run",
     "list_runs",
@@ -28,17 +26,21 @@ __all__ = [
     "start_run",
 ]
 
-RUNNING = "running"
-INTERRUPTED = "interrupted"
 INTERRUPTED_ERROR = "the process stopped before the run finished"
 
 SYNC_RUN = table_of(SyncRunRow)
 ORDER_EVENT = table_of(OrderEventRow)
 
 
-def start_run(session: Session, tenant: str, started_at: datetime) -> int:
+def start_run(session: Session, tenant: str, started_at: datetime, trigger: str) -> int:
     """Insert a run in outcome ``running`` and return its id."""
-    row = SyncRunRow(tenant=tenant, started_at=started_at, outcome=RUNNING, requests={})
+    row = SyncRunRow(
+        tenant=tenant,
+        started_at=started_at,
+        outcome=RunOutcome.RUNNING.value,
+        trigger=trigger,
+        requests={},
+    )
     session.add(row)
     session.flush()
     return row.id
@@ -51,7 +53,7 @@ def finish_run(session: Session, run_id: int, report: RunReport, finished_at: da
         .where(SYNC_RUN.c.id == run_id)
         .values(
             finished_at=finished_at,
-            outcome=report.outcome,
+            outcome=str(report.outcome),
             monitored=report.monitored,
             checked=report.checked,
             updated=report.updated,
@@ -124,13 +126,15 @@ def record_order_reports(
     _upsert_events(session, [_event_values(run_id, tenant, r, at) for r in latest.values()])
 
 
-def list_runs(session: Session, tenant: str, limit: int) -> list[RunRecord]:
-    """The newest runs of a tenant, newest first, without their per-order reports."""
+def list_runs(
+    session: Session, tenant: str, limit: int, triggers: Sequence[str] | None = None
+) -> list[RunRecord]:
+    """The newest runs of a tenant (of these triggers), newest first, without their orders."""
+    query = select(SyncRunRow).where(SyncRunRow.tenant == tenant)
+    if triggers is not None:
+        query = query.where(SyncRunRow.trigger.in_(list(triggers)))
     rows = session.scalars(
-        select(SyncRunRow)
-        .where(SyncRunRow.tenant == tenant)
-        .order_by(SyncRunRow.started_at.desc(), SyncRunRow.id.desc())
-        .limit(limit)
+        query.order_by(SyncRunRow.started_at.desc(), SyncRunRow.id.desc()).limit(limit)
     )
     return [run_from_row(row) for row in rows]
 
@@ -152,11 +156,13 @@ def mark_interrupted_runs(
     session: Session, tenant: str, at: datetime, started_before: datetime | None
 ) -> int:
     """Close runs still marked running (their process died); return how many."""
-    statement = update(SYNC_RUN).where(SYNC_RUN.c.tenant == tenant, SYNC_RUN.c.outcome == RUNNING)
+    statement = update(SYNC_RUN).where(
+        SYNC_RUN.c.tenant == tenant, SYNC_RUN.c.outcome == RunOutcome.RUNNING.value
+    )
     if started_before is not None:
         statement = statement.where(SYNC_RUN.c.started_at < started_before)
     statement = statement.values(
-        outcome=INTERRUPTED,
+        outcome=RunOutcome.INTERRUPTED.value,
         finished_at=at,
         error=func.coalesce(SYNC_RUN.c.error, INTERRUPTED_ERROR),
     )

@@ -34,6 +34,7 @@ __all__ = [
     "NotificationRow",
     "OrderEventRow",
     "OrderStateRow",
+    "ResyncRequestRow",
     "SettingRow",
     "StatusHistoryRow",
     "SyncRunRow",
@@ -163,6 +164,7 @@ class SyncRunRow(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     outcome: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str] = mapped_column(String(16), server_default="scheduled")
     monitored: Mapped[int] = mapped_column(Integer(), default=0)
     checked: Mapped[int] = mapped_column(Integer(), default=0)
     updated: Mapped[int] = mapped_column(Integer(), default=0)
@@ -232,3 +234,18 @@ class NotificationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     error: Mapped[str | None] = mapped_column(Text())
+
+
+class ResyncRequestRow(Base):
+    """``orderbridge resync PO`` handed to the running daemon: claimed, run, answered."""
+
+    __tablename__ = "resync_request"
+    __table_args__ = (Index(None, "tenant", "finished_at"),)
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"))
+    po_number: Mapped[str] = mapped_column(String(64))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    run_id: Mapped[int | None] = mapped_column(BigInteger())

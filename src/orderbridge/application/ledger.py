@@ -1,0 +1,158 @@
+"""What a sync run knows before it starts and records as it goes: one small class, one owner.
+
+In the spirit of singer-sdk's state handling, everything a run reads from and writes to the store
+about its orders lives here, so the loop itself speaks only of checking and planning:
+
+- before: the last known state of each order and its recent history (one batched read each);
+- during: an order whose check changed something is committed (new state and history in one
+  transaction, after its Autotask write succeeded); the activity-log lines are written in
+  batches of ``REPORT_BATCH``;
+- after: the orders found unchanged are marked checked (one statement) and the run is closed.
+
+A dry run keeps the same shape and writes nothing: no run record, no state, no activity log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import anyio
+
+from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
+from orderbridge.domain.lifecycle import OrderState
+from orderbridge.domain.models import PurchaseOrder
+from orderbridge.ports import KnownOrder, OrderStore
+
+__all__ = ["REPORT_BATCH", "RunLedger"]
+
+REPORT_BATCH = 50  # activity-log lines written per store transaction
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+T = TypeVar("T")
+
+
+async def _in_thread(func: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(func)
+
+
+class RunLedger:
+    """The store side of one run: last known states in, order records and the run record out."""
+
+    def __init__(
+        self,
+        store: OrderStore,
+        *,
+        tenant: str,
+        clock: Callable[[], datetime],
+        dry_run: bool,
+    ) -> None:
+        self._store = store
+        self._tenant = tenant
+        self._clock = clock
+        self._dry_run = dry_run
+        self._run_id: int | None = None
+        self._known: Mapping[str, KnownOrder] = {}
+        self._history: Mapping[str, list[HistoryEntry]] = {}
+        self._pending: list[OrderReport] = []
+        self._unchanged: list[str] = []
+
+    @property
+    def dry_run(self) -> bool:
+        """Whether this run writes nothing."""
+        return self._dry_run
+
+    async def open(self, report: RunReport) -> None:
+        """Open the run's activity-log record (not for a dry run)."""
+        if not self._dry_run:
+            store, tenant, started = self._store, self._tenant, report.started_at
+            trigger = str(report.trigger)
+            self._run_id = await _in_thread(lambda: store.start_run(tenant, started, trigger))
+            report.run_id = self._run_id
+
+    async def load(self, po_numbers: Sequence[str]) -> None:
+        """Read the last known state of these orders."""
+        store, tenant = self._store, self._tenant
+        self._known = await _in_thread(lambda: store.load_states(tenant, po_numbers))
+
+    async def load_history(self, po_numbers: Sequence[str]) -> None:
+        """Read the recent history of the orders the run will check."""
+        store, tenant = self._store, self._tenant
+        self._history = await _in_thread(lambda: store.recent_history(tenant, po_numbers))
+
+    def known_status(self, po_number: str | None) -> str | None:
+        """The headline status the order had when last checked, if it was."""
+        found = self._known.get(po_number or "")
+        status = None if found is None else found.state.get("status")
+        return status if isinstance(status, str) else None
+
+    def previous(self, po_number: str) -> OrderState | None:
+        """The order's last known state, or None on first sight."""
+        found = self._known.get(po_number)
+        return None if found is None else OrderState.from_json(found.state)
+
+    def recent_history(self, po_number: str) -> list[HistoryEntry]:
+        """The order's most recent recorded changes, oldest first."""
+        return self._history.get(po_number, [])
+
+    def longest_unchecked_first(self, pos: Sequence[PurchaseOrder]) -> list[PurchaseOrder]:
+        """Never-checked orders first, then by last check: a cut-short run resumes there."""
+
+        def key(po: PurchaseOrder) -> tuple[bool, datetime, int]:
+            found = self._known.get(po.po_number or "")
+            return (found is not None, _EPOCH if found is None else found.checked_at, po.id)
+
+        return sorted(pos, key=key)
+
+    async def commit_order(
+        self, po: PurchaseOrder, state: OrderState, history: Sequence[HistoryEntry]
+    ) -> None:
+        """Commit the order's new state and history, when either is new (not for a dry run)."""
+        number = po.po_number or ""
+        known = self._known.get(number)
+        if self._dry_run:
+            return
+        if not history and known is not None and known.fingerprint == state.fingerprint():
+            return
+        store, tenant, now = self._store, self._tenant, self._clock()
+        await _in_thread(
+            lambda: store.save_order(
+                tenant,
+                number,
+                po_id=po.id,
+                status=str(state.status),
+                state=state.to_json(),
+                fingerprint=state.fingerprint(),
+                history=history,
+                checked_at=now,
+            )
+        )
+
+    async def record(self, report: OrderReport) -> None:
+        """Add an order's activity-log line; written in batches."""
+        self._pending.append(report)
+        if report.outcome is OrderOutcome.UNCHANGED:
+            self._unchanged.append(report.po_number)
+        if len(self._pending) >= REPORT_BATCH:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the activity-log lines not yet written (shielded from cancellation)."""
+        batch, self._pending = self._pending, []
+        if self._run_id is None or not batch:
+            return
+        store, run_id, now = self._store, self._run_id, self._clock()
+        with anyio.CancelScope(shield=True):
+            await _in_thread(lambda: store.record_order_reports(run_id, batch, now))
+
+    async def close(self, report: RunReport) -> None:
+        """Mark unchanged orders checked and close the run's record (shielded)."""
+        await self.flush()
+        if self._run_id is None:
+            return
+        store, tenant, run_id, now = self._store, self._tenant, self._run_id, self._clock()
+        unchanged, self._unchanged = self._unchanged, []
+        with anyio.CancelScope(shield=True):
+            if unchanged:
+                await _in_thread(lambda: store.touch_checked(tenant, unchanged, now))
+            await _in_thread(lambda: store.finish_run(run_id, report))
