@@ -34,7 +34,7 @@ from orderbridge.domain.history import (
 )
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice, PurchaseOrder
-from orderbridge.domain.plan import Plan, PlanOptions, plan_updates
+from orderbridge.domain.plan import Plan, PlanOptions, items_writable, plan_updates
 from orderbridge.ports import (
     BudgetExhausted,
     DistributorGateway,
@@ -279,9 +279,11 @@ class SyncService:
             return _not_checked(po, NotChecked.NO_PO_NUMBER)
         try:
             async with self._checking.hold(number):
-                state, plan = await self._plan(po, ledger)
+                previous = ledger.previous(number)
+                state = await self._observe(po, previous)
+                plan = self._plan(po, state, previous, ledger)
                 if not ledger.dry_run:
-                    await self._apply(po, plan)
+                    plan = await self._apply(po, state, plan, ledger)
                     await ledger.commit_order(po, state, plan.history)
         except UpstreamError as exc:
             run_stop = RunStop.from_error(exc)
@@ -293,11 +295,11 @@ class SyncService:
             return run_stop
         return _checked(po, number, state, plan)
 
-    async def _plan(self, po: PurchaseOrder, ledger: RunLedger) -> tuple[OrderState, Plan]:
-        """Ask TD SYNNEX, derive the order's state and plan what Autotask needs."""
-        previous = ledger.previous(po.po_number or "")
-        state = await self._observe(po, previous)
-        plan = plan_updates(
+    def _plan(
+        self, po: PurchaseOrder, state: OrderState, previous: OrderState | None, ledger: RunLedger
+    ) -> Plan:
+        """What Autotask needs for the order's state, against what the PO holds now."""
+        return plan_updates(
             po,
             state,
             ledger.recent_history(po.po_number or ""),
@@ -305,7 +307,6 @@ class SyncService:
             now=self.clock(),
             options=self.plan_options,
         )
-        return state, plan
 
     async def _observe(self, po: PurchaseOrder, previous: OrderState | None) -> OrderState:
         """Ask TD SYNNEX about the PO; query invoices only when something invoiced is new.
@@ -340,12 +341,52 @@ class SyncService:
             observed_at=self.clock(),
         )
 
-    async def _apply(self, po: PurchaseOrder, plan: Plan) -> None:
+    async def _apply(
+        self, po: PurchaseOrder, state: OrderState, plan: Plan, ledger: RunLedger
+    ) -> Plan:
+        """Write the plan; the plan as written (see ``_items_refused``) is returned."""
         if plan.po_changes:
             await self.purchase_orders.update_purchase_order(po.id, plan.po_changes)
-        for item_id, changes in sorted(plan.item_changes.items()):
-            if changes:
-                await self.purchase_orders.update_item(po.id, item_id, changes)
+        try:
+            for item_id, changes in sorted(plan.item_changes.items()):
+                if changes:
+                    await self.purchase_orders.update_item(po.id, item_id, changes)
+        except UpstreamError as exc:
+            return await self._items_refused(po, state, plan, ledger, exc)
+        return plan
+
+    async def _items_refused(
+        self,
+        po: PurchaseOrder,
+        state: OrderState,
+        plan: Plan,
+        ledger: RunLedger,
+        exc: UpstreamError,
+    ) -> Plan:
+        """An item write failed: if someone received or cancelled the PO meanwhile, that is fine.
+
+        Autotask refuses item updates unless the PO is New, Submitted or Received Partial. When
+        the PO changed status between our read and our write, re-read it once, write what is
+        still wanted of the PO itself, and carry on without the items: not a failure.
+        """
+        if RunStop.from_error(exc) is not None:
+            raise exc
+        fresh = await self.purchase_orders.get(po.id)
+        if fresh is None or items_writable(fresh, self.plan_options):
+            raise exc
+        again = self._plan(fresh, state, ledger.previous(po.po_number or ""), ledger)
+        if again.po_changes:
+            await self.purchase_orders.update_purchase_order(po.id, again.po_changes)
+        warning = (
+            f"the PO became {fresh.status} while orderbridge wrote it; its items are no longer "
+            "written (Autotask locks them)"
+        )
+        return replace(
+            plan,
+            item_changes={},
+            po_changes={**plan.po_changes, **again.po_changes},
+            warnings=[*plan.warnings, warning],
+        )
 
 
 def _not_checked(po: PurchaseOrder, why: NotChecked) -> OrderResult:

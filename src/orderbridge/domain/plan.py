@@ -26,9 +26,12 @@ __all__ = [
     "PlanOptions",
     "PurchaseOrderChanges",
     "apply_plan",
+    "items_writable",
     "plan_updates",
 ]
 
+# Autotask's rule (reference §4): items of a Received Full or Canceled PO cannot be updated.
+ITEM_WRITABLE_STATUSES = frozenset({"new", "submitted", "received partial"})
 VENDOR_INVOICE_LIMIT = 50
 ADDITIONAL_INVOICES_LIMIT = 8000
 
@@ -61,6 +64,8 @@ class PlanOptions:
     write_item_memo: bool = True
     history_lines_in_memo: int = 10
     memo_limit: int = MEMO_LIMIT
+    # Autotask accepts PurchaseOrderItems updates only while the PO has one of these statuses.
+    item_writable_statuses: frozenset[str] = ITEM_WRITABLE_STATUSES
 
 
 @dataclass(slots=True)
@@ -154,7 +159,14 @@ def _item_eta(line: LineState) -> date | None:
     return line.delivered_on or line.estimated_delivery or line.eta
 
 
+def items_writable(po: PurchaseOrder, options: PlanOptions) -> bool:
+    """Whether Autotask lets the PO's items be written in the PO's current status."""
+    return " ".join(po.status.split()).lower() in options.item_writable_statuses
+
+
 def _plan_items(po: PurchaseOrder, state: OrderState, options: PlanOptions, plan: Plan) -> None:
+    if not items_writable(po, options):
+        return
     items = {item.id: item for item in po.items}
     for line in state.lines:
         item = items.get(line.item_id) if line.item_id is not None else None
