@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import anyio
 import httpx2
@@ -104,6 +105,7 @@ def plan_options(settings: Settings) -> PlanOptions:
         write_item_eta=m.write_item_eta,
         write_item_memo=m.write_item_memo,
         history_lines_in_memo=m.history_lines_in_memo,
+        distributor_zone=ZoneInfo(settings.tdsynnex.timezone),
     )
 
 
@@ -237,6 +239,7 @@ def tdsynnex_client(
         timeout_s=td.timeout_s,
         transport=transport,
         retry=tdsynnex_retry(settings),
+        source_tz=ZoneInfo(td.timezone),
     )
 
 

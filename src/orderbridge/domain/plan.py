@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import TypedDict
 
 from orderbridge.domain.changes import detect_changes
@@ -66,6 +66,9 @@ class PlanOptions:
     memo_limit: int = MEMO_LIMIT
     # Autotask accepts PurchaseOrderItems updates only while the PO has one of these statuses.
     item_writable_statuses: frozenset[str] = ITEM_WRITABLE_STATUSES
+    # The calendar day of a TD SYNNEX moment (a ship time) is the day where TD SYNNEX ships:
+    # 22:30 Pacific is that day, not the next one (``[tdsynnex] timezone``).
+    distributor_zone: tzinfo = UTC
 
 
 @dataclass(slots=True)
@@ -85,8 +88,13 @@ class Plan:
         return not (self.po_changes or self.item_changes or self.history or self.events)
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def _noon(day: date) -> datetime:
+    """A calendar day as 12:00 UTC: the same day in every zone from UTC-11 to UTC+11.
+
+    A tenant that keeps date-only values in its own zone (UNCONFIRMED for Autotask) then stores
+    the day that was meant, where midnight UTC would become the day before west of Greenwich.
+    """
+    return datetime.combine(day, time(12), tzinfo=UTC)
 
 
 def _same_day(current: datetime | None, wanted: date) -> bool:
@@ -97,11 +105,11 @@ def _same_text(current: str | None, wanted: str | None) -> bool:
     return (current or "") == (wanted or "")
 
 
-def _shipping_date(state: OrderState) -> date | None:
+def _shipping_date(state: OrderState, zone: tzinfo) -> date | None:
     if state.expected_ship_date is not None:
         return state.expected_ship_date
     dates = [s.ship_date for s in state.shipments if s.ship_date is not None]
-    return as_utc(max(dates)).date() if dates else None
+    return as_utc(max(dates)).astimezone(zone).date() if dates else None
 
 
 def _invoice_numbers(state: OrderState, plan: Plan) -> tuple[str | None, str | None]:
@@ -132,15 +140,17 @@ def _plan_po(
     plan: Plan,
 ) -> None:
     if options.write_general_memo:
-        lines = render_order_lines(state, history, options.history_lines_in_memo)
+        lines = render_order_lines(
+            state, history, options.history_lines_in_memo, options.distributor_zone
+        )
         memo, warning = render_memo(po.general_memo, lines, options.memo_limit)
         if warning:
             plan.warnings.append(f"PO general memo: {warning}")
         if memo != po.general_memo:
             plan.po_changes["general_memo"] = memo
-    ship = _shipping_date(state) if options.write_shipping_date else None
+    ship = _shipping_date(state, options.distributor_zone) if options.write_shipping_date else None
     if ship is not None and not _same_day(po.shipping_date, ship):
-        plan.po_changes["shipping_date"] = _midnight(ship)
+        plan.po_changes["shipping_date"] = _noon(ship)
     if not options.write_invoice_numbers:
         return
     first, additional = _invoice_numbers(state, plan)
@@ -175,9 +185,11 @@ def _plan_items(po: PurchaseOrder, state: OrderState, options: PlanOptions, plan
         changes = ItemChanges()
         eta = _item_eta(line) if options.write_item_eta else None
         if eta is not None and not _same_day(item.estimated_arrival, eta):
-            changes["estimated_arrival"] = _midnight(eta)
+            changes["estimated_arrival"] = _noon(eta)
         if options.write_item_memo:
-            memo, warning = render_memo(item.memo, render_line_lines(line), options.memo_limit)
+            memo, warning = render_memo(
+                item.memo, render_line_lines(line, options.distributor_zone), options.memo_limit
+            )
             if warning:
                 plan.warnings.append(f"item {item.id} memo: {warning}")
             if memo != item.memo:
@@ -199,7 +211,7 @@ def plan_updates(
     opts = options or PlanOptions()
     plan = Plan(po_number=state.po_number, warnings=list(state.warnings))
     recorded = {entry.key for entry in recent_history}
-    for entry, events in detect_changes(state, previous, as_utc(now)):
+    for entry, events in detect_changes(state, previous, as_utc(now), opts.distributor_zone):
         if entry.key in recorded:
             continue
         recorded.add(entry.key)

@@ -142,7 +142,7 @@ async def test_active_scope_checks_finished_orders_no_more(store: SqlStore) -> N
         autotask.add(po(n, f"PO-{n}"))
         tdsynnex.orders[f"PO-{n}"] = answer
     await service_for(store, autotask, tdsynnex).run_once()
-    await finish(store, "PO-1", "Delivered")
+    await finish(store, "PO-1", "Closed")
     await finish(store, "PO-3", "Cancelled")
     tdsynnex.status_calls.clear()
     active, _ = await service_for(store, autotask, tdsynnex, "active").run_once()

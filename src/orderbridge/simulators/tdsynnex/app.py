@@ -158,6 +158,7 @@ class SynnexXmlService:
             _elapsed(started),
             uppercase=self.config.uppercase_codes,
             cap=self._cap(parsed),
+            zone=self.config.zone,
         )
 
     def _invoices(self, parsed: B2BRequest, started: float) -> str:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
+from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
 
 from .codes import Variant
+
+# SynnexXML writes times without an offset; its guide's examples are US Pacific (PST, -08:00).
+WIRE_ZONE: tzinfo = ZoneInfo("America/Los_Angeles")
 
 __all__ = [
     "XML_DECLARATION",
@@ -31,6 +35,7 @@ class XmlWriter:
         "_empty",
         "_money_commas",
         "_upper",
+        "_zone",
         "parts",
     )
 
@@ -40,6 +45,7 @@ class XmlWriter:
         *,
         uppercase: bool = False,
         version_cap: tuple[int, ...] | None = None,
+        zone: tzinfo = WIRE_ZONE,
     ) -> None:
         self.parts: list[str] = []
         self._empty = Variant.EMPTY_ELEMENTS.value in variants
@@ -48,6 +54,7 @@ class XmlWriter:
         self._datetime_dates = Variant.DATETIME_DATES.value in variants
         self._upper = uppercase or Variant.UPPERCASE_CODES.value in variants
         self._cap = version_cap
+        self._zone = zone
 
     def text(self) -> str:
         """Everything written so far."""
@@ -97,10 +104,11 @@ class XmlWriter:
         return f"{text}T00:00:00" if self._datetime_dates else text
 
     def datetime(self, value: datetime) -> str:
-        """A date-time without offset (UTC), or only its date when the variant asks for it."""
+        """A wall-clock date-time without offset (in the service's zone), or only its date."""
+        local = value.astimezone(self._zone) if value.tzinfo is not None else value
         if self._date_only:
-            return value.date().isoformat()
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
+            return local.date().isoformat()
+        return local.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def xml_response(body: str) -> Response:
