@@ -9,11 +9,13 @@ the invoice query must never read as "no invoices".
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from xml.etree.ElementTree import Element
 
 import httpx2
 import pytest
 from defusedxml.ElementTree import fromstring
+from typer.testing import CliRunner
 
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
@@ -232,3 +234,26 @@ def test_an_invoice_error_code_for_an_unknown_po_is_still_no_invoices() -> None:
         "<ErrorReason>PO# PO-1 not found.</ErrorReason></InvoiceResponse></SynnexB2B>"
     )
     assert parse_invoices(body, po_number="PO-1") == []
+
+
+def test_the_simulate_command_passes_the_error_style_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import orderbridge.simulators.tdsynnex as tdsynnex_package
+    from orderbridge.cli._simulate import app
+
+    served: list[TdSynnexSimConfig] = []
+
+    def serve(**kwargs: Any) -> None:
+        served.append(kwargs["config"])
+
+    monkeypatch.setattr(tdsynnex_package, "serve", serve)
+    runner = CliRunner(env={"COLUMNS": "240", "NO_COLOR": "1", "TERM": "dumb"})
+
+    chosen = runner.invoke(app, ["tdsynnex", "--port", "0", "--error-style", "BizError"])
+    default = runner.invoke(app, ["tdsynnex", "--port", "0"])
+    refused = runner.invoke(app, ["tdsynnex", "--port", "0", "--error-style", "Shout"])
+
+    assert chosen.exit_code == 0, chosen.output
+    assert default.exit_code == 0, default.output
+    assert [c.error_style for c in served] == [TdErrorStyle.BIZ_ERROR, TdErrorStyle.LOWER]
+    assert refused.exit_code != 0
+    assert "bizError" in refused.output
