@@ -105,8 +105,10 @@ def _document(body: bytes) -> Element:
 def parse_request(
     body: bytes, kinds: str | tuple[str, ...], *, needs_key: bool = True
 ) -> B2BRequest:
-    """Read a SynnexB2B request whose body element is one of ``kinds``, or raise
-    ``RequestRefused``; the first of ``kinds`` names the element in the error."""
+    """Read a SynnexB2B request whose body element is one of ``kinds``.
+
+    Raises ``RequestRefused`` otherwise; an error names the first of ``kinds``.
+    """
     wanted = (kinds,) if isinstance(kinds, str) else kinds
     root = _document(body)
     user_id = _require(root, "Credential/UserID")
