@@ -26,6 +26,7 @@ from orderbridge.adapters.tdsynnex import (
     TransientError,
     parse_invoices,
 )
+from orderbridge.ports import UpstreamAuthError
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.scenario import Scenario, TdErrorStyle, TdState
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
@@ -224,7 +225,7 @@ def test_an_invoice_error_code_that_refuses_the_login_is_never_no_invoices(reaso
         "<SynnexB2B><InvoiceResponse><ErrorCode>1001</ErrorCode>"
         f"<ErrorReason>{reason}</ErrorReason></InvoiceResponse></SynnexB2B>"
     )
-    with pytest.raises(AuthFailed):
+    with pytest.raises(UpstreamAuthError):
         parse_invoices(body, po_number="PO-1")
 
 
