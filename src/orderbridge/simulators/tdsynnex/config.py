@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
+from orderbridge.simulators.scenario import TdErrorStyle
+
 __all__ = ["FIELD_VERSIONS", "TdSynnexAccount", "TdSynnexSimConfig", "parse_version"]
 
 # The protocol version that introduced each optional POStatus element. Single-source facts
@@ -59,6 +61,8 @@ class TdSynnexSimConfig:
     auth_error_detail: str = "UserID or Password is incorrect."
     customer_error_message: str = "Invalid Customer Number"
     ip_error_message: str = "IP Address Invalid"
+    # Which error elements answer a refused request; which form is real is UNCONFIRMED.
+    error_style: TdErrorStyle = TdErrorStyle.LOWER
     invoice_not_found_code: str = "1001"
     invoice_not_invoiced_code: str = "1002"
     ship_to_name: str = "Example MSP Inc"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from orderbridge.simulators.scenario import TdState
+from orderbridge.simulators.scenario import TdErrorStyle, TdState
 
 from .codes import Variant, ship_method, warehouse
 from .config import FIELD_VERSIONS
@@ -141,11 +141,12 @@ def render_status(
     uppercase: bool,
     cap: tuple[int, ...] | None,
     zone: tzinfo = WIRE_ZONE,
+    error_style: TdErrorStyle = TdErrorStyle.LOWER,
 ) -> str:
     """The POStatus answer for ``record`` at ``now``."""
     state = record.state
     if state is TdState.SERVER_ERROR:
-        return error_body("ServerError", _SERVER_ERROR_DETAIL)
+        return error_body("ServerError", _SERVER_ERROR_DETAIL, style=error_style)
     if state is TdState.NOT_FOUND:
         spaced = record.has(Variant.NOT_FOUND_SPACED)
         upper = uppercase or record.has(Variant.UPPERCASE_CODES)

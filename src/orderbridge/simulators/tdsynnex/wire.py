@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
 
+from orderbridge.simulators.scenario import TdErrorStyle
+
 from .codes import Variant
 
 # SynnexXML writes times without an offset; its guide's examples are US Pacific (PST, -08:00).
@@ -116,9 +118,22 @@ def xml_response(body: str) -> Response:
     return Response(body.encode(), status_code=200, media_type=XML_MEDIA_TYPE)
 
 
-def error_body(message: str, detail: str) -> str:
-    """The top-level ``errorMessage``/``errorDetail`` document."""
-    return (
-        f"{XML_DECLARATION}<SynnexB2B>\n<errorMessage>{escape(message)}</errorMessage>\n"
-        f"<errorDetail>{escape(detail)}</errorDetail>\n</SynnexB2B>\n"
-    )
+def error_body(
+    message: str,
+    detail: str,
+    *,
+    style: TdErrorStyle = TdErrorStyle.LOWER,
+    response_element: str = "OrderStatusResponse",
+) -> str:
+    """A top-level error document in ``style``; ``response_element`` wraps the nested form."""
+    text, more = escape(message), escape(detail)
+    if style is TdErrorStyle.BIZ_ERROR or style is TdErrorStyle.BIZ_ERROR_LOWER:
+        name = style.value
+        inner = f"<{name}>\n<code>{text}</code>\n<detail>{more}</detail>\n</{name}>\n"
+    elif style is TdErrorStyle.LOWER:
+        inner = f"<errorMessage>{text}</errorMessage>\n<errorDetail>{more}</errorDetail>\n"
+    else:
+        inner = f"<ErrorMessage>{text}</ErrorMessage>\n<ErrorDetail>{more}</ErrorDetail>\n"
+        if style is TdErrorStyle.NESTED:
+            inner = f"<{response_element}>\n{inner}</{response_element}>\n"
+    return f"{XML_DECLARATION}<SynnexB2B>\n{inner}</SynnexB2B>\n"
