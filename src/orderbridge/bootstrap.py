@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import anyio
 import httpx2
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.autotask import (
     AutotaskAccess,
     AutotaskBudget,
@@ -17,7 +18,6 @@ from orderbridge.adapters.autotask import (
     AutotaskCredentials,
     AutotaskPurchaseOrders,
 )
-from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
     ErrorVocabulary,
@@ -25,7 +25,6 @@ from orderbridge.adapters.tdsynnex import (
     TdSynnexEndpoints,
     endpoints_for,
 )
-from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import Doctor
 from orderbridge.application.lease import RunnerLease
@@ -42,16 +41,15 @@ from orderbridge.settings import Settings
 __all__ = [
     "SyncServices",
     "autotask_client",
-    "autotask_retry",
     "daemon_for",
     "file_runtime_values",
     "open_store",
     "plan_options",
+    "retry_policy",
     "runner_lease",
     "runtime_settings",
     "sync_services",
     "tdsynnex_client",
-    "tdsynnex_retry",
     "utc_now",
 ]
 
@@ -106,25 +104,14 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
 
 
-def autotask_retry(settings: Settings) -> AutotaskRetry:
-    """The Autotask client's retry policy from ``[retry]``."""
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The one retry policy of both clients, from ``[retry]``."""
     r = settings.retry
-    return AutotaskRetry(
-        max_attempts=r.attempts,
-        initial_delay_s=r.initial_backoff_s,
-        max_delay_s=r.max_backoff_s,
-        max_total_s=r.total_timeout_s,
-    )
-
-
-def tdsynnex_retry(settings: Settings) -> TdSynnexRetry:
-    """The TD SYNNEX client's retry policy from ``[retry]``."""
-    r = settings.retry
-    return TdSynnexRetry(
+    return RetryPolicy(
         attempts=r.attempts,
-        initial_s=r.initial_backoff_s,
-        max_s=r.max_backoff_s,
-        timeout_s=r.total_timeout_s,
+        initial_backoff_s=r.initial_backoff_s,
+        max_backoff_s=r.max_backoff_s,
+        total_timeout_s=r.total_timeout_s,
     )
 
 
@@ -224,7 +211,7 @@ def autotask_client(
         zone_lookup_url=str(at.zone_lookup_url),
         timeout_s=at.timeout_s,
         transport=transport,
-        retry=autotask_retry(settings),
+        retry=retry_policy(settings),
         budget=budget if budget is not None else autotask_budget(settings),
     )
 
@@ -241,7 +228,7 @@ def tdsynnex_client(
         password=_secret(td.password),
         timeout_s=td.timeout_s,
         transport=transport,
-        retry=tdsynnex_retry(settings),
+        retry=retry_policy(settings),
     )
 
 

@@ -45,7 +45,6 @@ from ._paging import PagingMode
 from ._picklists import FieldInfo, PicklistCache, PicklistChoice
 from ._purchase_orders import AutotaskPurchaseOrders
 from ._query import Condition, F, Filter, Group, count_or_conditions, plan_queries
-from ._retry import AutotaskStats, RetryPolicy
 from ._service_info import DEFAULT_ZONE_LOOKUP_URL, ThresholdInfo
 
 __all__ = [
@@ -57,7 +56,6 @@ __all__ = [
     "AutotaskCredentials",
     "AutotaskError",
     "AutotaskPurchaseOrders",
-    "AutotaskStats",
     "BadPayload",
     "BudgetExhausted",
     "BudgetStatus",
@@ -78,7 +76,6 @@ __all__ = [
     "PicklistChoice",
     "QueryTooLarge",
     "RateLimited",
-    "RetryPolicy",
     "ThreadLimited",
     "ThresholdInfo",
     "ThresholdReading",

@@ -21,7 +21,7 @@ parsers. See the module docstrings of ``_client``, ``_parse``, ``_invoices``, ``
 
 from __future__ import annotations
 
-from ._client import INVOICES, ORDER_STATUS, TdSynnexClient, parse_retry_after
+from ._client import INVOICES, ORDER_STATUS, TdSynnexClient
 from ._endpoints import TdSynnexEndpoints, endpoints_for
 from ._errors import (
     AuthFailed,
@@ -35,7 +35,6 @@ from ._errors import (
 )
 from ._invoices import parse_invoices
 from ._parse import parse_order_status
-from ._retry import RetryPolicy, TdSynnexStats
 from ._xml import DEFAULT_MAX_BODY_BYTES
 
 __all__ = [
@@ -48,14 +47,11 @@ __all__ = [
     "InvalidRequest",
     "RateLimited",
     "RequestRejected",
-    "RetryPolicy",
     "TdSynnexClient",
     "TdSynnexEndpoints",
     "TdSynnexError",
-    "TdSynnexStats",
     "TransientError",
     "endpoints_for",
     "parse_invoices",
     "parse_order_status",
-    "parse_retry_after",
 ]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from orderbridge.adapters._retry import RequestTally
 from orderbridge.adapters.autotask import (
     AuthFailed,
     AutotaskError,
@@ -15,8 +16,7 @@ from orderbridge.adapters.autotask import (
     Unavailable,
     ValidationFailed,
 )
-from orderbridge.adapters.autotask._errors import classify_response
-from orderbridge.adapters.autotask._retry import RequestTally, fault_kind
+from orderbridge.adapters.autotask._errors import classify_response, fault_kind
 
 
 @pytest.mark.parametrize(
@@ -59,8 +59,11 @@ def test_tally_snapshot_groups_faults_by_kind_and_endpoint() -> None:
     tally.requests["PurchaseOrders"] += 4
     tally.requests["Products"] += 1
     for error in (RateLimited("x"), RateLimited("x"), Unavailable("x", fault="timeout")):
-        tally.retry("PurchaseOrders", tally.fault("PurchaseOrders", error))
-    tally.fault("Products", BadPayload("x"))
+        kind = fault_kind(error)
+        assert kind is not None
+        tally.fault("PurchaseOrders", kind)
+        tally.retry("PurchaseOrders", kind)
+    tally.fault("Products", "bad_payload")
     tally.waited(0.0)
     tally.waited(0.25)
     stats = tally.snapshot()

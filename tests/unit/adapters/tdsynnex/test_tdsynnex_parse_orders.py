@@ -14,8 +14,8 @@ from orderbridge.adapters.tdsynnex import (
     BadPayload,
     RequestRejected,
     TransientError,
-    parse_order_status,
 )
+from orderbridge.adapters.tdsynnex._parse import parse_order_status
 from orderbridge.domain.models import DistributorCode
 
 FIXTURES = Path(__file__).parents[3] / "fixtures" / "tdsynnex"
