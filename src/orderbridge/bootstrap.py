@@ -20,7 +20,7 @@ from orderbridge.adapters.autotask import (
 )
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
-    ErrorVocabulary,
+    IpNotAllowed,
     TdSynnexClient,
     TdSynnexEndpoints,
     endpoints_for,
@@ -283,8 +283,7 @@ async def sync_services(
 
 def _is_ip_refusal(exc: UpstreamAuthError) -> bool:
     """Whether TD SYNNEX refused this server's IP address rather than the credentials."""
-    words = ErrorVocabulary()
-    return words.matches(words.ip_not_allowed, str(exc))
+    return isinstance(exc, IpNotAllowed)
 
 
 @asynccontextmanager

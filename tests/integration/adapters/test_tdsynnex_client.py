@@ -25,6 +25,7 @@ from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
     BadPayload,
+    IpNotAllowed,
     RateLimited,
     TdSynnexClient,
     TdSynnexEndpoints,
@@ -327,7 +328,7 @@ async def test_http_403_with_ip_error_explains_the_allow_list(
     body = b"<SynnexB2B><errorMessage>IP Address Invalid</errorMessage></SynnexB2B>"
     fake.script(STATUS_PATH, Step(status=403, body=body))
     async with make_client(server) as client:
-        with pytest.raises(AuthFailed, match="allow-list") as info:
+        with pytest.raises(IpNotAllowed, match="allow-list") as info:
             await client.get_order_status("PO-1001")
     assert info.value.po_number == "PO-1001"
     assert fake.count(STATUS_PATH) == 1

@@ -29,6 +29,7 @@ __all__ = [
     "BadPayload",
     "ErrorVocabulary",
     "InvalidRequest",
+    "IpNotAllowed",
     "RateLimited",
     "RequestRejected",
     "TdSynnexError",
@@ -58,6 +59,10 @@ class TdSynnexError(UpstreamError):
 
 class AuthFailed(TdSynnexError, UpstreamAuthError):
     """TD SYNNEX refused the credentials or the caller's IP address; retrying will not help."""
+
+
+class IpNotAllowed(AuthFailed):
+    """TD SYNNEX refused this server's IP address: it is not on the account's allow-list."""
 
 
 class TransientError(TdSynnexError, UpstreamUnavailable):
@@ -176,7 +181,7 @@ def classify_error(
     shown = shown[:500]
     ids: dict[str, Any] = {"po_number": po_number, "order_number": order_number}
     if vocabulary.matches(vocabulary.ip_not_allowed, message, detail):
-        return AuthFailed(_IP_HINT.format(detail=shown), **ids)
+        return IpNotAllowed(_IP_HINT.format(detail=shown), **ids)
     if vocabulary.matches(vocabulary.transient, message, detail):
         return TransientError(f"TD SYNNEX reported a temporary problem ({shown})", **ids)
     if vocabulary.matches(vocabulary.auth, message, detail):
