@@ -21,7 +21,7 @@ parsers. See the module docstrings of ``_client``, ``_parse``, ``_invoices``, ``
 
 from __future__ import annotations
 
-from ._client import INVOICES, ORDER_STATUS, TdSynnexClient
+from ._client import TdSynnexClient
 from ._endpoints import TdSynnexEndpoints, endpoints_for
 from ._errors import (
     AuthFailed,
@@ -34,14 +34,8 @@ from ._errors import (
     TdSynnexError,
     TransientError,
 )
-from ._invoices import parse_invoices
-from ._parse import parse_order_status
-from ._xml import DEFAULT_MAX_BODY_BYTES
 
 __all__ = [
-    "DEFAULT_MAX_BODY_BYTES",
-    "INVOICES",
-    "ORDER_STATUS",
     "AuthFailed",
     "BadPayload",
     "ErrorVocabulary",
@@ -54,6 +48,4 @@ __all__ = [
     "TdSynnexError",
     "TransientError",
     "endpoints_for",
-    "parse_invoices",
-    "parse_order_status",
 ]
