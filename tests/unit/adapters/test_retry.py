@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -44,6 +45,30 @@ def test_jitter_stays_within_the_ceiling() -> None:
     delays = [policy.backoff_s(2) for _ in range(50)]
     assert all(2.0 <= d <= 4.0 for d in delays)
     assert len(set(delays)) > 1
+
+
+def test_tally_snapshot_groups_faults_by_kind_and_endpoint() -> None:
+    tally = RequestTally(("Products",))
+    tally.requests["PurchaseOrders"] += 4
+    for kind in ("http_429", "http_429", "timeout"):
+        tally.fault("PurchaseOrders", kind)
+        tally.retry("PurchaseOrders", kind)
+    tally.fault("Products", "bad_payload")
+    tally.waited(0.0)
+    tally.waited(0.25)
+    stats = tally.snapshot()
+    assert stats.requests == {"Products": 0, "PurchaseOrders": 4}
+    assert stats.faults == {"http_429": 2, "timeout": 1, "bad_payload": 1}
+    assert stats.faults_by_endpoint == {
+        "Products": {"bad_payload": 1},
+        "PurchaseOrders": {"http_429": 2, "timeout": 1},
+    }
+    assert stats.retries == {"Products": 0, "PurchaseOrders": 3}
+    assert stats.retries_by_kind == {"http_429": 2, "timeout": 1}
+    assert (stats.budget_waits, stats.budget_wait_s) == (1, 0.25)
+    assert json.loads(json.dumps(stats.to_json()))["total_requests"] == 4
+    tally.requests["Products"] += 1
+    assert stats.total_requests == 4  # a snapshot does not move
 
 
 def test_retry_after_is_waited_out_in_full_inside_the_total_time() -> None:

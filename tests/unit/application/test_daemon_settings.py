@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.bootstrap import file_runtime_values, retry_policy
 from orderbridge.domain.schedule import FrequencyKind
 from orderbridge.domain.scope import ScopeKind
@@ -105,10 +106,6 @@ def test_retry_settings_make_the_one_retry_policy_of_both_clients(tmp_path: Path
             "total_timeout_s = 30\n",
         )
     )
-    policy = retry_policy(settings)
-    assert (
-        policy.attempts,
-        policy.initial_backoff_s,
-        policy.max_backoff_s,
-        policy.total_timeout_s,
-    ) == (5, 0.25, 4, 30)
+    assert retry_policy(settings) == RetryPolicy(
+        attempts=5, initial_backoff_s=0.25, max_backoff_s=4, total_timeout_s=30
+    )
