@@ -32,14 +32,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, nullcontext
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
 import httpx2
 
-from orderbridge.adapters._retry import RequestStats, RequestTally, RetryPolicy, call_with_retry
+from orderbridge.adapters._http import PooledClient
+from orderbridge.adapters._retry import RequestTally, RetryPolicy, call_with_retry
 
 from ._budget import AutotaskBudget, database_key, zone_ci
 from ._credentials import AutotaskCredentials
@@ -76,7 +76,7 @@ _ZONE_ENDPOINT = "ZoneInformation"
 _THRESHOLD_ENDPOINT = "ThresholdInformation"
 
 
-class AutotaskClient:
+class AutotaskClient(PooledClient):
     """An async client for one Autotask API user (see the module docstring for the contract)."""
 
     def __init__(
@@ -126,31 +126,6 @@ class AutotaskClient:
 
     def __repr__(self) -> str:
         return f"AutotaskClient(user={self._credentials.username!r}, base={self._base!r})"
-
-    async def __aenter__(self) -> AutotaskClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
-
-    @property
-    def request_count(self) -> dict[str, int]:
-        """HTTP requests sent so far, per entity endpoint (retries and zone lookups included)."""
-        return dict(self._tally.requests)
-
-    @property
-    def stats(self) -> RequestStats:
-        """Requests, retries, faults by kind and budget waits so far (an immutable snapshot)."""
-        return self._tally.snapshot()
 
     @property
     def database(self) -> str:

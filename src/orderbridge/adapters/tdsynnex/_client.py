@@ -22,17 +22,16 @@ Contract:
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import UTC, tzinfo
-from types import TracebackType
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx2
 from pydantic import SecretStr
 
+from orderbridge.adapters._http import PooledClient
 from orderbridge.adapters._retry import (
-    RequestStats,
     RequestTally,
     RetryPolicy,
     call_with_retry,
@@ -66,7 +65,7 @@ _Ids = dict[str, str | None]
 T = TypeVar("T")
 
 
-class TdSynnexClient:
+class TdSynnexClient(PooledClient):
     """Async client for one TD SYNNEX account (customer number) in one region."""
 
     def __init__(
@@ -112,16 +111,6 @@ class TdSynnexClient:
             f"TdSynnexClient(status_url={self._endpoints.status_url!r}, "
             f"customer_number={self._credentials.customer_number!r})"
         )
-
-    @property
-    def request_count(self) -> Mapping[str, int]:
-        """HTTP requests sent so far, by kind (``order_status``, ``invoices``), retries included."""
-        return dict(self._tally.requests)
-
-    @property
-    def stats(self) -> RequestStats:
-        """Requests, retries and faults by kind so far (an immutable snapshot)."""
-        return self._tally.snapshot()
 
     async def get_order_status(self, po_number: str) -> DistributorOrder:
         """TD SYNNEX's current status of one PO."""
@@ -170,21 +159,6 @@ class TdSynnexClient:
 
         subject = f"PO {po_number}" if po_number else f"order {order_number}"
         return await self._run(INVOICES, attempt, f"TD SYNNEX invoices for {subject}")
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
-
-    async def __aenter__(self) -> TdSynnexClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def _guard(self, build: Callable[[], bytes]) -> bytes:
         try:
