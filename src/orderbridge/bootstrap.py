@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import anyio
 import httpx2
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.autotask import (
     AutotaskAccess,
     AutotaskBudget,
@@ -18,15 +19,13 @@ from orderbridge.adapters.autotask import (
     AutotaskCredentials,
     AutotaskPurchaseOrders,
 )
-from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
-    ErrorVocabulary,
+    IpNotAllowed,
     TdSynnexClient,
     TdSynnexEndpoints,
     endpoints_for,
 )
-from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import Doctor
@@ -43,16 +42,15 @@ from orderbridge.settings import Settings
 __all__ = [
     "SyncServices",
     "autotask_client",
-    "autotask_retry",
     "daemon_for",
     "file_runtime_values",
     "open_store",
     "plan_options",
+    "retry_policy",
     "runner_guard",
     "runtime_settings",
     "sync_services",
     "tdsynnex_client",
-    "tdsynnex_retry",
     "utc_now",
 ]
 
@@ -109,25 +107,14 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
 
 
-def autotask_retry(settings: Settings) -> AutotaskRetry:
-    """The Autotask client's retry policy from ``[retry]``."""
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The one retry policy of both clients, from ``[retry]``."""
     r = settings.retry
-    return AutotaskRetry(
-        max_attempts=r.attempts,
-        initial_delay_s=r.initial_backoff_s,
-        max_delay_s=r.max_backoff_s,
-        max_total_s=r.total_timeout_s,
-    )
-
-
-def tdsynnex_retry(settings: Settings) -> TdSynnexRetry:
-    """The TD SYNNEX client's retry policy from ``[retry]``."""
-    r = settings.retry
-    return TdSynnexRetry(
+    return RetryPolicy(
         attempts=r.attempts,
-        initial_s=r.initial_backoff_s,
-        max_s=r.max_backoff_s,
-        timeout_s=r.total_timeout_s,
+        initial_backoff_s=r.initial_backoff_s,
+        max_backoff_s=r.max_backoff_s,
+        total_timeout_s=r.total_timeout_s,
     )
 
 
@@ -221,7 +208,7 @@ def autotask_client(
         zone_lookup_url=str(at.zone_lookup_url),
         timeout_s=at.timeout_s,
         transport=transport,
-        retry=autotask_retry(settings),
+        retry=retry_policy(settings),
         budget=budget if budget is not None else autotask_budget(settings),
     )
 
@@ -238,7 +225,7 @@ def tdsynnex_client(
         password=_secret(td.password),
         timeout_s=td.timeout_s,
         transport=transport,
-        retry=tdsynnex_retry(settings),
+        retry=retry_policy(settings),
         source_tz=ZoneInfo(td.timezone),
     )
 
@@ -303,8 +290,7 @@ async def sync_services(
 
 def _is_ip_refusal(exc: UpstreamAuthError) -> bool:
     """Whether TD SYNNEX refused this server's IP address rather than the credentials."""
-    words = ErrorVocabulary()
-    return words.matches(words.ip_not_allowed, str(exc))
+    return isinstance(exc, IpNotAllowed)
 
 
 @asynccontextmanager

@@ -21,7 +21,7 @@ from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 
 from . import _handoffs, _migrate, _orders, _runs, _runtime
 from ._engine import WRITE, create_store_engine, parse_url
-from ._errors import redact_url, translate_errors
+from ._errors import shown_url, translate_errors
 from ._records import JsonObject, ResyncRequest, RunRecord, StoredOrder
 from ._statements import insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, TenantRow
@@ -63,7 +63,7 @@ class SqlStore:
     @property
     def url(self) -> str:
         """The database URL with any password hidden."""
-        return redact_url(self._url)
+        return shown_url(self._url)
 
     @property
     def engine(self) -> Engine:

@@ -17,15 +17,15 @@ import pytest
 from defusedxml.ElementTree import fromstring
 from typer.testing import CliRunner
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
-    RetryPolicy,
     TdSynnexClient,
     TdSynnexEndpoints,
     TdSynnexError,
     TransientError,
-    parse_invoices,
 )
+from orderbridge.adapters.tdsynnex._invoices import parse_invoices
 from orderbridge.ports import UpstreamAuthError
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.scenario import Scenario, TdErrorStyle, TdState
@@ -41,7 +41,7 @@ from tests.integration.simulators.tdsynnex.tdsynnex_wire import (
 
 pytestmark = pytest.mark.anyio
 
-FAST = RetryPolicy(attempts=2, initial_s=0.01, max_s=0.02, timeout_s=5.0)
+FAST = RetryPolicy(attempts=2, initial_backoff_s=0.01, max_backoff_s=0.02, total_timeout_s=5.0)
 STYLES = list(TdErrorStyle)
 
 # Where each form puts the message and the detail, as paths below SynnexB2B ("{R}" is the

@@ -12,9 +12,9 @@ from xml.etree.ElementTree import tostring
 import httpx2
 import pytest
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
-    RetryPolicy,
     TdSynnexClient,
     TdSynnexEndpoints,
 )
@@ -95,7 +95,7 @@ async def test_orderbridge_reads_status_from_the_po_path_when_configured(
         status_url=f"{server.url}/SynnexXML/PO",
         invoice_url=f"{server.url}/webservice/invoice/query",
     )
-    fast = RetryPolicy(attempts=1, timeout_s=5.0)
+    fast = RetryPolicy(attempts=1, total_timeout_s=5.0)
     good = TdSynnexClient(
         endpoints=endpoints, customer_number=CUSTOMER, user_id=USER, password=PASSWORD, retry=fast
     )

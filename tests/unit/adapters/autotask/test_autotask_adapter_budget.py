@@ -11,14 +11,16 @@ import pytest
 from orderbridge.adapters.autotask import (
     AutotaskBudget,
     BudgetExhausted,
+    RateLimited,
+)
+from orderbridge.adapters.autotask._budget import (
     BudgetStore,
     MemoryBudgetStore,
-    RateLimited,
-    RetryPolicy,
-    ThresholdInfo,
     database_key,
+    zone_ci,
 )
-from orderbridge.adapters.autotask._budget import zone_ci
+from orderbridge.adapters.autotask._errors import fault_kind
+from orderbridge.adapters.autotask._service_info import ThresholdInfo
 from orderbridge.ports import BudgetExhausted as PortBudgetExhausted
 from orderbridge.ports import UpstreamRateLimited
 
@@ -156,7 +158,7 @@ async def test_exhaustion_is_a_typed_port_error_that_is_never_retried() -> None:
     assert isinstance(err, PortBudgetExhausted)
     assert isinstance(err, UpstreamRateLimited)
     assert not isinstance(err, RateLimited)
-    assert RetryPolicy().next_delay_s(err, 1, 0.0) is None
+    assert fault_kind(err) is None  # not a failed request: the retry loop raises it at once
     assert err.endpoint == "PurchaseOrderItems"
     assert err.database == DB
     assert err.free_at == T0 + timedelta(hours=1)
