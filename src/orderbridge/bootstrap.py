@@ -28,7 +28,7 @@ from orderbridge.adapters.tdsynnex import (
 )
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
-from orderbridge.application.doctor import Doctor
+from orderbridge.application.doctor import Doctor, StoreChecks, UpstreamChecks
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
@@ -303,17 +303,15 @@ async def doctor_session(
     store = SqlStore(settings.store.url)
     try:
         async with sync_services(settings, store=store, clock=clock) as services:
-            yield Doctor(
+            upstream = UpstreamChecks(
                 autotask=AutotaskAccess(services.autotask),
                 distributor=services.tdsynnex,
-                store=store,
                 scope=services.sync.scope,
-                clock=clock,
                 vendor_ids=tuple(at.vendor_company_ids),
                 vendor_name=at.vendor_name,
-                po_number_field=at.po_number_field,
                 base_url=None if at.base_url is None else str(at.base_url),
                 is_ip_refusal=_is_ip_refusal,
             )
+            yield Doctor(upstream, StoreChecks(store, clock, po_number_field=at.po_number_field))
     finally:
         store.close()

@@ -8,23 +8,28 @@ knowing which library or wire format produced it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
+from orderbridge.domain.history import HistoryEntry, OrderReport, RunOutcome, RunReport, RunTrigger
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
 
 __all__ = [
     "BudgetExhausted",
+    "CompanyRef",
     "DistributorGateway",
+    "EntityAccess",
     "KnownOrder",
     "MonitoredScope",
     "OrderStore",
     "PurchaseOrderGateway",
     "ResyncHandoffs",
     "ResyncRequest",
+    "RunRecord",
     "StoreUnavailable",
+    "StoredOrder",
+    "ThresholdInfo",
     "UpstreamAuthError",
     "UpstreamBadPayload",
     "UpstreamError",
@@ -91,6 +96,89 @@ class MonitoredScope:
     vendor_ids: tuple[int, ...]
     status_labels: tuple[str, ...]
     submitted_since: datetime | None = None
+
+
+# What the store and Autotask hand back about the setup and the activity log: plain values that
+# the adapters build and the application (doctor, reports) reads.
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdInfo:
+    """The Autotask database's hourly request budget and how much of it is used."""
+
+    threshold: int
+    timeframe_minutes: int
+    current: int
+
+    @property
+    def used_fraction(self) -> float:
+        """Share of the budget used in the current timeframe (0.0–1.0+)."""
+        return self.current / self.threshold if self.threshold > 0 else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class EntityAccess:
+    """What the API user may do with one entity (``userAccessFor*`` is None, Restricted or All)."""
+
+    entity: str
+    can_query: bool
+    can_update: bool
+    query_access: str
+    update_access: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyRef:
+    """An Autotask company as the setup checks see it."""
+
+    id: int
+    name: str
+    is_vendor: bool
+    is_active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOrder:
+    """The last known state of one PO as the store keeps it (state is the domain's JSON)."""
+
+    tenant: str
+    po_number: str
+    po_id: int | None
+    status: str
+    state: dict[str, Any]
+    fingerprint: str
+    first_seen_at: datetime
+    updated_at: datetime
+    checked_at: datetime
+    archived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One sync run from the activity log; ``orders`` is filled only when one run is read."""
+
+    id: int
+    tenant: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: RunOutcome
+    trigger: RunTrigger
+    monitored: int
+    checked: int
+    updated: int
+    unchanged: int
+    failed: int
+    skipped: int
+    requests: dict[str, int]
+    error: str | None
+    orders: list[OrderReport] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from start to finish, once finished."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
 
 
 class PurchaseOrderGateway(Protocol):

@@ -198,7 +198,7 @@ async def test_at_most_n_requests_per_endpoint_are_in_flight() -> None:
     async with anyio.create_task_group() as tg:
         for endpoint in ["PurchaseOrders"] * 8 + ["Products"] * 5 + ["ThresholdInformation"] * 3:
             tg.start_soon(request, endpoint)
-        await anyio.sleep(0.05)
+        await anyio.wait_all_tasks_blocked()  # every request holds a thread or waits for one
         gate.set()
     assert peak == {"PurchaseOrders": 3, "Products": 3, "ThresholdInformation": 1}
 

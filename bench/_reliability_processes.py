@@ -21,21 +21,17 @@ from typing import Any
 import anyio
 import tomli_w
 
+from _reliability_scenario import (
+    duplicate_history,
+    history_rows,
+    reliability_scenario,
+)
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.lease import lease_name
 from orderbridge.bootstrap import sync_services
 from orderbridge.settings import Settings
 from orderbridge.simulators._common.faults import FaultRule
-from tests.integration.reliability.reliability_scenario import (
-    duplicate_history,
-    history_rows,
-    reliability_scenario,
-)
-from tests.integration.sync.simulated_upstreams import (
-    SimulatedUpstreams,
-    pinned_now,
-    simulated_upstreams,
-)
+from orderbridge.simulators.harness import SimulatorPair, pinned_now, running_simulators
 
 __all__ = [
     "SYNC",
@@ -100,7 +96,7 @@ def expire_lease(database: Path) -> bool:
         store.close()
 
 
-def process_settings(upstreams: SimulatedUpstreams, database: Path) -> dict[str, Any]:
+def process_settings(upstreams: SimulatorPair, database: Path) -> dict[str, Any]:
     """Settings for process runs: few concurrent checks, so a cycle has many kill points."""
     values = upstreams.settings_dict(database)
     values["sync"] = {"concurrency": 4, "scope": "all"}
@@ -108,14 +104,14 @@ def process_settings(upstreams: SimulatedUpstreams, database: Path) -> dict[str,
     return values
 
 
-def crash_config(upstreams: SimulatedUpstreams, path: Path, database: Path) -> Path:
+def crash_config(upstreams: SimulatorPair, path: Path, database: Path) -> Path:
     """``process_settings`` as a TOML file for the CLI (mode 600: it holds secrets)."""
     path.write_text(tomli_w.dumps(process_settings(upstreams, database)), encoding="utf-8")
     path.chmod(0o600)
     return path
 
 
-def slow_down(upstreams: SimulatedUpstreams, *, status_ms: int, patch_ms: int) -> None:
+def slow_down(upstreams: SimulatorPair, *, status_ms: int, patch_ms: int) -> None:
     """Latency on every TD SYNNEX status call and Autotask write, so a cycle lasts seconds."""
     upstreams.autotask.state.faults.add(
         FaultRule.from_json(
@@ -132,7 +128,7 @@ def slow_down(upstreams: SimulatedUpstreams, *, status_ms: int, patch_ms: int) -
     )
 
 
-def complete_in_process(upstreams: SimulatedUpstreams, database: Path) -> None:
+def complete_in_process(upstreams: SimulatorPair, database: Path) -> None:
     """One whole cycle in this process (the reference); every order must come through."""
     settings = Settings.model_validate(process_settings(upstreams, database))
 
@@ -144,7 +140,7 @@ def complete_in_process(upstreams: SimulatedUpstreams, database: Path) -> None:
     anyio.run(once)
 
 
-def patch_counts(upstreams: SimulatedUpstreams) -> Counter[tuple[str, int]]:
+def patch_counts(upstreams: SimulatorPair) -> Counter[tuple[str, int]]:
     """PATCH requests the Autotask simulator answered, per (endpoint, record id)."""
     counts: Counter[tuple[str, int]] = Counter()
     for record in upstreams.autotask.state.requests(limit=0):
@@ -172,12 +168,12 @@ def crash_pass(workdir: Path, *, orders: int, kills: int, seed: int) -> CrashPas
     """A reference run, then ``kills`` SIGKILLed slow ``sync --once`` runs, then one to the end."""
     started = time.monotonic()
     now, scenario = pinned_now(), reliability_scenario(orders, seed=11, prefix="CRASH")
-    with simulated_upstreams(scenario, now=now) as upstreams:
+    with running_simulators(scenario, now=now) as upstreams:
         complete_in_process(upstreams, workdir / "reference.db")
         expected = upstreams.snapshot()
     expected_history = Counter(history_rows(workdir / "reference.db"))
     database = workdir / "killed.db"
-    with simulated_upstreams(scenario, now=now) as upstreams:
+    with running_simulators(scenario, now=now) as upstreams:
         config = crash_config(upstreams, workdir / "orderbridge.toml", database)
         slow_down(upstreams, status_ms=250, patch_ms=40)
         finished_early = kill_repeatedly(config, database, kills=kills, seed=seed)

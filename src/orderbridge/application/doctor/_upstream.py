@@ -9,22 +9,24 @@ status call for a PO number nobody uses (``notFound`` proves the account and IP 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from orderbridge.application.scope import SyncSetupError
 from orderbridge.ports import (
     DistributorGateway,
+    EntityAccess,
     MonitoredScope,
+    ThresholdInfo,
     UpstreamAuthError,
     UpstreamError,
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
 
-from .doctor_findings import Check, Outcome, not_checked
-from .doctor_ports import AutotaskSetup, BudgetView, EntityAccessView
-from .scope import SyncSetupError
+from ._findings import Check, Outcome, not_checked
+from ._ports import AutotaskSetup
 
-__all__ = ["BUDGET_FAIL", "BUDGET_WARN", "PROBE_PO_NUMBER", "UpstreamChecks"]
+__all__ = ["BUDGET_FAIL", "BUDGET_WARN", "PROBE_PO_NUMBER", "AutotaskFindings", "UpstreamChecks"]
 
 # A PO number no reseller uses: TD SYNNEX answers notFound when it accepts the caller.
 PROBE_PO_NUMBER = "ORDERBRIDGE-DOCTOR-PROBE"
@@ -75,9 +77,9 @@ def _fix_for(exc: UpstreamError) -> str:
     return "Read the error above; if it persists, set autotask.base_url to your zone's API URL."
 
 
-def budget_check(budget: BudgetView) -> Check:
+def budget_check(budget: ThresholdInfo) -> Check:
     """How much of the hourly request budget is used: warn above 50 %, fail above 90 %."""
-    used = budget.current / budget.threshold if budget.threshold > 0 else 1.0
+    used = budget.used_fraction
     detail = (
         f"{budget.current:,} of {budget.threshold:,} requests used in the current "
         f"{budget.timeframe_minutes}-minute window ({used:.0%}); every integration on the "
@@ -102,7 +104,7 @@ def budget_check(budget: BudgetView) -> Check:
     return Check("Autotask request budget", Outcome.PASS, detail)
 
 
-def access_check(rights: Sequence[EntityAccessView]) -> Check:
+def access_check(rights: Sequence[EntityAccess]) -> Check:
     """Whether the API user can query and update every entity orderbridge writes."""
     problems = []
     for r in rights:
@@ -126,49 +128,57 @@ def access_check(rights: Sequence[EntityAccessView]) -> Check:
     return Check("Autotask permissions", Outcome.PASS, shown)
 
 
-@dataclass
+def _never_ip(_exc: UpstreamAuthError) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class AutotaskFindings:
+    """The Autotask checks, and why the later Autotask checks cannot run (None when they can)."""
+
+    checks: list[Check]
+    blocked: str | None = None
+
+
+@dataclass(frozen=True)
 class UpstreamChecks:
-    """The upstream checks of one doctor run; a failed Autotask step skips the later ones."""
+    """The upstream checks; a failed Autotask step (``blocked``) skips the later ones."""
 
     autotask: AutotaskSetup
     distributor: DistributorGateway
     scope: Callable[[], Awaitable[MonitoredScope]]
-    vendor_ids: tuple[int, ...]
-    vendor_name: str
-    base_url: str | None
-    is_ip_refusal: Callable[[UpstreamAuthError], bool]
-    blocked: str | None = None
+    vendor_ids: Sequence[int] = ()
+    vendor_name: str = "TD SYNNEX"
+    base_url: str | None = None
+    # Telling an IP allow-list refusal from bad credentials needs the adapter's error words.
+    is_ip_refusal: Callable[[UpstreamAuthError], bool] = field(default=_never_ip)
 
-    async def autotask_checks(self) -> list[Check]:
+    async def autotask_checks(self) -> AutotaskFindings:
         """Zone, credentials, rights and request budget."""
-        checks = [await self._zone_check()]
-        if self.blocked:
-            names = ("Autotask credentials", "Autotask permissions", "Autotask request budget")
-            return checks + [not_checked(n, self.blocked) for n in names]
-        try:
-            budget = await self.autotask.threshold()
-        except UpstreamError as exc:
-            self.blocked = "Autotask refused the credentials"
-            return [
-                *checks,
-                Check("Autotask credentials", Outcome.FAIL, str(exc), _fix_for(exc)),
-                not_checked("Autotask permissions", self.blocked),
-                not_checked("Autotask request budget", self.blocked),
-            ]
-        checks.append(Check("Autotask credentials", Outcome.PASS, "accepted by Autotask"))
-        checks.append(await self._access_check())
-        checks.append(budget_check(budget))
-        return checks
-
-    async def _zone_check(self) -> Check:
         try:
             url = await self.autotask.zone()
         except UpstreamError as exc:
-            self.blocked = "the Autotask zone is unknown"
+            blocked = "the Autotask zone is unknown"
             fix = _FIX_USERNAME if isinstance(exc, UpstreamAuthError) else _fix_for(exc)
-            return Check("Autotask zone", Outcome.FAIL, str(exc), fix)
+            names = ("Autotask credentials", "Autotask permissions", "Autotask request budget")
+            zone = Check("Autotask zone", Outcome.FAIL, str(exc), fix)
+            return AutotaskFindings([zone, *(not_checked(n, blocked) for n in names)], blocked)
         how = "set by autotask.base_url" if self.base_url else "found by zone discovery"
-        return Check("Autotask zone", Outcome.PASS, f"{url} ({how})")
+        checks = [Check("Autotask zone", Outcome.PASS, f"{url} ({how})")]
+        try:
+            budget = await self.autotask.threshold()
+        except UpstreamError as exc:
+            blocked = "Autotask refused the credentials"
+            checks += [
+                Check("Autotask credentials", Outcome.FAIL, str(exc), _fix_for(exc)),
+                not_checked("Autotask permissions", blocked),
+                not_checked("Autotask request budget", blocked),
+            ]
+            return AutotaskFindings(checks, blocked)
+        checks.append(Check("Autotask credentials", Outcome.PASS, "accepted by Autotask"))
+        checks.append(await self._access_check())
+        checks.append(budget_check(budget))
+        return AutotaskFindings(checks)
 
     async def _access_check(self) -> Check:
         try:
@@ -202,20 +212,20 @@ class UpstreamChecks:
             "so the account and this server's IP address are allowed",
         )
 
-    async def scope_checks(self) -> list[Check]:
+    async def scope_checks(self, blocked: str | None) -> list[Check]:
         """The vendor company and how many POs are in scope."""
-        vendor = await self.vendor_check()
-        if self.blocked:
-            return [vendor, not_checked("monitored purchase orders", self.blocked)]
+        vendor = await self.vendor_check(blocked)
+        if blocked:
+            return [vendor, not_checked("monitored purchase orders", blocked)]
         if vendor.outcome is Outcome.FAIL:
             return [vendor, not_checked("monitored purchase orders", "no vendor company")]
         return [vendor, await self._monitored_check()]
 
-    async def vendor_check(self) -> Check:
+    async def vendor_check(self, blocked: str | None) -> Check:
         """The configured vendor ids exist and are vendors, or the name finds exactly one."""
         name = "TD SYNNEX vendor company"
-        if self.blocked:
-            return not_checked(name, self.blocked)
+        if blocked:
+            return not_checked(name, blocked)
         try:
             if self.vendor_ids:
                 return await self._configured_vendors(name)

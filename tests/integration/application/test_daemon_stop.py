@@ -14,7 +14,7 @@ from orderbridge.application.sync import NotChecked, SyncService
 from orderbridge.domain.history import OrderOutcome
 from orderbridge.domain.models import DistributorOrder
 from orderbridge.domain.scope import StatusScope
-from tests.unit.application.sync_fakes import (
+from tests.integration.application.sync_fakes import (
     NOW,
     VENDOR,
     FakePurchaseOrders,
@@ -22,7 +22,7 @@ from tests.unit.application.sync_fakes import (
     accepted,
     shipped,
 )
-from tests.unit.application.sync_fakes import purchase_order as po
+from tests.integration.application.sync_fakes import purchase_order as po
 
 pytestmark = pytest.mark.anyio
 

@@ -11,8 +11,13 @@ import pytest
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.runtime import RuntimeSettings
 from orderbridge.domain.history import RunReport
-from tests.unit.application.daemon_fakes import FakeTime, RecordingCycle, build_daemon, file_values
-from tests.unit.application.sync_fakes import NOW
+from tests.integration.application.daemon_fakes import (
+    FakeTime,
+    RecordingCycle,
+    build_daemon,
+    file_values,
+)
+from tests.integration.application.sync_fakes import NOW
 
 pytestmark = pytest.mark.anyio
 

@@ -15,11 +15,12 @@ import anyio
 
 from orderbridge.domain.history import OrderReport
 from orderbridge.domain.lifecycle import OrderState, OrderStatus
+from orderbridge.ports import RunRecord, StoredOrder
 
-from .doctor_findings import Check, Outcome, listed, not_checked
-from .doctor_ports import DoctorStore, RunView, StoredOrderView
+from ._findings import Check, Outcome, listed, not_checked
+from ._ports import DoctorStore
 
-__all__ = ["ORDER_CHECK_NAMES", "StoreEvidence", "order_checks", "store_check"]
+__all__ = ["ORDER_CHECK_NAMES", "StoreChecks", "StoreEvidence"]
 
 WRITE_PROBE_KEY = "doctor.write_probe"
 RECENT_RUNS = 10
@@ -38,51 +39,75 @@ _SHIPPED = frozenset({OrderStatus.SHIPPED.value, OrderStatus.PARTIALLY_SHIPPED.v
 _ORDER_NUMBER_WARNING = "externalponumber"
 
 
-async def store_check(
-    store: DoctorStore, tenant: str, clock: Callable[[], datetime]
-) -> tuple[Check, bool]:
-    """The store opens, is at the schema this version expects, and takes a write."""
+@dataclass(frozen=True)
+class StoreChecks:
+    """The store's own check and the per-order checks read from it."""
 
-    def probe() -> tuple[str, str]:
-        version, head = store.schema_version(), store.head_version()
-        if version == head:
-            store.set_setting(tenant, WRITE_PROBE_KEY, clock().isoformat())
-            store.delete_setting(tenant, WRITE_PROBE_KEY)
-        return version, head
+    store: DoctorStore
+    clock: Callable[[], datetime]
+    po_number_field: str = "purchaseOrderNumber"
+    tenant: str = "default"
 
-    try:
-        version, head = await anyio.to_thread.run_sync(probe)
-    except Exception as exc:  # the store raises its own error type, which we may not name here
-        return (
-            Check(
-                "store",
-                Outcome.FAIL,
-                str(exc),
-                "Check store.url and that orderbridge may create and write the database file "
-                "and its directory.",
-            ),
-            False,
-        )
+    async def store_check(self) -> tuple[Check, bool]:
+        """The store opens, is at the schema this version expects, and takes a write; ready?"""
+        store, tenant = self.store, self.tenant
+
+        def probe() -> tuple[str, str]:
+            version, head = store.schema_version(), store.head_version()
+            if version == head:
+                store.set_setting(tenant, WRITE_PROBE_KEY, self.clock().isoformat())
+                store.delete_setting(tenant, WRITE_PROBE_KEY)
+            return version, head
+
+        try:
+            version, head = await anyio.to_thread.run_sync(probe)
+        except Exception as exc:  # the store raises its own error type, which we may not name
+            return (
+                Check(
+                    "store",
+                    Outcome.FAIL,
+                    str(exc),
+                    "Check store.url and that orderbridge may create and write the database "
+                    "file and its directory.",
+                ),
+                False,
+            )
+        return _schema_check(version, head), version == head
+
+    async def order_checks(self, *, store_ready: bool = True) -> list[Check]:
+        """Per-order problems and the last run, all read from the store (once it is ready)."""
+        if not store_ready:
+            return [not_checked(name, "the store is not ready") for name in ORDER_CHECK_NAMES]
+        try:
+            evidence = await anyio.to_thread.run_sync(StoreEvidence.read, self.store, self.tenant)
+        except Exception as exc:  # the store's own error type
+            reason = f"the store could not be read: {exc}"
+            return [not_checked(name, reason) for name in ORDER_CHECK_NAMES]
+        fallbacks = evidence.fallback_numbers()
+        return [
+            missing_number_check(fallbacks, self.po_number_field),
+            not_found_check(evidence, set(fallbacks)),
+            order_number_check(evidence),
+            tracking_check(evidence),
+            last_run_check(evidence.runs, self.clock()),
+        ]
+
+
+def _schema_check(version: str, head: str) -> Check:
     if version == head:
-        return Check("store", Outcome.PASS, f"writable, schema {head} (current)"), True
+        return Check("store", Outcome.PASS, f"writable, schema {head} (current)")
     if version == "base":
-        return (
-            Check(
-                "store",
-                Outcome.WARN,
-                "the store has not been created yet",
-                "Run orderbridge sync --once; it creates the store on its first start.",
-            ),
-            False,
-        )
-    return (
-        Check(
+        return Check(
             "store",
             Outcome.WARN,
-            f"schema {version}, but this version of orderbridge expects {head}",
-            "Run orderbridge sync --once; it upgrades the store schema before it syncs.",
-        ),
-        False,
+            "the store has not been created yet",
+            "Run orderbridge sync --once; it creates the store on its first start.",
+        )
+    return Check(
+        "store",
+        Outcome.WARN,
+        f"schema {version}, but this version of orderbridge expects {head}",
+        "Run orderbridge sync --once; it upgrades the store schema before it syncs.",
     )
 
 
@@ -90,10 +115,10 @@ async def store_check(
 class StoreEvidence:
     """What recent runs recorded: newest report per PO, newest checked report, states, runs."""
 
-    runs: Sequence[RunView]
+    runs: Sequence[RunRecord]
     latest: dict[str, OrderReport] = field(default_factory=dict)
     checked: dict[str, OrderReport] = field(default_factory=dict)
-    states: Mapping[str, StoredOrderView] = field(default_factory=dict)
+    states: Mapping[str, StoredOrder] = field(default_factory=dict)
 
     @classmethod
     def read(cls, store: DoctorStore, tenant: str) -> StoreEvidence:
@@ -118,27 +143,6 @@ class StoreEvidence:
         }
         found.update(n for n, s in self.states.items() if s.po_id is not None and n == str(s.po_id))
         return sorted(found)
-
-
-async def order_checks(
-    store: DoctorStore | None, *, tenant: str, now: datetime, po_number_field: str
-) -> list[Check]:
-    """Per-order problems and the last run, all read from the store."""
-    if store is None:
-        return [not_checked(name, "the store is not ready") for name in ORDER_CHECK_NAMES]
-    try:
-        evidence = await anyio.to_thread.run_sync(StoreEvidence.read, store, tenant)
-    except Exception as exc:  # the store's own error type
-        reason = f"the store could not be read: {exc}"
-        return [not_checked(name, reason) for name in ORDER_CHECK_NAMES]
-    fallbacks = evidence.fallback_numbers()
-    return [
-        missing_number_check(fallbacks, po_number_field),
-        not_found_check(evidence, set(fallbacks)),
-        order_number_check(evidence),
-        tracking_check(evidence),
-        last_run_check(evidence.runs, now),
-    ]
 
 
 def missing_number_check(fallbacks: Sequence[str], po_number_field: str) -> Check:
@@ -197,7 +201,7 @@ def order_number_check(evidence: StoreEvidence) -> Check:
     )
 
 
-def _lacks_tracking(state: StoredOrderView) -> bool:
+def _lacks_tracking(state: StoredOrder) -> bool:
     try:
         shipments = OrderState.from_json(state.state).shipments
     except (KeyError, TypeError, ValueError):
@@ -222,7 +226,7 @@ def tracking_check(evidence: StoreEvidence) -> Check:
     )
 
 
-def _failed(run: RunView) -> bool:
+def _failed(run: RunRecord) -> bool:
     """A run that stopped, or in which every order it checked failed."""
     if run.outcome in _FAILED_OUTCOMES:
         return True
@@ -233,11 +237,11 @@ def _when(value: datetime | None) -> str:
     return "—" if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _describe(run: RunView) -> str:
+def _describe(run: RunRecord) -> str:
     return f"run {run.id} at {_when(run.finished_at or run.started_at)} ({run.outcome})"
 
 
-def last_run_check(runs: Sequence[RunView], now: datetime) -> Check:
+def last_run_check(runs: Sequence[RunRecord], now: datetime) -> Check:
     """The last successful run and the last error; warn when the last failed or none in 24 h."""
     name = ORDER_CHECK_NAMES[4]
     finished = [r for r in runs if r.outcome != "running"]

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from orderbridge.adapters.store import SqlStore
-from orderbridge.application.doctor import Check, Outcome
-from orderbridge.application.doctor_orders import order_checks, store_check
+from orderbridge.application.doctor import Check, Outcome, StoreChecks
 from orderbridge.domain.history import OrderOutcome, OrderReport, RunOutcome, RunReport
 from orderbridge.domain.lifecycle import LineState, OrderState, OrderStatus, Shipment
 
@@ -87,7 +86,7 @@ def _ok(
 
 
 async def _checks(store: SqlStore, field: str = "purchaseOrderNumber") -> dict[str, Check]:
-    found = await order_checks(store, tenant=TENANT, now=NOW, po_number_field=field)
+    found = await StoreChecks(store, lambda: NOW, po_number_field=field).order_checks()
     return {c.name: c for c in found}
 
 
@@ -190,7 +189,7 @@ async def test_no_success_within_a_day_warns(store: SqlStore) -> None:
 
 
 async def test_the_store_check_passes_on_a_migrated_writable_store(store: SqlStore) -> None:
-    check, ready = await store_check(store, TENANT, lambda: NOW)
+    check, ready = await StoreChecks(store, lambda: NOW).store_check()
     assert ready
     assert check.outcome is Outcome.PASS
     assert store.get_setting(TENANT, "doctor.write_probe") is None
@@ -198,19 +197,20 @@ async def test_the_store_check_passes_on_a_migrated_writable_store(store: SqlSto
 
 async def test_an_unmigrated_store_is_reported_and_left_alone(tmp_path: Path) -> None:
     with SqlStore(f"sqlite:///{tmp_path / 'new.db'}") as fresh:
-        check, ready = await store_check(fresh, TENANT, lambda: NOW)
+        checks = StoreChecks(fresh, lambda: NOW, po_number_field="id")
+        check, ready = await checks.store_check()
         assert fresh.schema_version() == "base"
     assert not ready
     assert check.outcome is Outcome.WARN
     assert "not been created" in check.detail
-    skipped = await order_checks(None, tenant=TENANT, now=NOW, po_number_field="id")
+    skipped = await checks.order_checks(store_ready=ready)
     assert all(c.detail.startswith("not checked") for c in skipped)
 
 
 async def test_an_unusable_store_fails(tmp_path: Path) -> None:
     (tmp_path / "dir.db").mkdir()
     with SqlStore(f"sqlite:///{tmp_path / 'dir.db'}") as broken:
-        check, ready = await store_check(broken, TENANT, lambda: NOW)
+        check, ready = await StoreChecks(broken, lambda: NOW).store_check()
     assert not ready
     assert check.outcome is Outcome.FAIL
     assert "store.url" in check.fix

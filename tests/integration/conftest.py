@@ -1,4 +1,8 @@
-"""Fixtures: both simulators serving the demo scenario, a config file for them, a CLI runner."""
+"""Fixtures every integration folder shares: the simulator pair, a store path, a config, a runner.
+
+A folder's own conftest overrides one where its tests need something else (the daemon's roomy
+Autotask budget, the hostile tests' interceptors).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests run on asyncio."""
+    return "asyncio"
 
 
 @pytest.fixture

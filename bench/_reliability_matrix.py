@@ -23,21 +23,21 @@ from typing import Any
 import anyio
 import httpx2
 
-from orderbridge.adapters.store import RunRecord, SqlStore
-from orderbridge.application.sync import SyncService
-from orderbridge.bootstrap import sync_services
-from orderbridge.domain.history import OrderOutcome
-from orderbridge.settings import Settings
-from orderbridge.simulators.autotask import AutotaskSimConfig
-from orderbridge.simulators.scenario import Scenario
-from tests.integration.reliability.reliability_scenario import (
+from _reliability_scenario import (
     HistoryRow,
     duplicate_history,
     history_rows,
     monitored_numbers,
     transitions,
 )
-from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
+from orderbridge.adapters.store import RunRecord, SqlStore
+from orderbridge.application.sync import SyncService
+from orderbridge.bootstrap import sync_services
+from orderbridge.domain.history import OrderOutcome
+from orderbridge.settings import Settings
+from orderbridge.simulators.autotask import AutotaskSimConfig
+from orderbridge.simulators.harness import SimulatorPair, running_simulators
+from orderbridge.simulators.scenario import Scenario
 
 __all__ = [
     "CLIENT_TIMEOUT_S",
@@ -95,7 +95,7 @@ class FaultPlan:
             {"kind": "malformed", "probability": self.malformed},
         ]
 
-    def install(self, upstreams: SimulatedUpstreams) -> None:
+    def install(self, upstreams: SimulatorPair) -> None:
         """Seed and add the rules through each simulator's admin API."""
         for service, url in (
             ("autotask", upstreams.autotask_url),
@@ -107,7 +107,7 @@ class FaultPlan:
             assert added.status_code == 201, added.text
 
 
-def matrix_settings(upstreams: SimulatedUpstreams, database: Path) -> Settings:
+def matrix_settings(upstreams: SimulatorPair, database: Path) -> Settings:
     """Settings for the matrix: short client timeouts, quick bounded retries, every order."""
     values = upstreams.settings_dict(
         database,
@@ -194,20 +194,20 @@ def run_matrix(
 
 
 @contextmanager
-def matrix_upstreams(scenario: Scenario, now: datetime) -> Iterator[SimulatedUpstreams]:
+def matrix_upstreams(scenario: Scenario, now: datetime) -> Iterator[SimulatorPair]:
     """Both simulators with the scenario; Autotask's limits as documented, its log unbounded."""
     config = AutotaskSimConfig(
         hourly_threshold=1_000_000,
         thread_limit=SIM_THREAD_LIMIT,
         processing_delay_s=AUTOTASK_PROCESSING_S,
     )
-    with simulated_upstreams(scenario, autotask_config=config, now=now) as upstreams:
+    with running_simulators(scenario, autotask_config=config, now=now) as upstreams:
         upstreams.autotask.state.log_size = 10_000_000  # every 429 must stay countable
         yield upstreams
 
 
 async def _sync_cycles(
-    upstreams: SimulatedUpstreams,
+    upstreams: SimulatorPair,
     settings: Settings,
     universe: set[str],
     cycles: int,
@@ -250,7 +250,7 @@ async def settle_cycles(sync: SyncService) -> int:
 
 
 def _collect(
-    upstreams: SimulatedUpstreams,
+    upstreams: SimulatorPair,
     database: Path,
     catch_ups: list[int],
     settle: int,

@@ -12,8 +12,13 @@ from orderbridge.adapters.store import SqlStore
 from orderbridge.application.daemon import LeaseLost
 from orderbridge.application.lease import LeaseHeld, RunnerLease
 from orderbridge.application.runtime import RuntimeSettings
-from tests.unit.application.daemon_fakes import FakeTime, RecordingCycle, build_daemon, file_values
-from tests.unit.application.sync_fakes import NOW
+from tests.integration.application.daemon_fakes import (
+    FakeTime,
+    RecordingCycle,
+    build_daemon,
+    file_values,
+)
+from tests.integration.application.sync_fakes import NOW
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ from orderbridge.adapters.store import SqlStore
 from orderbridge.application.runtime import RUNTIME_KEYS, RuntimeSettings, canonical_value
 from orderbridge.domain.schedule import FrequencyKind
 from orderbridge.domain.scope import ScopeKind
-from tests.unit.application.daemon_fakes import file_values
+from tests.integration.application.daemon_fakes import file_values
 
 
 def test_first_read_seeds_every_key_from_the_file(store: SqlStore) -> None:

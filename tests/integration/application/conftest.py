@@ -10,13 +10,12 @@ import pytest
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.sync import SyncService
 from orderbridge.ports import MonitoredScope
-from tests.unit.application.sync_fakes import NOW, VENDOR, FakePurchaseOrders, ScriptedDistributor
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Async tests run on asyncio."""
-    return "asyncio"
+from tests.integration.application.sync_fakes import (
+    NOW,
+    VENDOR,
+    FakePurchaseOrders,
+    ScriptedDistributor,
+)
 
 
 @pytest.fixture

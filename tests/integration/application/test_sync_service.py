@@ -10,7 +10,7 @@ from orderbridge.application.sync import SyncService
 from orderbridge.domain.history import OrderOutcome
 from orderbridge.domain.memo import BLOCK_START
 from orderbridge.ports import MonitoredScope, UpstreamAuthError
-from tests.unit.application.sync_fakes import (
+from tests.integration.application.sync_fakes import (
     FakePurchaseOrders,
     FakeUpstreamError,
     ScriptedDistributor,
