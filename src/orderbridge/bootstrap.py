@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -104,7 +106,23 @@ def plan_options(settings: Settings) -> PlanOptions:
         write_item_memo=m.write_item_memo,
         history_lines_in_memo=m.history_lines_in_memo,
         distributor_zone=ZoneInfo(settings.tdsynnex.timezone),
+        tenant_zone=ZoneInfo(settings.autotask.timezone),
     )
+
+
+def write_settings_digest(settings: Settings) -> str:
+    """A digest of the settings that decide what is written and how it compares.
+
+    A field found not to stick under one configuration is tried again under another.
+    """
+    decisive = {
+        "mapping": settings.mapping.model_dump(mode="json"),
+        "autotask_timezone": settings.autotask.timezone,
+        "tdsynnex_timezone": settings.tdsynnex.timezone,
+        "po_number_field": settings.autotask.po_number_field,
+    }
+    text = json.dumps(decisive, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:
@@ -268,6 +286,7 @@ async def sync_services(
         plan_options=plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
+        config_digest=write_settings_digest(settings),
     )
     guarded = GuardedSync(
         sync=sync,

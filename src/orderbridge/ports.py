@@ -20,7 +20,7 @@ __all__ = [
     "CompanyRef",
     "DistributorGateway",
     "EntityAccess",
-    "KnownOrder",
+    "FieldQuirk",
     "MonitoredScope",
     "OrderStore",
     "PurchaseOrderGateway",
@@ -151,6 +151,20 @@ class StoredOrder:
     updated_at: datetime
     checked_at: datetime
     archived: bool
+    # What orderbridge last wrote to this PO and its items: field key -> digest of the value.
+    written: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldQuirk:
+    """A field this tenant does not keep as written (recorded once, shown by the doctor)."""
+
+    field: str
+    record: str
+    wanted: str
+    found: str
+    config_digest: str
+    detected_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +186,7 @@ class RunRecord:
     requests: dict[str, int]
     error: str | None
     orders: list[OrderReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def duration_s(self) -> float | None:
@@ -213,25 +228,6 @@ class DistributorGateway(Protocol):
         ...
 
 
-class KnownOrder(Protocol):
-    """The last known state of one order as the store keeps it."""
-
-    @property
-    def state(self) -> dict[str, Any]:
-        """The domain's serialised order state."""
-        ...
-
-    @property
-    def fingerprint(self) -> str:
-        """A digest of ``state``; equal fingerprints mean nothing changed."""
-        ...
-
-    @property
-    def checked_at(self) -> datetime:
-        """When the order was last checked (a cycle starts with the longest-unchecked)."""
-        ...
-
-
 class OrderStore(Protocol):
     """Last known state, status history and the activity log (synchronous; run in a thread)."""
 
@@ -249,7 +245,7 @@ class OrderStore(Protocol):
         """Record what the run did with these orders, in one transaction."""
         ...
 
-    def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, KnownOrder]:
+    def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, StoredOrder]:
         """Last known states by PO number (only orders seen before)."""
         ...
 
@@ -270,12 +266,28 @@ class OrderStore(Protocol):
         fingerprint: str,
         history: Sequence[HistoryEntry],
         checked_at: datetime,
+        written: Mapping[str, str] | None = None,
     ) -> int:
-        """Commit the new state and history in one transaction; returns new history rows."""
+        """Commit the new state and history in one transaction; returns new history rows.
+
+        ``written`` (when given) replaces what is remembered of orderbridge's writes to the PO.
+        """
         ...
 
     def touch_checked(self, tenant: str, po_numbers: Iterable[str], checked_at: datetime) -> None:
         """Record that these orders were checked and found unchanged."""
+        ...
+
+    def field_quirks(self, tenant: str) -> list[FieldQuirk]:
+        """The fields this tenant does not keep as written."""
+        ...
+
+    def record_field_quirk(self, tenant: str, quirk: FieldQuirk) -> bool:
+        """Remember a field the tenant does not keep (replacing an older record of it)."""
+        ...
+
+    def clear_field_quirks(self, tenant: str) -> int:
+        """Forget every recorded quirk of the tenant (a resync tries the fields again)."""
         ...
 
 

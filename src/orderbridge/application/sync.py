@@ -146,6 +146,9 @@ class SyncService:
     tenant: str = "default"
     request_counts: Callable[[], dict[str, int]] = dict
     excludes: Callable[[str | None], bool] = _nothing_excluded
+    # A digest of the settings that decide what is written: a field quirk recorded under other
+    # settings is tried again (see ``orderbridge.domain.writes``).
+    config_digest: str = ""
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
     async def run_once(
@@ -168,6 +171,8 @@ class SyncService:
         report = RunReport(started_at=self.clock(), trigger=trigger)
         ledger = RunLedger(self.store, tenant=self.tenant, clock=self.clock, dry_run=dry_run)
         await ledger.open(report)
+        if trigger is RunTrigger.RESYNC:
+            await ledger.forget_quirks()  # a resync tries every field again
         results: list[OrderResult] = []
         halted: list[RunStop] = []
         before = dict(self.request_counts())
@@ -179,6 +184,7 @@ class SyncService:
             if on_total is not None:
                 on_total(len(pos))
             results = await self._check_all(pos, ledger, halted, on_order=on_order, stop=stop)
+            await self._note_quirks(results, ledger, report)
             if any(r.not_checked is NotChecked.STOPPED for r in results):
                 report.outcome = RunOutcome.INTERRUPTED
                 report.error = "stopped on request before every order was checked"
@@ -202,6 +208,14 @@ class SyncService:
             report.finished_at = self.clock()
             await ledger.close(report)
         return report, results
+
+    async def _note_quirks(
+        self, results: Sequence[OrderResult], ledger: RunLedger, report: RunReport
+    ) -> None:
+        """Say once per run, and remember, each field this tenant turned out not to keep."""
+        found = [n for r in results if r.plan is not None for n in r.plan.not_sticking]
+        news = await ledger.record_quirks(found, self.config_digest)
+        report.warnings.extend(n.describe() for n in news)
 
     def _tally(self, report: RunReport, results: list[OrderResult], before: dict[str, int]) -> None:
         for result in results:
@@ -228,7 +242,9 @@ class SyncService:
         """The POs this cycle checks (the ledger then knows the last state of each)."""
         if only is not None:
             pos = [po for po in pos if po.po_number in only]
-        await ledger.load([po.po_number for po in pos if po.po_number])
+        await ledger.load(
+            [po.po_number for po in pos if po.po_number], config_digest=self.config_digest
+        )
         if only is None:
             pos = [po for po in pos if not self.excludes(ledger.known_status(po.po_number))]
         return pos
@@ -284,7 +300,7 @@ class SyncService:
                 plan = self._plan(po, state, previous, ledger)
                 if not ledger.dry_run:
                     plan = await self._apply(po, state, plan, ledger)
-                    await ledger.commit_order(po, state, plan.history)
+                    await ledger.commit_order(po, state, plan.history, plan.written)
         except UpstreamError as exc:
             run_stop = RunStop.from_error(exc)
             if run_stop is None:
@@ -306,6 +322,8 @@ class SyncService:
             previous,
             now=self.clock(),
             options=self.plan_options,
+            written=ledger.written(po.po_number or ""),
+            stuck=ledger.stuck,
         )
 
     async def _observe(self, po: PurchaseOrder, previous: OrderState | None) -> OrderState:

@@ -43,6 +43,7 @@ def order_from_row(row: OrderStateRow) -> StoredOrder:
         updated_at=row.updated_at,
         checked_at=row.checked_at,
         archived=row.archived,
+        written={str(k): str(v) for k, v in (row.written or {}).items()},
     )
 
 
@@ -90,4 +91,5 @@ def run_from_row(row: SyncRunRow, orders: list[OrderReport] | None = None) -> Ru
         requests={str(name): int(count) for name, count in row.requests.items()},
         error=row.error,
         orders=list(orders or []),
+        warnings=[str(w) for w in (row.warnings or [])],
     )
