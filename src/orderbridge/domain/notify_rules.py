@@ -16,7 +16,7 @@ from enum import StrEnum
 from orderbridge.domain.digest import DigestMode, QuietHours, due_at
 from orderbridge.domain.notices import EventKind, Notice, OrderFacts
 
-__all__ = ["PendingNotification", "Person", "Rule", "route"]
+__all__ = ["DeliveryStatus", "PendingNotification", "Person", "QueuedNotification", "Rule", "route"]
 
 
 class Person(StrEnum):
@@ -85,6 +85,34 @@ class PendingNotification:
     def event_key(self) -> str:
         """The key that makes the entry unique per channel."""
         return self.notice.key
+
+
+class DeliveryStatus(StrEnum):
+    """Where an outbox entry stands."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedNotification:
+    """An outbox entry as the store hands it back to a sender or a status page."""
+
+    id: int
+    tenant: str
+    channel: str
+    notice: Notice
+    facts: OrderFacts
+    digest: DigestMode
+    people: tuple[Person, ...]
+    status: DeliveryStatus
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    finished_at: datetime | None = None
+    recipients: tuple[str, ...] = ()
+    error: str | None = None
 
 
 def route(
