@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio
 
+from orderbridge.application.notifications import CycleNotices
 from orderbridge.application.scope import SyncSetupError
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.derive import derive_order_state
@@ -114,6 +115,7 @@ class SyncService:
     tenant: str = "default"
     request_counts: Callable[[], dict[str, int]] = dict
     excludes: Callable[[str | None], bool] = _nothing_excluded
+    notices: CycleNotices | None = None  # notifications (issue 11)
 
     async def run_once(
         self,
@@ -138,6 +140,8 @@ class SyncService:
         halt = _Halt()
         before = dict(self.request_counts())
         try:
+            if self.notices is not None:  # notifications (issue 11)
+                await self.notices.before_cycle(dry_run=dry_run)
             pos = await self.purchase_orders.monitored(await self.scope())
             pos, known = await self._in_scope(pos, only)
             report.monitored = len(pos)
@@ -167,6 +171,9 @@ class SyncService:
                     _halt_message(halt, results),
                     halt.resume_at,
                 )
+            if self.notices is not None and not dry_run:  # notifications (issue 11)
+                with anyio.CancelScope(shield=True):
+                    await self.notices.after_cycle(report, results)
             self._tally(report, results, before)
             report.finished_at = self.clock()
             if run_id is not None:
@@ -293,6 +300,12 @@ class SyncService:
             )
             if not dry_run:
                 await self._apply(po, plan)
+                # notifications (issue 11): queued in the transaction that records the change
+                outbox = (
+                    []
+                    if self.notices is None
+                    else self.notices.for_order(po, state, previous, recent, plan)
+                )
                 if plan.history or known is None or known.fingerprint != state.fingerprint():
                     await self._store(
                         self.store.save_order,
@@ -304,6 +317,14 @@ class SyncService:
                         fingerprint=state.fingerprint(),
                         history=plan.history,
                         checked_at=self.clock(),
+                        notifications=outbox,
+                    )
+                elif outbox and self.notices is not None:  # alerts of an unchanged order
+                    await self._store(
+                        self.notices.outbox.enqueue_notifications,
+                        self.tenant,
+                        outbox,
+                        self.clock(),
                     )
         except BudgetExhausted as exc:
             halt.stop(BUDGET_EXHAUSTED, str(exc), exc.free_at)

@@ -17,7 +17,7 @@ from enum import StrEnum
 from orderbridge.domain.notices import EventKind, Notice
 from orderbridge.domain.schedule import Frequency, next_run
 
-__all__ = ["DigestMode", "Message", "QuietHours", "compose", "due_at"]
+__all__ = ["DigestMode", "Message", "QuietHours", "compose", "due_at", "retry_at"]
 
 _TICK = timedelta(microseconds=1)
 _HHMM = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
@@ -107,6 +107,25 @@ def due_at(
     else:
         due = created
     return due if quiet is None else _after_quiet(quiet, zone, due)
+
+
+def retry_at(
+    now: datetime,
+    attempts: int,
+    *,
+    max_attempts: int,
+    initial_s: float,
+    max_s: float,
+) -> datetime | None:
+    """When to try again after the ``attempts``-th failed try, or None to give up.
+
+    The wait doubles from ``initial_s`` up to ``max_s``; after ``max_attempts`` tries the
+    notification is given up.
+    """
+    if attempts >= max_attempts:
+        return None
+    wait = min(max_s, initial_s * 2 ** max(attempts - 1, 0))
+    return now + timedelta(seconds=wait)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,8 +24,9 @@ from orderbridge.domain.events import (
     WatchEvent,
 )
 from orderbridge.domain.memo import fmt_amount, fmt_date
+from orderbridge.domain.models import PurchaseOrder
 
-__all__ = ["EventKind", "Notice", "OrderFacts", "notice_for"]
+__all__ = ["HISTORY_KINDS", "EventKind", "Notice", "OrderFacts", "facts_of", "notice_for"]
 
 
 class EventKind(StrEnum):
@@ -95,6 +96,20 @@ class OrderFacts:
             ticket_ids=tuple(int(x) for x in data.get("ticket_ids") or ()),
             project_ids=tuple(int(x) for x in data.get("project_ids") or ()),
         )
+
+
+def facts_of(po: PurchaseOrder, status: str | None) -> OrderFacts:
+    """The routing facts of an Autotask PO (tickets and projects from its items)."""
+    return OrderFacts(
+        po_number=po.po_number or str(po.id),
+        po_id=po.id,
+        customer_id=po.customer_id,
+        vendor_id=po.vendor_id,
+        status=status,
+        creator_resource_id=po.creator_resource_id,
+        ticket_ids=tuple(sorted({i.ticket_id for i in po.items if i.ticket_id is not None})),
+        project_ids=tuple(sorted({i.project_id for i in po.items if i.project_id is not None})),
+    )
 
 
 @dataclass(frozen=True, slots=True)

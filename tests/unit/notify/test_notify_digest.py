@@ -15,6 +15,7 @@ from orderbridge.domain.digest import (
     QuietHours,
     compose,
     due_at,
+    retry_at,
 )
 from orderbridge.domain.notices import EventKind, Notice
 
@@ -161,3 +162,25 @@ def test_every_notice_is_in_exactly_one_message(
 
 def _rest(n: Notice) -> tuple[str, str, tuple[str, ...], str | None]:
     return (n.po_number, n.title, n.lines, n.cause)
+
+
+@given(
+    attempts=st.integers(1, 20),
+    max_attempts=st.integers(1, 12),
+    initial=st.floats(1, 600),
+    cap=st.floats(600, 7200),
+)
+def test_retries_back_off_and_end(
+    attempts: int, max_attempts: int, initial: float, cap: float
+) -> None:
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    when = retry_at(now, attempts, max_attempts=max_attempts, initial_s=initial, max_s=cap)
+    if attempts >= max_attempts:
+        assert when is None
+        return
+    assert when is not None
+    assert now + timedelta(seconds=initial) <= when + timedelta(microseconds=1)
+    assert when <= now + timedelta(seconds=cap)
+    later = retry_at(now, attempts + 1, max_attempts=max_attempts + 1, initial_s=initial, max_s=cap)
+    assert later is not None
+    assert later >= when
