@@ -24,6 +24,7 @@ __all__ = [
     "MonitoredScope",
     "NotificationChannel",
     "NotificationOutbox",
+    "NotificationUndeliverable",
     "OrderStore",
     "PeopleDirectory",
     "PurchaseOrderGateway",
@@ -182,6 +183,13 @@ class OrderStore(Protocol):
 
 
 # -- notifications (issue 11) --------------------------------------------------------------------
+
+
+class NotificationUndeliverable(UpstreamError):
+    """This message cannot be delivered as configured (no ticket to note, no address for a
+    person, a URL that is not a channel); trying again will not help."""
+
+    service = "notifications"
 
 
 class NotificationOutbox(Protocol):

@@ -23,6 +23,7 @@ from orderbridge.domain.notify_rules import QueuedNotification
 from orderbridge.ports import (
     NotificationChannel,
     NotificationOutbox,
+    NotificationUndeliverable,
     PeopleDirectory,
     UpstreamAuthError,
     UpstreamBadPayload,
@@ -110,7 +111,7 @@ class NotificationSender:
             try:
                 channel = self._channel(entry.channel)
                 audience = await self._audience(entry)
-            except _Permanent as exc:
+            except (_Permanent, NotificationUndeliverable) as exc:
                 await self._settle_failure([entry], str(exc), done, permanent=True)
                 continue
             except UpstreamError as exc:
@@ -155,7 +156,7 @@ class NotificationSender:
                 reached = await channel.send(
                     message.title, message.body, facts=facts, recipients=audience
                 )
-            except (UpstreamAuthError, UpstreamBadPayload) as exc:
+            except (UpstreamAuthError, UpstreamBadPayload, NotificationUndeliverable) as exc:
                 await self._settle_failure(carried, str(exc), done, permanent=True)
             except UpstreamError as exc:
                 await self._settle_failure(carried, str(exc), done)
