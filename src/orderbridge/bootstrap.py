@@ -33,6 +33,7 @@ from orderbridge.application.pacing import RequestBudget
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sync import SyncService
+from orderbridge.bootstrap_notifications import cycle_notices
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
@@ -89,6 +90,9 @@ class SyncServices:
             counts[f"{name} retries"] = sum(stats["retries"].values())
             for kind, n in stats["faults"].items():
                 counts[f"{name} faults: {kind}"] = int(n)
+        notices = self.sync.notices  # notifications (issue 11): sent/failed in the activity log
+        if notices is not None and notices.sender is not None:
+            counts.update(notices.sender.tally.as_counts())
         return counts
 
 
@@ -283,6 +287,7 @@ async def sync_services(
         plan_options=plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
+        notices=cycle_notices(settings.notifications, the_store, autotask, clock),  # issue 11
     )
     services = SyncServices(settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime)
     try:

@@ -123,6 +123,17 @@ class CycleNotices:
         except Exception as exc:  # the store failed; the entries wait for the next pass
             self.problems.append(f"notifications not delivered: {exc}")
 
+    async def deliver_forever(self, stop: anyio.Event, every_s: float) -> None:
+        """Deliver due notifications every ``every_s`` seconds until ``stop`` is set.
+
+        The daemon runs this beside its cycles, so digests, quiet-hour holds and retries go
+        out on time between cycles.
+        """
+        while not stop.is_set():
+            await self.deliver()
+            with anyio.move_on_after(every_s):
+                await stop.wait()
+
     def _failures(self, reports: Sequence[OrderReport]) -> list[PendingNotification]:
         notices = []
         for report in reports:

@@ -19,6 +19,7 @@ from orderbridge.bootstrap import doctor_session, utc_now
 from orderbridge.settings import Settings
 
 from ._common import EXIT_ORDERS_FAILED, ConfigOption, console, fail, settings_or_exit
+from ._notify import notification_doctor_checks
 
 __all__ = ["doctor", "print_checks", "run_doctor"]
 
@@ -32,7 +33,8 @@ _LABEL = {
 async def run_doctor(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> list[Check]:
     """Every doctor check for these settings."""
     async with doctor_session(settings, clock=clock) as doctor:
-        return await doctor.run(settings.credential_problems())
+        checks = await doctor.run(settings.credential_problems())
+    return checks + await notification_doctor_checks(settings)  # notifications (issue 11)
 
 
 def print_checks(checks: Sequence[Check]) -> None:
