@@ -17,11 +17,22 @@ from enum import StrEnum
 from orderbridge.domain.notices import EventKind, Notice
 from orderbridge.domain.schedule import Frequency, next_run
 
-__all__ = ["DigestMode", "Message", "QuietHours", "compose", "due_at", "retry_at"]
+__all__ = [
+    "DIGEST_PART_LIMIT",
+    "DigestMode",
+    "Message",
+    "QuietHours",
+    "compose",
+    "due_at",
+    "retry_at",
+]
 
 _TICK = timedelta(microseconds=1)
 _HHMM = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 COLLAPSED_PO_LIMIT = 20  # PO numbers listed in a collapsed error section before "and N more"
+# Updates per digest message: chat services cap a message's size (Teams near 28 KB), so a big
+# digest goes out in parts.
+DIGEST_PART_LIMIT = 200
 
 
 class DigestMode(StrEnum):
@@ -187,13 +198,25 @@ def compose(notices: Sequence[Notice], mode: DigestMode) -> list[Message]:
     """The messages that carry ``notices`` (all due now on one channel, for one audience).
 
     Sent at once, each notice is its own message except errors, which are collapsed into one
-    message per cause. As a digest, everything is one message with errors collapsed by cause.
+    message per cause. As a digest, everything is one message with errors collapsed by cause
+    (in parts of ``DIGEST_PART_LIMIT`` updates when there are more; errors go in the first).
     Every notice's key is in exactly one message.
     """
     if not notices:
         return []
     if mode is not DigestMode.IMMEDIATE:
-        return [_digest(notices, f"{mode.value} digest")]
+        errors = [n for n in notices if n.kind is EventKind.ERROR]
+        others = [n for n in notices if n.kind is not EventKind.ERROR]
+        step = DIGEST_PART_LIMIT
+        parts = [others[i : i + step] for i in range(0, len(others), step)] or [[]]
+        label = f"{mode.value} digest"
+        return [
+            _digest(
+                [*part, *(errors if index == 0 else [])],
+                label if len(parts) == 1 else f"{label} (part {index + 1} of {len(parts)})",
+            )
+            for index, part in enumerate(parts)
+        ]
     messages = [_single(n) for n in notices if n.kind is not EventKind.ERROR]
     for cause, group in sorted(_error_groups(notices).items()):
         messages.append(_error_message(cause, group))

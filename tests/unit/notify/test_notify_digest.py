@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from orderbridge.domain.digest import (
     COLLAPSED_PO_LIMIT,
+    DIGEST_PART_LIMIT,
     DigestMode,
     QuietHours,
     compose,
@@ -127,6 +128,17 @@ def test_forty_orders_refused_for_one_cause_are_one_message() -> None:
     assert len(collapsed.keys) == 40
 
 
+def test_a_big_digest_goes_out_in_parts_with_errors_first() -> None:
+    notices = [update(f"PO-{i}") for i in range(DIGEST_PART_LIMIT * 2 + 1)]
+    notices.append(error("PO-X", "c"))
+    messages = compose(notices, DigestMode.HOURLY)
+    assert [m.title.split(": ")[0] for m in messages] == [
+        f"orderbridge hourly digest (part {i} of 3)" for i in (1, 2, 3)
+    ]
+    assert "PO PO-X: c" in messages[0].body
+    assert all("PO-X" not in m.body for m in messages[1:])
+
+
 def test_digest_is_one_message_with_errors_collapsed() -> None:
     notices = [update("PO-1"), update("PO-2"), error("PO-3", "c"), error("PO-4", "c")]
     (message,) = compose(notices, DigestMode.DAILY)
@@ -157,7 +169,8 @@ def test_every_notice_is_in_exactly_one_message(
     if mode is DigestMode.IMMEDIATE:
         assert len(messages) == len(singles) + len(causes)
     else:
-        assert len(messages) == (1 if notices else 0)
+        parts = max(1, -(-len(singles) // DIGEST_PART_LIMIT))
+        assert len(messages) == (parts if notices else 0)
 
 
 def _rest(n: Notice) -> tuple[str, str, tuple[str, ...], str | None]:

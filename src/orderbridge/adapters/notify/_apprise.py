@@ -24,7 +24,7 @@ from orderbridge.ports import (
     UpstreamUnavailable,
 )
 
-from ._urls import EMAIL_SCHEMES, redact_channel_url, with_recipients
+from ._urls import EMAIL_SCHEMES, plain_text_email, redact_channel_url, with_recipients
 
 __all__ = ["AppriseChannel"]
 
@@ -81,12 +81,14 @@ class AppriseChannel:
                 url = with_recipients(self._url, tuple(recipients))
             except ValueError as exc:
                 raise NotificationUndeliverable(f"channel {self._name!r}: {exc}") from None
-        plugin = self._plugin(url)
+        plugin = self._plugin(plain_text_email(url))
         notifier = apprise.Apprise()
         notifier.add(plugin)
         with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
             with anyio.fail_after(self._timeout_s * 2):
-                result = await notifier.async_notify(body=body or title, title=title)
+                result = await notifier.async_notify(
+                    body=body or title, title=title, body_format=apprise.NotifyFormat.TEXT
+                )
             said = captured.getvalue() if hasattr(captured, "getvalue") else ""
         if not result:
             reason = self._scrub(str(said)) or "Apprise reported a failed delivery"

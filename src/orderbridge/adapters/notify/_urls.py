@@ -17,6 +17,7 @@ __all__ = [
     "EMAIL_SCHEMES",
     "AutotaskNoteTarget",
     "parse_autotask_url",
+    "plain_text_email",
     "redact_channel_url",
     "with_recipients",
 ]
@@ -87,3 +88,19 @@ def with_recipients(url: str, addresses: list[str] | tuple[str, ...]) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in ("to", "cc", "bcc")]
     query.append(("to", ",".join(addresses)))
     return urlunsplit((parts.scheme, parts.netloc, "", urlencode(query), ""))
+
+
+def plain_text_email(url: str) -> str:
+    """An e-mail URL sends plain text unless it says otherwise (``format=html``).
+
+    Apprise's default for e-mail is HTML, whose plain-text alternative loses the line breaks a
+    digest depends on.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_SCHEMES:
+        return url
+    query = parse_qsl(parts.query)
+    if any(k.lower() == "format" for k, _ in query):
+        return url
+    query.append(("format", "text"))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
