@@ -81,23 +81,28 @@ class NotificationSender:
     tally: DeliveryTally = field(default_factory=DeliveryTally)
 
     async def deliver_due(self) -> DeliveryTally:
-        """Send everything due now; return what this call did. Never raises ``UpstreamError``."""
+        """Send everything due now; return what this call did. Never raises ``UpstreamError``.
+
+        Every due entry is claimed before any is sent, so one pass sees them all: forty errors
+        of one cause are one message however many claim batches they took.
+        """
         done = DeliveryTally()
+        claimed: list[QueuedNotification] = []
         while True:
-            claimed: list[QueuedNotification] = await _thread(
+            batch: list[QueuedNotification] = await _thread(
                 self.outbox.claim_notifications,
                 self.tenant,
                 self.clock(),
                 claim_s=self.policy.claim_s,
                 limit=self.policy.batch,
             )
-            if not claimed:
+            claimed.extend(batch)
+            if len(batch) < self.policy.batch:
                 break
+        if claimed:
             groups = await self._groups(claimed, done)
             for key, entries in groups.items():
                 await self._send_group(key, entries, done)
-            if len(claimed) < self.policy.batch:
-                break
         self.tally.sent += done.sent
         self.tally.failed += done.failed
         self.tally.retried += done.retried

@@ -101,11 +101,14 @@ class CycleNotices:
         """Queue the cycle's own notices and deliver what is due; never raises."""
         reports = [r.report for r in results]
         entries = [*self._failures(reports), *self._refusal(report)]
-        if self.first_cycle and report.outcome not in (_REFUSED, "failed"):
+        # The cycle is still "running" here unless it was refused, failed, ran out of budget or
+        # was stopped: only a cycle that saw every order ends the quiet first cycle.
+        baseline_done = self.first_cycle and report.outcome == "running"
+        if baseline_done:
             entries.extend(self._summary(reports))
         try:
             await _thread(self.outbox.enqueue_notifications, self.tenant, entries, self.clock())
-            if self.first_cycle and report.outcome not in (_REFUSED, "failed"):
+            if baseline_done:
                 stamp = self.clock().isoformat()
                 await _thread(self.outbox.set_setting, self.tenant, BASELINE_SETTING, stamp)
                 self.first_cycle = False

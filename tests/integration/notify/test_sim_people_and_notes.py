@@ -40,6 +40,7 @@ def test_resources_are_read_only_over_the_api(
     assert api.get(f"/Resources/{resource_id}").json()["item"]["email"] == "tess@msp.example"
     refused = api.post("/Resources", json={"firstName": "A", "lastName": "B", "email": "x@y.z"})
     assert refused.status_code == 405
+    assert api.patch("/Resources", json={"id": resource_id, "email": "x@y.z"}).status_code == 405
     query = {"filter": [{"op": "eq", "field": "email", "value": "tess@msp.example"}]}
     assert [r["id"] for r in api.post("/Resources/query", json=query).json()["items"]] == [
         resource_id
@@ -99,7 +100,8 @@ def test_ticket_contact_and_project_notes(
     assert sim.counter.current() > 0  # notes spend the same hourly budget
 
 
-def test_bad_seed_data_is_refused_with_the_api_error_shape(admin: httpx2.Client) -> None:
+def test_bad_seed_data_is_refused_with_the_admin_error_shape(admin: httpx2.Client) -> None:
     response = admin.post("/_sim/people", json={"Contacts": [{"firstName": "A"}]})
-    assert response.status_code == 500
-    assert response.json()["errors"]
+    assert response.status_code == 400
+    assert "required" in response.json()["error"].lower()
+    assert admin.post("/_sim/people", json=[1]).json() == {"error": "expected a JSON object"}

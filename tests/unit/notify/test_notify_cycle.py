@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import anyio
 import pytest
 
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
@@ -163,3 +164,17 @@ async def test_an_order_that_fails_is_an_error_notice_collapsed_by_cause(
     await service.run_once()
     titles = [title for title, *_ in channel.sent]
     assert "5 orders need attention: TD SYNNEX is down" in titles
+
+
+async def test_a_first_cycle_stopped_early_stays_quiet_next_time(
+    service: SyncService, store: SqlStore, channel: FakeChannel
+) -> None:
+    stop = anyio.Event()
+    stop.set()
+    report, _ = await service.run_once(stop=stop)
+    assert report.outcome == "interrupted"
+    assert store.get_setting(DEFAULT_TENANT, BASELINE_SETTING) is None
+    await service.run_once()
+    titles = [title for title, *_ in channel.sent]
+    assert not any("->" in t for t in titles)
+    assert sum("now watching" in t for t in titles) == 1

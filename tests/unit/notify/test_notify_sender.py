@@ -190,3 +190,14 @@ async def test_people_are_resolved_and_recorded_as_recipients(store: SqlStore) -
     nobody = store.order_notifications(DEFAULT_TENANT, "PO-2")[0]
     assert nobody.status is DeliveryStatus.FAILED
     assert "no e-mail address for ticket_contact" in (nobody.error or "")
+
+
+async def test_errors_collapse_across_claim_batches(store: SqlStore) -> None:
+    clock, channel = Clock(), FakeChannel()
+    entries = [pending(f"PO-{i}", EventKind.ERROR, cause="Rejected: credit") for i in range(25)]
+    store.enqueue_notifications(DEFAULT_TENANT, entries, START)
+    send = sender(store, clock, channel)
+    send.policy = DeliveryPolicy(batch=10)
+    done = await send.deliver_due()
+    assert done.sent == 25
+    assert [t for t, *_ in channel.sent] == ["25 orders need attention: Rejected: credit"]

@@ -165,7 +165,7 @@ def people_and_notes_routes(sim: AutotaskSimulator) -> list[Route]:
     async def post_people(request: Request) -> Response:
         data: Any = await request.json()
         if not isinstance(data, dict):
-            return JSONResponse({"errors": ["expected a JSON object"]}, status_code=400)
+            return JSONResponse({"error": "expected a JSON object"}, status_code=400)
         created: dict[str, list[int]] = {}
         try:
             for path in _SEED_ORDER:
@@ -174,7 +174,8 @@ def people_and_notes_routes(sim: AutotaskSimulator) -> list[Route]:
                 rows = data.get(path) or []
                 created[path] = [sim.db.create(entity, row) for row in rows]
         except ApiError as exc:
-            return exc.response()
+            # Admin errors use the admin API's shape; records created before it stay.
+            return JSONResponse({"error": "; ".join(exc.messages)}, status_code=400)
         return JSONResponse(created)
 
     async def get_notes(request: Request) -> Response:
