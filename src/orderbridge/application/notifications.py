@@ -64,11 +64,17 @@ class CycleNotices:
     sender: NotificationSender | None = None
     tenant: str = "default"
     first_cycle: bool = False
+    # False for a resync of named orders: it never ends the quiet first cycle.
+    whole_cycle: bool = True
     # Why the last cycle's notices could not be queued or delivered (for the CLI to say).
     problems: list[str] = field(default_factory=list)
 
-    async def before_cycle(self, *, dry_run: bool) -> None:
-        """Learn whether this is the tenant's first cycle (nothing is queued on dry runs)."""
+    async def before_cycle(self, *, dry_run: bool, whole: bool = True) -> None:
+        """Learn whether this is the tenant's first cycle (nothing is queued on dry runs).
+
+        ``whole`` is False when the cycle checks only named orders (``resync PO``).
+        """
+        self.whole_cycle = whole
         if dry_run:
             return
         mark = await _thread(self.outbox.get_setting, self.tenant, BASELINE_SETTING)
@@ -103,7 +109,7 @@ class CycleNotices:
         entries = [*self._failures(reports), *self._refusal(report)]
         # The cycle is still "running" here unless it was refused, failed, ran out of budget or
         # was stopped: only a cycle that saw every order ends the quiet first cycle.
-        baseline_done = self.first_cycle and report.outcome == "running"
+        baseline_done = self.first_cycle and self.whole_cycle and report.outcome == "running"
         if baseline_done:
             entries.extend(self._summary(reports))
         try:

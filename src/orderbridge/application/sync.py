@@ -141,7 +141,7 @@ class SyncService:
         before = dict(self.request_counts())
         try:
             if self.notices is not None:  # notifications (issue 11)
-                await self.notices.before_cycle(dry_run=dry_run)
+                await self.notices.before_cycle(dry_run=dry_run, whole=only is None)
             pos = await self.purchase_orders.monitored(await self.scope())
             pos, known = await self._in_scope(pos, only)
             report.monitored = len(pos)

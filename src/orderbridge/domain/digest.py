@@ -61,9 +61,13 @@ class QuietHours:
     def parse(cls, text: str) -> QuietHours:
         """Read ``"20:00-07:00"``; start and end must differ."""
         start, sep, end = text.partition("-")
+        form = "write quiet hours as HH:MM-HH:MM, e.g. 20:00-07:00"
         if not sep:
-            raise ValueError(f"{text!r}: write quiet hours as HH:MM-HH:MM, e.g. 20:00-07:00")
-        window = cls(_parse_hhmm(start), _parse_hhmm(end))
+            raise ValueError(f"{text!r}: {form}")
+        try:
+            window = cls(_parse_hhmm(start), _parse_hhmm(end))
+        except ValueError as exc:
+            raise ValueError(f"{text!r}: {form} ({exc})") from None
         if window.start == window.end:
             raise ValueError(f"{text!r}: quiet hours must start and end at different times")
         return window

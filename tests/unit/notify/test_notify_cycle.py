@@ -178,3 +178,13 @@ async def test_a_first_cycle_stopped_early_stays_quiet_next_time(
     titles = [title for title, *_ in channel.sent]
     assert not any("->" in t for t in titles)
     assert sum("now watching" in t for t in titles) == 1
+
+
+async def test_a_resync_of_one_order_does_not_end_the_first_cycle(
+    service: SyncService, store: SqlStore, channel: FakeChannel
+) -> None:
+    await service.run_once(only={"PO-3"})
+    assert [title for title, *_ in channel.sent] == [
+        "PO PO-3 needs attention: Not found: no reason given"
+    ]
+    assert store.get_setting(DEFAULT_TENANT, BASELINE_SETTING) is None
