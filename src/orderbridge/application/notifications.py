@@ -68,6 +68,8 @@ class CycleNotices:
     whole_cycle: bool = True
     # Why the last cycle's notices could not be queued or delivered (for the CLI to say).
     problems: list[str] = field(default_factory=list)
+    # Alerts of unchanged orders, queued together after the cycle in one transaction.
+    deferred: list[PendingNotification] = field(default_factory=list)
 
     async def before_cycle(self, *, dry_run: bool, whole: bool = True) -> None:
         """Learn whether this is the tenant's first cycle (nothing is queued on dry runs).
@@ -75,6 +77,7 @@ class CycleNotices:
         ``whole`` is False when the cycle checks only named orders (``resync PO``).
         """
         self.whole_cycle = whole
+        self.deferred = []
         if dry_run:
             return
         mark = await _thread(self.outbox.get_setting, self.tenant, BASELINE_SETTING)
@@ -103,10 +106,15 @@ class CycleNotices:
         facts = facts_of(po, str(state.status))
         return route(notices, facts, self.policy.rules, now=now, allowed=allowed)
 
-    async def after_cycle(self, report: RunReport, results: Sequence[Any]) -> None:
+    def defer(self, entries: Sequence[PendingNotification]) -> None:
+        """Hold alerts of an unchanged order until the cycle ends (they have no history entry
+        to commit with; a cycle that dies finds them again, by the same keys, next time)."""
+        self.deferred.extend(entries)
+
+    async def after_cycle(self, report: RunReport, reports: Sequence[OrderReport]) -> None:
         """Queue the cycle's own notices and deliver what is due; never raises."""
-        reports = [r.report for r in results]
-        entries = [*self._failures(reports), *self._refusal(report)]
+        entries = [*self.deferred, *self._failures(reports), *self._refusal(report)]
+        self.deferred = []
         # The cycle is still "running" here unless it was refused, failed, ran out of budget or
         # was stopped: only a cycle that saw every order ends the quiet first cycle.
         baseline_done = self.first_cycle and self.whole_cycle and report.outcome == "running"

@@ -173,7 +173,7 @@ class SyncService:
                 )
             if self.notices is not None and not dry_run:  # notifications (issue 11)
                 with anyio.CancelScope(shield=True):
-                    await self.notices.after_cycle(report, results)
+                    await self.notices.after_cycle(report, [r.report for r in results])
             self._tally(report, results, before)
             report.finished_at = self.clock()
             if run_id is not None:
@@ -320,12 +320,7 @@ class SyncService:
                         notifications=outbox,
                     )
                 elif outbox and self.notices is not None:  # alerts of an unchanged order
-                    await self._store(
-                        self.notices.outbox.enqueue_notifications,
-                        self.tenant,
-                        outbox,
-                        self.clock(),
-                    )
+                    self.notices.defer(outbox)
         except BudgetExhausted as exc:
             halt.stop(BUDGET_EXHAUSTED, str(exc), exc.free_at)
             return _skipped(po, halt.skip_reason)

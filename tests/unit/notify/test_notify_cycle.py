@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import anyio
@@ -188,3 +189,44 @@ async def test_a_resync_of_one_order_does_not_end_the_first_cycle(
         "PO PO-3 needs attention: Not found: no reason given"
     ]
     assert store.get_setting(DEFAULT_TENANT, BASELINE_SETTING) is None
+
+
+async def test_an_unchanged_order_that_goes_quiet_is_announced_stuck_once(
+    autotask: FakePurchaseOrders,
+    tdsynnex: ScriptedDistributor,
+    store: SqlStore,
+    channel: FakeChannel,
+) -> None:
+    now = [NOW]
+
+    async def scope() -> MonitoredScope:
+        return MonitoredScope(vendor_ids=(VENDOR,), status_labels=("Submitted",))
+
+    def clock() -> datetime:
+        return now[0]
+
+    notices = CycleNotices(
+        outbox=store,
+        policy=NotificationPolicy(rules=(RULE,), channels=("purchasing",)),
+        clock=clock,
+        sender=NotificationSender(outbox=store, channels={"purchasing": channel}, clock=clock),
+    )
+    service = SyncService(
+        purchase_orders=autotask,
+        distributor=tdsynnex,
+        store=store,
+        scope=scope,
+        clock=clock,
+        notices=notices,
+    )
+    await service.run_once()
+    channel.sent.clear()
+    now[0] = NOW + timedelta(days=8)
+    report, _ = await service.run_once()
+    assert report.unchanged == 3  # nothing to write: the alert is not a change
+    stuck = sorted(t for t, *_ in channel.sent)
+    assert stuck == ["PO PO-1: no change for 8 days", "PO PO-2: no change for 8 days"]
+    now[0] = NOW + timedelta(days=9)
+    channel.sent.clear()
+    await service.run_once()
+    assert channel.sent == []
