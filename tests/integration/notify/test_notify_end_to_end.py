@@ -157,3 +157,24 @@ def test_doctor_checks_every_channel(
     broken = runner.invoke(app, ["doctor", "--config", str(config)])
     assert "FAIL  notification channel purchasing" in broken.stdout
     assert broken.exit_code == 1
+
+
+def test_resync_delivers_before_it_exits_and_dry_runs_send_nothing(
+    upstreams: SimulatedUpstreams,
+    tmp_path: Path,
+    mailbox: Mailbox,
+    webhook: Webhook,
+    runner: CliRunner,
+) -> None:
+    config = write_config(upstreams, tmp_path, mailbox, webhook)
+    assert runner.invoke(app, ["sync", "--once", "--config", str(config)]).exit_code in (0, 1)
+    webhook.received.clear()
+    upstreams.tdsynnex.advance("PO-10002")
+    dry = runner.invoke(app, ["sync", "--once", "--dry-run", "--config", str(config)])
+    assert dry.exit_code in (0, 1), dry.output
+    assert webhook.received == []
+    done = runner.invoke(app, ["resync", "PO-10002", "--config", str(config)])
+    assert done.exit_code == 0, done.output
+    titles = [m["title"] for m in webhook.received]
+    assert titles
+    assert all(t.startswith("PO PO-10002") for t in titles), titles

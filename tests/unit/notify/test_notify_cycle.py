@@ -230,3 +230,26 @@ async def test_an_unchanged_order_that_goes_quiet_is_announced_stuck_once(
     channel.sent.clear()
     await service.run_once()
     assert channel.sent == []
+
+
+async def test_the_daemon_loop_delivers_until_stopped(
+    service: SyncService, store: SqlStore, channel: FakeChannel
+) -> None:
+    notices = service.notices
+    assert notices is not None
+    channel.down = True
+    await service.run_once()  # queued; the channel refused
+    assert channel.sent == []
+    channel.down = False
+    sender = notices.sender
+    assert sender is not None
+    sender.clock = lambda: NOW + timedelta(hours=1)  # past the retry's backoff
+    stop = anyio.Event()
+    async with anyio.create_task_group() as group:
+        group.start_soon(notices.deliver_forever, stop, 0.01)
+        for _ in range(1000):  # the loop runs every 10 ms; give it up to 10 s
+            if len(channel.sent) >= 2:
+                break
+            await anyio.sleep(0.01)
+        stop.set()
+    assert sorted(t for t, *_ in channel.sent)[1].startswith("orderbridge is now watching")
