@@ -113,6 +113,8 @@ class CycleNotices:
 
     async def after_cycle(self, report: RunReport, reports: Sequence[OrderReport]) -> None:
         """Queue the cycle's own notices and deliver what is due; never raises."""
+        if report.outcome == _REFUSED:  # the refusal is said once, for the run, not per order
+            reports = [r for r in reports if r.error != report.error]
         entries = [*self.deferred, *self._failures(reports), *self._refusal(report)]
         self.deferred = []
         # The cycle is still "running" here unless it was refused, failed, ran out of budget or
@@ -191,7 +193,9 @@ class CycleNotices:
             (report.error,),
             report.error,
         )
-        return route([notice], OrderFacts(""), self.policy.rules, now=now)
+        entries = route([notice], OrderFacts(""), self.policy.rules, now=now)
+        # A ticket note belongs to an order: a run-level error goes to the other channels only.
+        return [e for e in entries if e.channel in self.policy.summary_channels]
 
     def _summary(self, reports: Sequence[OrderReport]) -> list[PendingNotification]:
         watched = [r for r in reports if r.outcome is not OrderOutcome.SKIPPED]

@@ -19,7 +19,7 @@ from orderbridge.application.notifications import (
 from orderbridge.application.sync import SyncService
 from orderbridge.domain.notices import EventKind
 from orderbridge.domain.notify_rules import DeliveryStatus, Rule
-from orderbridge.ports import MonitoredScope
+from orderbridge.ports import MonitoredScope, UpstreamAuthError
 from tests.unit.application.sync_fakes import (
     NOW,
     VENDOR,
@@ -253,3 +253,19 @@ async def test_the_daemon_loop_delivers_until_stopped(
             await anyio.sleep(0.01)
         stop.set()
     assert sorted(t for t, *_ in channel.sent)[1].startswith("orderbridge is now watching")
+
+
+async def test_a_refused_credential_is_one_error_a_day_and_no_summary(
+    service: SyncService,
+    tdsynnex: ScriptedDistributor,
+    store: SqlStore,
+    channel: FakeChannel,
+) -> None:
+    for number in ("PO-1", "PO-2", "PO-3"):
+        tdsynnex.orders[number] = UpstreamAuthError("TD SYNNEX refused the password")
+    report, _ = await service.run_once()
+    assert report.outcome == "refused"
+    await service.run_once()
+    titles = [title for title, *_ in channel.sent]
+    assert titles == ["orderbridge cannot sync: a service refused the credentials"]
+    assert store.get_setting(DEFAULT_TENANT, BASELINE_SETTING) is None
