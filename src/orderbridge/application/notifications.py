@@ -31,6 +31,7 @@ from orderbridge.domain.notices import (
     OrderFacts,
     facts_of,
     notice_for,
+    unkept_writes,
 )
 from orderbridge.domain.notify_rules import PendingNotification, Rule, route
 from orderbridge.domain.plan import Plan
@@ -102,6 +103,9 @@ class CycleNotices:
             thresholds=self.policy.thresholds,
         )
         notices.extend(notice_for(event) for event in watch)
+        unkept = unkept_writes(plan, previous, state)
+        if unkept is not None:
+            notices.append(unkept)
         allowed = EventKind.routable() - HISTORY_KINDS if self.first_cycle else None
         facts = facts_of(po, str(state.status))
         return route(notices, facts, self.policy.rules, now=now, allowed=allowed)

@@ -23,10 +23,20 @@ from orderbridge.domain.events import (
     StatusChanged,
     WatchEvent,
 )
+from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.memo import fmt_amount, fmt_date
 from orderbridge.domain.models import PurchaseOrder
+from orderbridge.domain.plan import Plan
 
-__all__ = ["HISTORY_KINDS", "EventKind", "Notice", "OrderFacts", "facts_of", "notice_for"]
+__all__ = [
+    "HISTORY_KINDS",
+    "EventKind",
+    "Notice",
+    "OrderFacts",
+    "facts_of",
+    "notice_for",
+    "unkept_writes",
+]
 
 
 class EventKind(StrEnum):
@@ -245,3 +255,33 @@ def notice_for(event: OrderEvent | WatchEvent) -> Notice:
     if isinstance(event, Problem):
         return _problem(event)
     return _watch(event)
+
+
+def unkept_writes(plan: Plan, previous: OrderState | None, state: OrderState) -> Notice | None:
+    """An error when Autotask lost what orderbridge wrote: nothing is new at TD SYNNEX, yet the
+    PO again differs from what the last cycle wrote (a field that does not stick, or someone
+    changing orderbridge's fields by hand). Keyed by the state and the fields, so it is said
+    once, not every cycle.
+    """
+    if previous is None or plan.history or previous.fingerprint() != state.fingerprint():
+        return None
+    fields = [f"PO {name}" for name in sorted(plan.po_changes)]
+    for item_id, changes in sorted(plan.item_changes.items()):
+        fields.extend(f"item {item_id} {name}" for name in sorted(changes))
+    if not fields:
+        return None
+    what = ", ".join(fields)
+    cause = f"Autotask did not keep {what}"
+    key = f"{state.po_number}:not_kept:{state.fingerprint()[:16]}:{'+'.join(fields)}"
+    return Notice(
+        EventKind.ERROR,
+        key,
+        state.po_number,
+        f"PO {state.po_number} needs attention: {cause}",
+        (
+            "Nothing changed at TD SYNNEX, but the PO no longer holds what orderbridge wrote "
+            f"last time ({what}). orderbridge writes it again; if this repeats, a workflow "
+            "rule or another integration is changing these fields.",
+        ),
+        cause,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -269,3 +270,16 @@ async def test_a_refused_credential_is_one_error_a_day_and_no_summary(
     titles = [title for title, *_ in channel.sent]
     assert titles == ["orderbridge cannot sync: a service refused the credentials"]
     assert store.get_setting(DEFAULT_TENANT, BASELINE_SETTING) is None
+
+
+async def test_a_field_that_does_not_stick_is_an_error_said_once(
+    service: SyncService, autotask: FakePurchaseOrders, channel: FakeChannel
+) -> None:
+    await service.run_once()
+    channel.sent.clear()
+    for _ in range(2):  # something in Autotask wipes what orderbridge wrote, twice
+        autotask.orders[1] = replace(autotask.orders[1], general_memo="")
+        await service.run_once()
+    titles = [title for title, *_ in channel.sent]
+    assert titles == ["PO PO-1 needs attention: Autotask did not keep PO general_memo"]
+    assert autotask.orders[1].general_memo  # written again each time
