@@ -108,3 +108,13 @@ async def test_check_connects_to_smtp_and_webhook_servers(
     assert mailbox.messages == []  # a check connects; it sends nothing
     with pytest.raises(NotificationUndeliverable, match="not a URL Apprise can send to"):
         await AppriseChannel("bad", "nonsense://whatever").check()
+
+
+async def test_a_server_that_never_answers_is_a_retryable_timeout() -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)  # accepts connections (backlog) and never answers
+        port = silent.getsockname()[1]
+        channel = AppriseChannel("slow", f"json://127.0.0.1:{port}/", timeout_s=0.5)
+        with pytest.raises(UpstreamUnavailable, match="slow"):
+            await channel.send("t", "b", facts=None, recipients=())

@@ -85,10 +85,15 @@ class AppriseChannel:
         notifier = apprise.Apprise()
         notifier.add(plugin)
         with apprise.LogCapture(level=logging.WARNING) as captured:  # type: ignore[no-untyped-call]
-            with anyio.fail_after(self._timeout_s * 2):
-                result = await notifier.async_notify(
-                    body=body or title, title=title, body_format=apprise.NotifyFormat.TEXT
-                )
+            try:
+                with anyio.fail_after(self._timeout_s * 2):
+                    result = await notifier.async_notify(
+                        body=body or title, title=title, body_format=apprise.NotifyFormat.TEXT
+                    )
+            except TimeoutError:
+                raise UpstreamUnavailable(
+                    f"channel {self._name!r}: no answer within {self._timeout_s * 2:g} s"
+                ) from None
             said = captured.getvalue() if hasattr(captured, "getvalue") else ""
         if not result:
             reason = self._scrub(str(said)) or "Apprise reported a failed delivery"
