@@ -117,6 +117,10 @@ def test_sync_notifies_once_records_who_and_counts(
 
     counts = runner.invoke(app, ["notify", "status", "--config", str(config)])
     assert "0 failed" in counts.stdout
+    database = tmp_path / "orderbridge.db"
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("orderbridge.db*"))
+    assert database.exists()
+    assert b"hook-secret-42" not in stored  # the channel's secret never reaches the database
 
 
 def test_notify_test_names_bad_channels_and_dead_servers(
