@@ -6,7 +6,13 @@ from typing import Any
 
 import httpx2
 
-from orderbridge.simulators.autotask import AutotaskSimulator
+from orderbridge.simulators._common import SimulatorServer
+from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+from tests.integration.simulators.autotask.autotask_requests import API
+from tests.integration.simulators.autotask.test_autotask_limits import (
+    THREAD_TEXT,
+    concurrent_gets,
+)
 
 
 def seed(admin: httpx2.Client, body: dict[str, Any]) -> dict[str, list[int]]:
@@ -105,3 +111,27 @@ def test_bad_seed_data_is_refused_with_the_admin_error_shape(admin: httpx2.Clien
     assert response.status_code == 400
     assert "required" in response.json()["error"].lower()
     assert admin.post("/_sim/people", json=[1]).json() == {"error": "expected a JSON object"}
+
+
+def test_notes_and_people_share_the_thread_limit_per_endpoint() -> None:
+    config = AutotaskSimConfig(processing_delay_s=0.8)
+    sim = AutotaskSimulator(config)
+    company = sim.db.create(
+        sim.db.catalog.by_name("Company"),
+        {"companyName": "C", "companyType": 1, "phone": "5", "ownerResourceID": 1},
+    )
+    project = sim.db.create(
+        sim.db.catalog.by_name("Project"), {"projectName": "P", "companyID": company, "status": 1}
+    )
+    with SimulatorServer(sim.app) as server:
+        paths = [f"/Projects/{project}/Notes"] * 4 + ["/Resources/1"] * 3
+        responses = concurrent_gets(f"{server.url}{API}", config, paths)
+    notes, resources = responses[:4], responses[4:]
+    assert sorted(r.status_code for r in notes) == [200, 200, 200, 429]
+    rejected = next(r for r in notes if r.status_code == 429)
+    assert rejected.json() == {"errors": [THREAD_TEXT]}
+    assert {r.status_code for r in resources} == {200}  # its own endpoint: not limited by notes
+    assert [r.json() for r in resources] == [{"item": None}] * 3
+    counted = sim.state.counters()["requests"]
+    assert counted["ProjectNotes"]["GET"] == 4
+    assert counted["Resources"]["GET"] == 3
