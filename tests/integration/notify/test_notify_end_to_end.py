@@ -182,3 +182,40 @@ def test_resync_delivers_before_it_exits_and_dry_runs_send_nothing(
     titles = [m["title"] for m in webhook.received]
     assert titles
     assert all(t.startswith("PO PO-10002") for t in titles), titles
+
+
+def test_people_are_resolved_through_autotask_and_recorded(
+    upstreams: SimulatedUpstreams,
+    tmp_path: Path,
+    mailbox: Mailbox,
+    webhook: Webhook,
+    runner: CliRunner,
+) -> None:
+    sim = upstreams.autotask
+    resources = sim.db.catalog.by_name("Resource")
+    buyer = sim.db.create(
+        resources, {"firstName": "Bo", "lastName": "Buyer", "email": "bo@msp.example"}
+    )
+    po_id = upstreams.po("PO-10002")["id"]
+    with sim.db.lock:  # the PO was created by Bo (the scenario's creator is not a resource)
+        record = sim.db.table("PurchaseOrders").get(po_id)
+        assert record is not None
+        record["creatorResourceID"] = buyer
+    values = upstreams.settings_dict(tmp_path / "orderbridge.db")
+    values["notifications"] = notifications(mailbox.port, webhook.port)
+    values["notifications"]["rules"] = [
+        {"events": ["status_changed"], "channels": ["purchasing"], "people": ["po_creator"]}
+    ]
+    config = tmp_path / "orderbridge.toml"
+    config.write_text(tomli_w.dumps(values), encoding="utf-8")
+    config.chmod(0o600)
+    assert runner.invoke(app, ["sync", "--once", "--config", str(config)]).exit_code in (0, 1)
+    mailbox.messages.clear()
+    upstreams.tdsynnex.advance("PO-10002")
+    done = runner.invoke(app, ["resync", "PO-10002", "--config", str(config)])
+    assert done.exit_code == 0, done.output
+    ((_, to, message),) = mailbox.messages
+    assert to == ["bo@msp.example"]
+    assert str(message["Subject"]).startswith("PO PO-10002:")
+    status = runner.invoke(app, ["status", "PO-10002", "--config", str(config)])
+    assert "bo@msp.example" in status.stdout
