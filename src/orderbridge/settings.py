@@ -33,6 +33,7 @@ from pydantic_settings import (
 
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
+from orderbridge.notification_settings import NotificationSettings
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",
@@ -283,6 +284,7 @@ class Settings(BaseSettings):
     mapping: MappingSettings = Field(default_factory=MappingSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)  # issue 11
 
     @classmethod
     def settings_customise_sources(
@@ -299,7 +301,8 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Every configured secret in plain text, for the log redactor (never print these)."""
         values = (self.autotask.secret, self.autotask.integration_code, self.tdsynnex.password)
-        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+        found = [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+        return found + self.notifications.secret_values()  # notification channel URLs (issue 11)
 
     def credential_problems(self) -> list[str]:
         """What is missing before orderbridge can talk to both services."""
