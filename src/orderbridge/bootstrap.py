@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import anyio
 import httpx2
@@ -18,6 +18,7 @@ from orderbridge.adapters.autotask import (
     AutotaskPurchaseOrders,
 )
 from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
+from orderbridge.adapters.passwords import Argon2Hasher
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
     ErrorVocabulary,
@@ -26,10 +27,12 @@ from orderbridge.adapters.tdsynnex import (
     endpoints_for,
 )
 from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
+from orderbridge.application.accounts import Accounts
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import Doctor
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.pacing import RequestBudget
+from orderbridge.application.queries import DashboardQueries
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sync import SyncService
@@ -41,9 +44,11 @@ from orderbridge.settings import Settings
 
 __all__ = [
     "SyncServices",
+    "accounts",
     "autotask_client",
     "autotask_retry",
     "daemon_for",
+    "dashboard_queries",
     "file_runtime_values",
     "open_store",
     "plan_options",
@@ -324,3 +329,30 @@ async def doctor_session(
             )
     finally:
         store.close()
+
+
+# -- the web dashboard (issue 12) ---------------------------------------------------------------
+
+
+def dashboard_queries(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> DashboardQueries:
+    """The read models over ``store`` for the dashboard, the JSON API and the CLI."""
+    return DashboardQueries(
+        store.dashboard_reads(),
+        clock=clock,
+        tenant=DEFAULT_TENANT,
+        stuck_days=settings.web.stuck_after_days,
+    )
+
+
+def accounts(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> Accounts:
+    """Dashboard users, sessions and API tokens kept in ``store``."""
+    return Accounts(
+        store.accounts(),
+        Argon2Hasher(),
+        clock=clock,
+        session_ttl=timedelta(hours=settings.web.session_hours),
+    )

@@ -45,6 +45,7 @@ __all__ = [
     "StoreSettings",
     "SyncSettings",
     "TdSynnexSettings",
+    "WebSettings",
     "config_file_warnings",
     "load_settings",
     "resolve_config_path",
@@ -235,6 +236,19 @@ class CarrierSettings(_Section):
         return value
 
 
+class WebSettings(_Section):
+    """``[web]``: the dashboard and JSON API (``orderbridge serve``, or inside ``run``)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65_535)
+    public_metrics: bool = False
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    secure_cookies: Literal["auto", "always", "never"] = "auto"
+    stuck_after_days: int = Field(default=14, ge=1, le=365)
+    autotask_url: AnyHttpUrl | None = None
+
+
 class Settings(BaseSettings):
     """The whole configuration."""
 
@@ -252,6 +266,7 @@ class Settings(BaseSettings):
     retry: RetrySettings = Field(default_factory=RetrySettings)
     mapping: MappingSettings = Field(default_factory=MappingSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

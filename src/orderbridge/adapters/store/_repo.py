@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 
-from . import _migrate, _orders, _runs, _runtime
+from . import _lookup, _migrate, _orders, _runs, _runtime
+from ._accounts import SqlAccounts
 from ._engine import WRITE, create_store_engine, parse_url
 from ._errors import redact_url, translate_errors
+from ._queries import SqlDashboardReads
 from ._records import JsonObject, RunRecord, StoredOrder
 from ._statements import insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, TenantRow
@@ -184,6 +186,7 @@ class SqlStore:
                 fingerprint=fingerprint,
                 checked_at=checked_at,
             )
+            _lookup.index_order(session, tenant, po_number, state)
             return _orders.insert_history(session, tenant, history, checked_at)
 
     def touch_checked(self, tenant: str, po_numbers: Iterable[str], checked_at: datetime) -> None:
@@ -329,6 +332,16 @@ class SqlStore:
         """All runtime settings of a tenant."""
         with self._read("reading settings") as session:
             return _runtime.settings(session, tenant)
+
+    # -- the dashboard ------------------------------------------------------------------------
+
+    def dashboard_reads(self) -> SqlDashboardReads:
+        """The read models behind the dashboard, the JSON API and the CLI."""
+        return SqlDashboardReads(self._read)
+
+    def accounts(self) -> SqlAccounts:
+        """Dashboard users, sessions, API tokens and failed sign-ins."""
+        return SqlAccounts(self._read, self._write)
 
     # -- single-runner lease ------------------------------------------------------------------
 

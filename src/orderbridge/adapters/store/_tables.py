@@ -29,16 +29,21 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 __all__ = [
     "DEFAULT_TENANT",
+    "ApiTokenRow",
     "Base",
     "LeaseRow",
+    "LoginFailureRow",
     "NotificationRow",
     "OrderEventRow",
+    "OrderLookupRow",
     "OrderStateRow",
     "SettingRow",
     "StatusHistoryRow",
     "SyncRunRow",
     "TenantRow",
     "UtcDateTime",
+    "WebSessionRow",
+    "WebUserRow",
 ]
 
 DEFAULT_TENANT = "default"
@@ -133,6 +138,8 @@ class StatusHistoryRow(Base):
     __table_args__ = (
         UniqueConstraint("tenant", "po_number", "key"),
         Index(None, "tenant", "po_number", "at"),
+        # The dashboard's chart of status changes per day reads history by time alone.
+        Index(None, "tenant", "at"),
         CheckConstraint("key <> ''", name="key_not_empty"),
         CheckConstraint("to_status <> ''", name="to_status_not_empty"),
     )
@@ -232,3 +239,90 @@ class NotificationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     error: Mapped[str | None] = mapped_column(Text())
+
+
+# -- the web dashboard (migration 0004_web) -----------------------------------------------------
+
+
+class OrderLookupRow(Base):
+    """A searchable term of one order (PO, TD SYNNEX order, tracking or part number, ETA).
+
+    Derived from ``order_state.state`` whenever an order is saved, so a search is an index range
+    scan instead of a scan of every order's JSON.
+    """
+
+    __tablename__ = "order_lookup"
+    __table_args__ = (
+        UniqueConstraint("tenant", "po_number", "kind", "term"),
+        Index(None, "tenant", "term"),
+        Index(None, "tenant", "kind", "term"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"))
+    po_number: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    term: Mapped[str] = mapped_column(String(255))
+
+
+class WebUserRow(Base):
+    """A dashboard user: a name, a role and an argon2 password hash (never the password)."""
+
+    __tablename__ = "web_user"
+    __table_args__ = (
+        UniqueConstraint("username"),
+        CheckConstraint("role IN ('admin', 'viewer')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WebSessionRow(Base):
+    """A signed-in browser session; the cookie holds a secret whose sha256 is the key here."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_BIG_ID, ForeignKey("web_user.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ApiTokenRow(Base):
+    """A named API token for scripts; only the token's sha256 is kept."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        UniqueConstraint("token_hash"),
+        CheckConstraint("role IN ('admin', 'viewer')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class LoginFailureRow(Base):
+    """One failed sign-in, kept for a while to throttle password guessing."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index(None, "username", "at"),
+        Index(None, "remote", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    remote: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -1,0 +1,300 @@
+"""The dashboard's read models over the store (``DashboardReads``): listings, search, counts.
+
+Every query runs in its own read-only transaction. Orders are found through ``order_lookup``
+(see ``_lookup``) so that search and the "late against ETA" filter stay index lookups at
+100,000 orders; a page is fetched with LIMIT/OFFSET over an indexed sort column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from orderbridge.domain.history import HistoryEntry, OrderReport
+from orderbridge.ports import OrderPage, OrderQuery, OrderRow, OrderTouch, RunRow
+
+from ._lookup import ETA, SEARCHABLE_KINDS
+from ._records import entry_from_row, report_from_row
+from ._tables import (
+    NotificationRow,
+    OrderEventRow,
+    OrderLookupRow,
+    OrderStateRow,
+    StatusHistoryRow,
+    SyncRunRow,
+)
+
+if TYPE_CHECKING:
+    from orderbridge.ports import DashboardReads
+
+__all__ = ["SqlDashboardReads"]
+
+ReadSession = Callable[[str], AbstractContextManager[Session]]
+
+_SORTS: dict[str, Any] = {
+    "updated": OrderStateRow.updated_at,
+    "po": OrderStateRow.po_number,
+    "status": OrderStateRow.status,
+    "checked": OrderStateRow.checked_at,
+}
+MAX_PER_PAGE = 500
+# U+FFFF sorts after every character a term can hold, so [term, term + U+FFFF) is a prefix.
+_PREFIX_END = "\uffff"
+
+
+def _order_row(row: OrderStateRow) -> OrderRow:
+    return OrderRow(
+        po_number=row.po_number,
+        po_id=row.po_id,
+        status=row.status,
+        state=dict(row.state),
+        first_seen_at=row.first_seen_at,
+        updated_at=row.updated_at,
+        checked_at=row.checked_at,
+        archived=row.archived,
+    )
+
+
+def _run_row(row: SyncRunRow) -> RunRow:
+    return RunRow(
+        id=row.id,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        outcome=row.outcome,
+        monitored=row.monitored,
+        checked=row.checked,
+        updated=row.updated,
+        unchanged=row.unchanged,
+        failed=row.failed,
+        skipped=row.skipped,
+        requests={str(k): int(v) for k, v in (row.requests or {}).items()},
+        error=row.error,
+    )
+
+
+def _matching_terms(tenant: str, search: str) -> Select[str]:
+    term = " ".join(search.split()).lower()
+    return select(OrderLookupRow.po_number).where(
+        OrderLookupRow.tenant == tenant,
+        OrderLookupRow.term >= term,
+        OrderLookupRow.term < term + _PREFIX_END,
+        OrderLookupRow.kind.in_(SEARCHABLE_KINDS),
+    )
+
+
+def _attention(tenant: str, query: OrderQuery) -> ColumnElement[bool]:
+    reasons: list[ColumnElement[bool]] = [OrderStateRow.status.in_(query.attention_statuses)]
+    if query.late_before is not None:
+        late = select(OrderLookupRow.po_number).where(
+            OrderLookupRow.tenant == tenant,
+            OrderLookupRow.kind == ETA,
+            OrderLookupRow.term < query.late_before,
+        )
+        reasons.append(
+            and_(
+                OrderStateRow.status.not_in(query.finished_statuses),
+                OrderStateRow.po_number.in_(late),
+            )
+        )
+    if query.stuck_before is not None:
+        reasons.append(
+            and_(
+                OrderStateRow.status.not_in(query.finished_statuses),
+                OrderStateRow.updated_at < query.stuck_before,
+            )
+        )
+    return or_(*reasons)
+
+
+def _filters(tenant: str, query: OrderQuery) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [
+        OrderStateRow.tenant == tenant,
+        OrderStateRow.archived.is_(False),
+    ]
+    if query.status:
+        where.append(OrderStateRow.status == query.status)
+    if query.search.strip():
+        where.append(OrderStateRow.po_number.in_(_matching_terms(tenant, query.search)))
+    if query.attention:
+        where.append(_attention(tenant, query))
+    return where
+
+
+class SqlDashboardReads:
+    """``DashboardReads`` on the store's engine (built by ``SqlStore.dashboard_reads``)."""
+
+    def __init__(self, read: ReadSession) -> None:
+        self._read = read
+
+    def order_page(self, tenant: str, query: OrderQuery) -> OrderPage:
+        """One page of matching orders and the number that match."""
+        where = _filters(tenant, query)
+        column = _SORTS.get(query.sort, OrderStateRow.updated_at)
+        direction = column.desc() if query.descending else column.asc()
+        tie = OrderStateRow.po_number.desc() if query.descending else OrderStateRow.po_number
+        per_page = max(1, min(query.per_page, MAX_PER_PAGE))
+        offset = (max(query.page, 1) - 1) * per_page
+        with self._read("listing orders") as session:
+            total = session.scalar(select(func.count()).select_from(OrderStateRow).where(*where))
+            rows = session.scalars(
+                select(OrderStateRow)
+                .where(*where)
+                .order_by(direction, tie)
+                .limit(per_page)
+                .offset(offset)
+            )
+            return OrderPage(rows=tuple(_order_row(r) for r in rows), total=int(total or 0))
+
+    def order(self, tenant: str, po_number: str) -> OrderRow | None:
+        """One stored order."""
+        with self._read(f"reading order {po_number}") as session:
+            row = session.scalar(
+                select(OrderStateRow).where(
+                    OrderStateRow.tenant == tenant, OrderStateRow.po_number == po_number
+                )
+            )
+            return None if row is None else _order_row(row)
+
+    def order_history(self, tenant: str, po_number: str) -> list[HistoryEntry]:
+        """The whole timeline of one order, oldest first."""
+        with self._read(f"reading the history of {po_number}") as session:
+            rows = session.scalars(
+                select(StatusHistoryRow)
+                .where(StatusHistoryRow.tenant == tenant, StatusHistoryRow.po_number == po_number)
+                .order_by(StatusHistoryRow.at, StatusHistoryRow.key)
+            )
+            return [entry_from_row(row) for row in rows]
+
+    def order_touches(self, tenant: str, po_number: str, limit: int) -> list[OrderTouch]:
+        """The newest runs that reported on this order, newest first."""
+        with self._read(f"reading runs of {po_number}") as session:
+            rows = session.scalars(
+                select(OrderEventRow)
+                .where(OrderEventRow.tenant == tenant, OrderEventRow.po_number == po_number)
+                .order_by(OrderEventRow.at.desc(), OrderEventRow.id.desc())
+                .limit(limit)
+            )
+            return [OrderTouch(row.run_id, row.at, report_from_row(row)) for row in rows]
+
+    def count_by_status(self, tenant: str) -> dict[str, int]:
+        """Unarchived orders per status."""
+        with self._read("counting orders") as session:
+            rows = session.execute(
+                select(OrderStateRow.status, func.count())
+                .where(OrderStateRow.tenant == tenant, OrderStateRow.archived.is_(False))
+                .group_by(OrderStateRow.status)
+            )
+            return {str(status): int(count) for status, count in rows}
+
+    def count_attention(self, tenant: str, query: OrderQuery) -> int:
+        """Orders needing attention under the query's rules."""
+        where = _filters(tenant, OrderQuery(**(_as_attention(query))))
+        with self._read("counting orders needing attention") as session:
+            count = session.scalar(select(func.count()).select_from(OrderStateRow).where(*where))
+            return int(count or 0)
+
+    def runs(self, tenant: str, limit: int, offset: int = 0) -> list[RunRow]:
+        """Runs, newest first."""
+        with self._read("listing runs") as session:
+            rows = session.scalars(
+                select(SyncRunRow)
+                .where(SyncRunRow.tenant == tenant)
+                .order_by(SyncRunRow.started_at.desc(), SyncRunRow.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            return [_run_row(row) for row in rows]
+
+    def run(self, tenant: str, run_id: int) -> tuple[RunRow, list[OrderReport]] | None:
+        """One run and every order it reported on (failures first, then by PO number)."""
+        with self._read(f"reading run {run_id}") as session:
+            row = session.get(SyncRunRow, run_id)
+            if row is None or row.tenant != tenant:
+                return None
+            events = session.scalars(
+                select(OrderEventRow)
+                .where(OrderEventRow.run_id == run_id)
+                .order_by(OrderEventRow.po_number)
+            )
+            reports = sorted(
+                (report_from_row(e) for e in events), key=lambda r: r.outcome != "failed"
+            )
+            return _run_row(row), reports
+
+    def run_count(self, tenant: str) -> int:
+        """How many runs are logged."""
+        with self._read("counting runs") as session:
+            count = session.scalar(
+                select(func.count()).select_from(SyncRunRow).where(SyncRunRow.tenant == tenant)
+            )
+            return int(count or 0)
+
+    def runs_since(self, tenant: str, since: datetime) -> list[RunRow]:
+        """Runs started at or after ``since``, oldest first."""
+        with self._read("reading recent runs") as session:
+            rows = session.scalars(
+                select(SyncRunRow)
+                .where(SyncRunRow.tenant == tenant, SyncRunRow.started_at >= since)
+                .order_by(SyncRunRow.started_at, SyncRunRow.id)
+            )
+            return [_run_row(row) for row in rows]
+
+    def status_changes_by_day(self, tenant: str, since: datetime) -> list[tuple[str, str, int]]:
+        """(day, new status, count) of history since ``since``."""
+        day = func.date(StatusHistoryRow.at)
+        with self._read("counting status changes") as session:
+            rows = session.execute(
+                select(day, StatusHistoryRow.to_status, func.count())
+                .where(StatusHistoryRow.tenant == tenant, StatusHistoryRow.at >= since)
+                .group_by(day, StatusHistoryRow.to_status)
+                .order_by(day)
+            )
+            return [(str(d)[:10], str(status), int(n)) for d, status, n in rows]
+
+    def request_totals(self, tenant: str) -> dict[str, int]:
+        """Request counters summed over every run."""
+        totals: dict[str, int] = {}
+        with self._read("summing requests") as session:
+            for requests in session.scalars(
+                select(SyncRunRow.requests).where(SyncRunRow.tenant == tenant)
+            ):
+                for name, count in (requests or {}).items():
+                    totals[str(name)] = totals.get(str(name), 0) + int(count)
+        return totals
+
+    def notification_outcomes(self, tenant: str) -> dict[str, int]:
+        """Notifications per status."""
+        with self._read("counting notifications") as session:
+            rows = session.execute(
+                select(NotificationRow.status, func.count())
+                .where(NotificationRow.tenant == tenant)
+                .group_by(NotificationRow.status)
+            )
+            return {str(status): int(n) for status, n in rows}
+
+    def ping(self) -> None:
+        """One trivial query."""
+        with self._read("checking the database") as session:
+            session.execute(text("SELECT 1"))
+
+
+def _as_attention(query: OrderQuery) -> dict[str, Any]:
+    return {
+        "attention": True,
+        "attention_statuses": query.attention_statuses,
+        "finished_statuses": query.finished_statuses,
+        "late_before": query.late_before,
+        "stuck_before": query.stuck_before,
+    }
+
+
+if TYPE_CHECKING:
+
+    def _satisfies_the_port(reads: SqlDashboardReads) -> DashboardReads:
+        """Type-checked proof that ``SqlDashboardReads`` implements ``DashboardReads``."""
+        return reads
