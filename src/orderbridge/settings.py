@@ -246,7 +246,18 @@ class WebSettings(_Section):
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     secure_cookies: Literal["auto", "always", "never"] = "auto"
     stuck_after_days: int = Field(default=14, ge=1, le=365)
-    autotask_url: AnyHttpUrl | None = None
+    # Autotask documents no address for a PO's page, so the link is the user's template.
+    autotask_po_url: str = ""
+
+    @field_validator("autotask_po_url")
+    @classmethod
+    def _po_url_template(cls, value: str) -> str:
+        if value and ("{po_id}" not in value or not value.startswith(("https://", "http://"))):
+            raise ValueError(
+                "use an http(s) address with a {po_id} placeholder, copied from a PO's page "
+                "in Autotask, or leave it empty for no link"
+            )
+        return value
 
 
 class Settings(BaseSettings):
