@@ -21,6 +21,7 @@ from orderbridge.settings import Settings
 
 from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, errors, fail
 from ._common import upstream_settings_or_exit as _settings
+from ._serve import dashboard_task
 
 _SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -53,6 +54,8 @@ async def _serve_until_stopped(settings: Settings, forced: list[int]) -> None:
         group.start_soon(_watch_signals, stop, group.cancel_scope, forced)
         daemon = daemon_for(services)
         group.start_soon(_announce, daemon, services)
+        if settings.web.enabled:
+            group.start_soon(dashboard_task, settings, services.store, stop)
         try:
             await daemon.run(stop)
         finally:

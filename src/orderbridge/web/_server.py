@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
@@ -47,9 +47,20 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def serve_dashboard(app: Any, host: str, port: int, stop: anyio.Event) -> None:
-    """Serve ``app`` on ``host:port`` until ``stop`` is set (inside the caller's event loop)."""
+async def serve_dashboard(
+    app: Any,
+    host: str,
+    port: int,
+    stop: anyio.Event,
+    on_ready: Callable[[int], None] | None = None,
+) -> None:
+    """Serve ``app`` on ``host:port`` until ``stop`` is set (inside the caller's event loop).
+
+    ``on_ready`` is told the bound port (the real one when ``port`` is 0) once it listens.
+    """
     sock = _bind(host, port)
+    if on_ready is not None:
+        on_ready(int(sock.getsockname()[1]))
     server = _EmbeddedServer(_config(app))
 
     async def stopper() -> None:
