@@ -1,27 +1,30 @@
 """Search terms of an order, kept beside its state so the dashboard can find orders fast.
 
 Every time an order is saved its terms are replaced: the PO number, TD SYNNEX order numbers,
-tracking numbers, part numbers (manufacturer and TD SYNNEX SKU) and the expected delivery date
-(``eta``, ISO text, for "late against ETA"). Terms are lower-case so a search ignores case, and
-a search is a prefix match, which an ordinary index answers on SQLite and PostgreSQL alike.
+tracking numbers and part numbers (manufacturer and TD SYNNEX SKU). Terms are lower-case so a
+search ignores case, and a search is a prefix match, which an ordinary index answers on SQLite
+and PostgreSQL alike. The expected delivery date is copied to ``order_state.expected_delivery``
+at the same time, for the "late against ETA" filter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from ._statements import execute, insert_for, table_of
-from ._tables import OrderLookupRow
+from ._tables import OrderLookupRow, OrderStateRow
 
-__all__ = ["ETA", "SEARCHABLE_KINDS", "index_order", "lookup_rows", "order_terms"]
+__all__ = ["SEARCHABLE_KINDS", "expected_delivery", "index_order", "lookup_rows", "order_terms"]
 
 ORDER_LOOKUP = table_of(OrderLookupRow)
+ORDER_STATE = table_of(OrderStateRow)
 
-PO, ORDER, TRACKING, PART, ETA = "po", "order", "tracking", "part", "eta"
+PO, ORDER, TRACKING, PART = "po", "order", "tracking", "part"
 SEARCHABLE_KINDS = (PO, ORDER, TRACKING, PART)
 MAX_TERM = 255
 
@@ -54,10 +57,16 @@ def order_terms(po_number: str, state: dict[str, Any]) -> set[tuple[str, str]]:
     terms.update((ORDER, t) for t in _texts(orders))
     terms.update((TRACKING, t) for t in _texts(tracking))
     terms.update((PART, t) for t in _texts(parts))
-    eta = state.get("expected_delivery")
-    if isinstance(eta, str) and eta:
-        terms.add((ETA, eta[:10]))
     return terms
+
+
+def expected_delivery(state: dict[str, Any]) -> date | None:
+    """The order's expected delivery date from its state JSON, if it has a valid one."""
+    text = state.get("expected_delivery")
+    try:
+        return date.fromisoformat(text[:10]) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def lookup_rows(tenant: str, po_number: str, state: dict[str, Any]) -> list[dict[str, str]]:
@@ -69,7 +78,13 @@ def lookup_rows(tenant: str, po_number: str, state: dict[str, Any]) -> list[dict
 
 
 def index_order(session: Session, tenant: str, po_number: str, state: dict[str, Any]) -> None:
-    """Replace the order's search terms (inside the transaction that saves its state)."""
+    """Replace the order's search terms and ETA (inside the transaction that saves its state)."""
+    execute(
+        session,
+        update(ORDER_STATE)
+        .where(ORDER_STATE.c.tenant == tenant, ORDER_STATE.c.po_number == po_number)
+        .values(expected_delivery=expected_delivery(state)),
+    )
     execute(
         session,
         delete(ORDER_LOOKUP).where(

@@ -7,9 +7,9 @@ Every query runs in its own read-only transaction. Orders are found through ``or
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from orderbridge.domain.history import HistoryEntry, OrderReport
 from orderbridge.ports import OrderPage, OrderQuery, OrderRow, OrderTouch, RunRow
 
-from ._lookup import ETA, SEARCHABLE_KINDS
+from ._lookup import SEARCHABLE_KINDS
 from ._records import entry_from_row, report_from_row
 from ._tables import (
     NotificationRow,
@@ -36,13 +36,15 @@ __all__ = ["SqlDashboardReads"]
 
 ReadSession = Callable[[str], AbstractContextManager[Session]]
 
-_SORTS: dict[str, Any] = {
-    "updated": OrderStateRow.updated_at,
-    "po": OrderStateRow.po_number,
-    "status": OrderStateRow.status,
-    "checked": OrderStateRow.checked_at,
+# Each sort order matches one of order_state's listing indexes column for column.
+_SORTS: dict[str, tuple[Any, ...]] = {
+    "updated": (OrderStateRow.updated_at, OrderStateRow.po_number),
+    "po": (OrderStateRow.po_number,),
+    "status": (OrderStateRow.status, OrderStateRow.updated_at, OrderStateRow.po_number),
+    "checked": (OrderStateRow.checked_at, OrderStateRow.po_number),
 }
 MAX_PER_PAGE = 500
+LISTED_MATCHES = 500
 # U+FFFF sorts after every character a term can hold, so [term, term + U+FFFF) is a prefix.
 _PREFIX_END = "\uffff"
 
@@ -79,50 +81,58 @@ def _run_row(row: SyncRunRow) -> RunRow:
 
 def _matching_terms(tenant: str, search: str) -> Select[str]:
     term = " ".join(search.split()).lower()
-    return select(OrderLookupRow.po_number).where(
-        OrderLookupRow.tenant == tenant,
-        OrderLookupRow.term >= term,
-        OrderLookupRow.term < term + _PREFIX_END,
-        OrderLookupRow.kind.in_(SEARCHABLE_KINDS),
+    return (
+        select(OrderLookupRow.po_number).where(
+            OrderLookupRow.tenant == tenant,
+            OrderLookupRow.term >= term,
+            OrderLookupRow.term < term + _PREFIX_END,
+            OrderLookupRow.kind.in_(SEARCHABLE_KINDS),
+        )
+        # No DISTINCT: it would steer SQLite to walk the unique index by PO instead of by term.
     )
 
 
-def _attention(tenant: str, query: OrderQuery) -> ColumnElement[bool]:
+def _attention(query: OrderQuery) -> ColumnElement[bool]:
     reasons: list[ColumnElement[bool]] = [OrderStateRow.status.in_(query.attention_statuses)]
+    unfinished = OrderStateRow.status.not_in(query.finished_statuses)
     if query.late_before is not None:
-        late = select(OrderLookupRow.po_number).where(
-            OrderLookupRow.tenant == tenant,
-            OrderLookupRow.kind == ETA,
-            OrderLookupRow.term < query.late_before,
-        )
-        reasons.append(
-            and_(
-                OrderStateRow.status.not_in(query.finished_statuses),
-                OrderStateRow.po_number.in_(late),
-            )
-        )
+        late = OrderStateRow.expected_delivery < date.fromisoformat(query.late_before)
+        reasons.append(and_(unfinished, late))
     if query.stuck_before is not None:
-        reasons.append(
-            and_(
-                OrderStateRow.status.not_in(query.finished_statuses),
-                OrderStateRow.updated_at < query.stuck_before,
-            )
-        )
+        reasons.append(and_(unfinished, OrderStateRow.updated_at < query.stuck_before))
     return or_(*reasons)
 
 
-def _filters(tenant: str, query: OrderQuery) -> list[ColumnElement[bool]]:
+def _filters(
+    tenant: str, query: OrderQuery, matches: Sequence[str] | None = None
+) -> list[ColumnElement[bool]]:
+    """WHERE clauses; ``matches`` are the POs a search found when they were few enough to list."""
     where: list[ColumnElement[bool]] = [
         OrderStateRow.tenant == tenant,
         OrderStateRow.archived.is_(False),
     ]
     if query.status:
         where.append(OrderStateRow.status == query.status)
-    if query.search.strip():
+    if matches is not None:
+        where.append(OrderStateRow.po_number.in_(matches))
+    elif query.search.strip():
         where.append(OrderStateRow.po_number.in_(_matching_terms(tenant, query.search)))
     if query.attention:
-        where.append(_attention(tenant, query))
+        where.append(_attention(query))
     return where
+
+
+def _few_matches(session: Session, tenant: str, search: str) -> list[str] | None:
+    """The POs a search finds when there are at most ``LISTED_MATCHES``, else None.
+
+    A short list lets the database look the orders up one by one; a long one (a broad prefix)
+    is better left as a subquery, checked while walking the listing index.
+    """
+    if not search.strip():
+        return None
+    rows = session.scalars(_matching_terms(tenant, search).limit(4 * LISTED_MATCHES))
+    found = list(dict.fromkeys(rows))  # one PO may match on several terms
+    return found if len(found) <= LISTED_MATCHES else None
 
 
 class SqlDashboardReads:
@@ -132,23 +142,33 @@ class SqlDashboardReads:
         self._read = read
 
     def order_page(self, tenant: str, query: OrderQuery) -> OrderPage:
-        """One page of matching orders and the number that match."""
-        where = _filters(tenant, query)
-        column = _SORTS.get(query.sort, OrderStateRow.updated_at)
-        direction = column.desc() if query.descending else column.asc()
-        tie = OrderStateRow.po_number.desc() if query.descending else OrderStateRow.po_number
+        """One page of matching orders and the number that match.
+
+        The page's ids come from the listing index alone (however deep the page); only the
+        page's own rows are then read with their JSON state.
+        """
+        columns = _SORTS.get(query.sort, _SORTS["updated"])
+        order = [c.desc() if query.descending else c.asc() for c in columns]
         per_page = max(1, min(query.per_page, MAX_PER_PAGE))
         offset = (max(query.page, 1) - 1) * per_page
         with self._read("listing orders") as session:
+            where = _filters(tenant, query, _few_matches(session, tenant, query.search))
             total = session.scalar(select(func.count()).select_from(OrderStateRow).where(*where))
-            rows = session.scalars(
-                select(OrderStateRow)
-                .where(*where)
-                .order_by(direction, tie)
-                .limit(per_page)
-                .offset(offset)
+            ids = list(
+                session.scalars(
+                    select(OrderStateRow.id)
+                    .where(*where)
+                    .order_by(*order)
+                    .limit(per_page)
+                    .offset(offset)
+                )
             )
-            return OrderPage(rows=tuple(_order_row(r) for r in rows), total=int(total or 0))
+            found = {
+                row.id: row
+                for row in session.scalars(select(OrderStateRow).where(OrderStateRow.id.in_(ids)))
+            }
+            rows = tuple(_order_row(found[i]) for i in ids if i in found)
+            return OrderPage(rows=rows, total=int(total or 0))
 
     def order(self, tenant: str, po_number: str) -> OrderRow | None:
         """One stored order."""

@@ -5,7 +5,7 @@ Migrations in ``migrations/versions`` create exactly these tables; a test compar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -114,6 +115,12 @@ class OrderStateRow(Base):
         UniqueConstraint("tenant", "po_number"),
         Index(None, "tenant", "status"),
         Index(None, "tenant", "updated_at"),
+        # The dashboard's listings: one index per sort order, each ending in the PO number so
+        # filters, counts and pages are answered from the index without reading the JSON state.
+        Index(None, "tenant", "archived", "updated_at", "po_number", "status", "expected_delivery"),
+        Index(None, "tenant", "archived", "status", "updated_at", "po_number"),
+        Index(None, "tenant", "archived", "checked_at", "po_number"),
+        Index(None, "tenant", "archived", "po_number"),
     )
 
     id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
@@ -129,6 +136,8 @@ class OrderStateRow(Base):
     checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
     archived: Mapped[bool] = mapped_column(Boolean(), default=False)
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Copied from the state when it is saved, for the dashboard's "late against ETA" filter.
+    expected_delivery: Mapped[date | None] = mapped_column(Date())
 
 
 class StatusHistoryRow(Base):
@@ -139,7 +148,7 @@ class StatusHistoryRow(Base):
         UniqueConstraint("tenant", "po_number", "key"),
         Index(None, "tenant", "po_number", "at"),
         # The dashboard's chart of status changes per day reads history by time alone.
-        Index(None, "tenant", "at"),
+        Index(None, "tenant", "at", "to_status"),
         CheckConstraint("key <> ''", name="key_not_empty"),
         CheckConstraint("to_status <> ''", name="to_status_not_empty"),
     )
@@ -245,7 +254,7 @@ class NotificationRow(Base):
 
 
 class OrderLookupRow(Base):
-    """A searchable term of one order (PO, TD SYNNEX order, tracking or part number, ETA).
+    """A searchable term of one order (PO, TD SYNNEX order, tracking or part number).
 
     Derived from ``order_state.state`` whenever an order is saved, so a search is an index range
     scan instead of a scan of every order's JSON.
@@ -254,8 +263,8 @@ class OrderLookupRow(Base):
     __tablename__ = "order_lookup"
     __table_args__ = (
         UniqueConstraint("tenant", "po_number", "kind", "term"),
-        Index(None, "tenant", "term"),
-        Index(None, "tenant", "kind", "term"),
+        # Covering, so a prefix search never reads the table itself.
+        Index(None, "tenant", "term", "kind", "po_number"),
     )
 
     id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)

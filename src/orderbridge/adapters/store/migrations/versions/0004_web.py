@@ -1,7 +1,8 @@
 """The web dashboard: users, sessions, API tokens, login throttling and order search terms.
 
-Also indexes status history by time (the overview's chart) and fills the search terms of the
-orders already stored.
+Also indexes status history by time (the overview's chart), adds the listing indexes and the
+expected delivery date to ``order_state``, and fills the search terms and dates of the orders
+already stored.
 
 Revision ID: 0004_web
 Revises: 0001
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from orderbridge.adapters.store._lookup import lookup_rows
+from orderbridge.adapters.store._lookup import expected_delivery, lookup_rows
 
 revision: str = "0004_web"
 down_revision: str | None = "0001"
@@ -23,6 +24,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _BACKFILL_BATCH = 1000
+# The dashboard's listings, one per sort order (see OrderStateRow).
+_LISTING_INDEXES = (
+    ("tenant", "archived", "updated_at", "po_number", "status", "expected_delivery"),
+    ("tenant", "archived", "status", "updated_at", "po_number"),
+    ("tenant", "archived", "checked_at", "po_number"),
+    ("tenant", "archived", "po_number"),
+)
 
 
 def _utc() -> sa.DateTime:
@@ -113,11 +121,19 @@ def _create_lookup() -> None:
             name=op.f("uq_order_lookup_tenant_po_number_kind_term"),
         ),
     )
-    op.create_index(op.f("ix_order_lookup_tenant_term"), "order_lookup", ["tenant", "term"])
     op.create_index(
-        op.f("ix_order_lookup_tenant_kind_term"), "order_lookup", ["tenant", "kind", "term"]
+        op.f("ix_order_lookup_tenant_term_kind_po_number"),
+        "order_lookup",
+        ["tenant", "term", "kind", "po_number"],
     )
-    op.create_index(op.f("ix_status_history_tenant_at"), "status_history", ["tenant", "at"])
+    op.add_column("order_state", sa.Column("expected_delivery", sa.Date(), nullable=True))
+    op.create_index(
+        op.f("ix_status_history_tenant_at_to_status"),
+        "status_history",
+        ["tenant", "at", "to_status"],
+    )
+    for columns in _LISTING_INDEXES:
+        op.create_index(op.f(f"ix_order_state_{'_'.join(columns)}"), "order_state", list(columns))
 
 
 def _backfill_lookup() -> None:
@@ -129,6 +145,7 @@ def _backfill_lookup() -> None:
         sa.column("tenant", sa.String()),
         sa.column("po_number", sa.String()),
         sa.column("state", sa.JSON()),
+        sa.column("expected_delivery", sa.Date()),
     )
     lookup = sa.table(
         "order_lookup",
@@ -150,6 +167,18 @@ def _backfill_lookup() -> None:
         rows = [r for row in batch for r in lookup_rows(row[1], row[2], dict(row[3] or {}))]
         if rows:
             bind.execute(lookup.insert(), rows)
+        etas = [
+            {"row_id": row[0], "eta": eta}
+            for row in batch
+            if (eta := expected_delivery(dict(row[3] or {}))) is not None
+        ]
+        if etas:
+            bind.execute(
+                state.update()
+                .where(state.c.id == sa.bindparam("row_id"))
+                .values(expected_delivery=sa.bindparam("eta")),
+                etas,
+            )
         last_id = batch[-1][0]
 
 
@@ -162,9 +191,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
-    op.drop_index(op.f("ix_status_history_tenant_at"), table_name="status_history")
-    op.drop_index(op.f("ix_order_lookup_tenant_kind_term"), table_name="order_lookup")
-    op.drop_index(op.f("ix_order_lookup_tenant_term"), table_name="order_lookup")
+    for columns in _LISTING_INDEXES:
+        op.drop_index(op.f(f"ix_order_state_{'_'.join(columns)}"), table_name="order_state")
+    op.drop_index(op.f("ix_status_history_tenant_at_to_status"), table_name="status_history")
+    with op.batch_alter_table("order_state") as batch:
+        batch.drop_column("expected_delivery")
+    op.drop_index(op.f("ix_order_lookup_tenant_term_kind_po_number"), table_name="order_lookup")
     op.drop_table("order_lookup")
     op.drop_index(op.f("ix_login_failure_remote_at"), table_name="login_failure")
     op.drop_index(op.f("ix_login_failure_username_at"), table_name="login_failure")
