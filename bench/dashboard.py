@@ -3,10 +3,11 @@
 Run ``uv run python bench/dashboard.py`` (the full size; building the database takes a few
 minutes) or ``--quick`` (2,000 orders, 20,000 history rows) for a smoke run. It fills a SQLite
 store through the real schema, serves the real dashboard on a loopback port, signs in, and times
-the orders page (first page, a search by tracking number, a status filter, "needs attention"),
-an order page and the JSON twin of the first page. The figure is the server time each answer
-reports in its ``Server-Timing`` header (median and 95th percentile over the repeats); the
-client's wall time over loopback is shown beside it. Last line: ``RESULT {json}``.
+the orders page (first page, searches, a status filter, "needs attention", a deep page), an
+order page, the JSON twin of the first page and, for information, the overview. The figure is
+the server time each answer reports in its ``Server-Timing`` header (median and 95th percentile
+over the repeats); the client's wall time over loopback is shown beside it. Last line:
+``RESULT {json}``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 
 from _common import print_table
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
@@ -42,6 +43,8 @@ from orderbridge.web import DashboardServer, WebServices, create_app
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 TARGET_MS = 200.0
+# Measured and shown, but not one of the pages the 200 ms target is about.
+INFORMATIONAL = "overview (no target)"
 STATUSES = [s for s in OrderStatus if s is not OrderStatus.NEW]
 PASSWORD = "bench password 1"  # noqa: S105 - a throwaway user in a throwaway database
 BATCH = 5_000
@@ -104,6 +107,81 @@ def order_state(n: int, rng: random.Random) -> OrderState:
     )
 
 
+def _order_rows(
+    n: int, rng: random.Random, history_per_order: int
+) -> tuple[dict[str, Any], list[dict[str, str]], list[dict[str, Any]]]:
+    """The order_state row of order ``n``, its search terms and its history rows."""
+    state = order_state(n, rng)
+    data = state.to_json()
+    changed = NOW - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
+    row = {
+        "tenant": DEFAULT_TENANT,
+        "po_number": state.po_number,
+        "po_id": 1_000_000 + n,
+        "status": state.status.value,
+        "state": data,
+        "fingerprint": state.fingerprint(),
+        "version": 1,
+        "first_seen_at": state.first_seen,
+        "updated_at": changed,
+        "checked_at": NOW,
+        "archived": False,
+        "expected_delivery": state.expected_delivery,
+    }
+    history = [
+        {
+            "tenant": DEFAULT_TENANT,
+            "po_number": state.po_number,
+            "at": changed - timedelta(hours=h),
+            "from_status": "Received",
+            "to_status": rng.choice(STATUSES).value,
+            "source": "tdsynnex",
+            "summary": f"status change {h}",
+            "key": f"{state.po_number}:{h}",
+            "recorded_at": changed,
+        }
+        for h in range(history_per_order)
+    ]
+    return row, lookup_rows(DEFAULT_TENANT, state.po_number, data), history
+
+
+def _fill_runs(connection: Connection, orders: int, runs: int, rng: random.Random) -> None:
+    """Hourly runs, each reporting on 100 random orders."""
+    for r in range(runs):
+        at = NOW - timedelta(hours=runs - r)
+        run_id = connection.scalar(
+            insert(SyncRunRow)
+            .values(
+                tenant=DEFAULT_TENANT,
+                started_at=at,
+                finished_at=at + timedelta(seconds=30),
+                outcome="completed",
+                monitored=orders,
+                checked=orders,
+                updated=100,
+                unchanged=orders - 100,
+                failed=0,
+                skipped=0,
+                requests={"autotask": 120, "tdsynnex": orders},
+            )
+            .returning(SyncRunRow.id)
+        )
+        events = {
+            po: {
+                "run_id": run_id,
+                "tenant": DEFAULT_TENANT,
+                "po_number": po,
+                "at": at,
+                "outcome": "updated",
+                "status": "Shipped",
+                "changes": ["generalMemo", "shippingDate"],
+                "warnings": [],
+            }
+            for po in (f"PO-{rng.randrange(orders):07d}" for _ in range(100))
+        }
+        connection.execute(insert(OrderEventRow), list(events.values()))
+
+
 def fill(store: SqlStore, orders: int, history_per_order: int, runs: int) -> dict[str, float]:
     """Write orders, their search terms, history rows, runs and per-order events."""
     rng = random.Random(12)
@@ -114,77 +192,14 @@ def fill(store: SqlStore, orders: int, history_per_order: int, runs: int) -> dic
             terms: list[dict[str, str]] = []
             history: list[dict[str, Any]] = []
             for n in range(first, min(first + BATCH, orders)):
-                state = order_state(n, rng)
-                data = state.to_json()
-                changed = NOW - timedelta(minutes=rng.randint(0, 60 * 24 * 60))
-                states.append(
-                    {
-                        "tenant": DEFAULT_TENANT,
-                        "po_number": state.po_number,
-                        "po_id": 1_000_000 + n,
-                        "status": state.status.value,
-                        "state": data,
-                        "fingerprint": state.fingerprint(),
-                        "version": 1,
-                        "first_seen_at": state.first_seen,
-                        "updated_at": changed,
-                        "checked_at": NOW,
-                        "archived": False,
-                        "expected_delivery": state.expected_delivery,
-                    }
-                )
-                terms.extend(lookup_rows(DEFAULT_TENANT, state.po_number, data))
-                history.extend(
-                    {
-                        "tenant": DEFAULT_TENANT,
-                        "po_number": state.po_number,
-                        "at": changed - timedelta(hours=h),
-                        "from_status": "Received",
-                        "to_status": rng.choice(STATUSES).value,
-                        "source": "tdsynnex",
-                        "summary": f"status change {h}",
-                        "key": f"{state.po_number}:{h}",
-                        "recorded_at": changed,
-                    }
-                    for h in range(history_per_order)
-                )
+                row, order_terms, order_history = _order_rows(n, rng, history_per_order)
+                states.append(row)
+                terms.extend(order_terms)
+                history.extend(order_history)
             connection.execute(insert(OrderStateRow), states)
             connection.execute(insert(OrderLookupRow), terms)
             connection.execute(insert(StatusHistoryRow), history)
-        for r in range(runs):
-            at = NOW - timedelta(hours=runs - r)
-            run_id = connection.scalar(
-                insert(SyncRunRow)
-                .values(
-                    tenant=DEFAULT_TENANT,
-                    started_at=at,
-                    finished_at=at + timedelta(seconds=30),
-                    outcome="completed",
-                    monitored=orders,
-                    checked=orders,
-                    updated=100,
-                    unchanged=orders - 100,
-                    failed=0,
-                    skipped=0,
-                    requests={"autotask": 120, "tdsynnex": orders},
-                )
-                .returning(SyncRunRow.id)
-            )
-            events = [
-                {
-                    "run_id": run_id,
-                    "tenant": DEFAULT_TENANT,
-                    "po_number": f"PO-{rng.randrange(orders):07d}",
-                    "at": at,
-                    "outcome": "updated",
-                    "status": "Shipped",
-                    "changes": ["generalMemo", "shippingDate"],
-                    "warnings": [],
-                }
-                for _ in range(100)
-            ]
-            unique = list({e["po_number"]: e for e in events}.values())
-            connection.execute(insert(OrderEventRow), unique)
+        _fill_runs(connection, orders, runs, rng)
     fill_s = time.perf_counter() - started
     started = time.perf_counter()
     with store.engine.connect() as connection:
@@ -254,6 +269,7 @@ def run(
             f"orders, page {deep} by status": f"/orders?sort=status&page={deep}",
             "order page (10 history rows)": f"/orders/{probe.po_number}",
             "API: orders, first page": "/api/v1/orders",
+            INFORMATIONAL: "/",
         }
         with (
             DashboardServer(create_app(services)) as server,
@@ -288,13 +304,14 @@ def main() -> None:
             f"{f['server_median_ms']:.1f}",
             f"{f['server_p95_ms']:.1f}",
             f"{f['wall_median_ms']:.1f}",
-            "yes" if f["server_p95_ms"] < TARGET_MS else "NO",
+            "n/a" if name == INFORMATIONAL else "yes" if f["server_p95_ms"] < TARGET_MS else "NO",
         ]
         for name, f in figures.items()
     ]
+    filled = f"filled in {timings['fill_s']} s" if timings["fill_s"] else "reused"
     print(
-        f"{orders:,} orders, {orders * args.history:,} history rows; database {size_mb:.0f} MB; "
-        f"filled in {timings['fill_s']} s"
+        f"{orders:,} orders, {orders * args.history:,} history rows; "
+        f"database {size_mb:.0f} MB, {filled}"
     )
     print_table(["page", "server median ms", "server p95 ms", "wall median ms", "< 200 ms"], rows)
     result = {
@@ -303,7 +320,9 @@ def main() -> None:
         "database_mb": round(size_mb, 1),
         **timings,
         "pages": figures,
-        "all_under_target": all(f["server_p95_ms"] < TARGET_MS for f in figures.values()),
+        "all_under_target": all(
+            f["server_p95_ms"] < TARGET_MS for name, f in figures.items() if name != INFORMATIONAL
+        ),
     }
     print("RESULT " + json.dumps(result, sort_keys=True))
 

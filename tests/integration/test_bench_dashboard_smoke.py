@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tests.integration.bench_runs import result_of, run_quick
 
-PAGES = 8
+PAGES = 9
 
 
 def test_the_dashboard_benchmark_measures_every_page() -> None:
