@@ -343,6 +343,7 @@ def dashboard_queries(
         clock=clock,
         tenant=DEFAULT_TENANT,
         stuck_days=settings.web.stuck_after_days,
+        backordered_days=settings.web.backordered_after_days,
     )
 
 

@@ -192,7 +192,8 @@ class OrderQuery:
     ``search`` is a prefix of a PO number, TD SYNNEX order number, tracking number or part
     number (any case). ``attention_statuses`` and ``late_before`` say what "needs attention"
     means: an order in one of those statuses, or one not in ``finished_statuses`` whose expected
-    delivery is before ``late_before`` or that has not changed since ``stuck_before``.
+    delivery is before ``late_before`` or that has not changed since ``stuck_before``, or one in
+    ``backordered_status`` unchanged since ``backordered_before``.
     """
 
     search: str = ""
@@ -206,6 +207,8 @@ class OrderQuery:
     finished_statuses: tuple[str, ...] = ()
     late_before: str | None = None  # ISO date
     stuck_before: datetime | None = None  # unfinished and unchanged since then
+    backordered_status: str | None = None  # in this status and unchanged since ...
+    backordered_before: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,10 +288,6 @@ class DashboardReads(Protocol):
 
     def count_by_status(self, tenant: str) -> dict[str, int]:
         """How many (unarchived) orders are in each status."""
-        ...
-
-    def count_attention(self, tenant: str, query: OrderQuery) -> int:
-        """How many orders need attention under ``query``'s rules."""
         ...
 
     def runs(self, tenant: str, limit: int, offset: int = 0) -> list[RunRow]:

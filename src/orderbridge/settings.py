@@ -246,6 +246,7 @@ class WebSettings(_Section):
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     secure_cookies: Literal["auto", "always", "never"] = "auto"
     stuck_after_days: int = Field(default=14, ge=1, le=365)
+    backordered_after_days: int = Field(default=7, ge=0, le=365)
     # Autotask documents no address for a PO's page, so the link is the user's template.
     autotask_po_url: str = ""
 

@@ -31,12 +31,7 @@ __all__ = [
     "parse_status",
 ]
 
-ATTENTION_STATUSES = (
-    OrderStatus.NOT_FOUND,
-    OrderStatus.REJECTED,
-    OrderStatus.ON_HOLD,
-    OrderStatus.BACKORDERED,
-)
+ATTENTION_STATUSES = (OrderStatus.NOT_FOUND, OrderStatus.REJECTED, OrderStatus.ON_HOLD)
 FINISHED_STATUSES = (
     OrderStatus.DELIVERED,
     OrderStatus.CLOSED,
@@ -130,6 +125,7 @@ class Overview:
     next_run: datetime | None
     by_status: Mapping[str, int]
     attention: int
+    attention_orders: tuple[OrderListItem, ...]  # the ten most recently changed of them
     autotask_requests_this_hour: int
     notifications: Mapping[str, int]
     changes_by_day: Sequence[tuple[str, str, int]]
@@ -163,11 +159,13 @@ class DashboardQueries:
         clock: Callable[[], datetime],
         tenant: str = "default",
         stuck_days: int = 14,
+        backordered_days: int = 7,
     ) -> None:
         self._reads = reads
         self._clock = clock
         self.tenant = tenant
         self._stuck = timedelta(days=stuck_days)
+        self._backordered = timedelta(days=backordered_days)
 
     def _rules(self) -> OrderQuery:
         now = self._clock()
@@ -176,6 +174,8 @@ class DashboardQueries:
             finished_statuses=tuple(s.value for s in FINISHED_STATUSES),
             late_before=now.date().isoformat(),
             stuck_before=now - self._stuck,
+            backordered_status=OrderStatus.BACKORDERED.value,
+            backordered_before=now - self._backordered,
         )
 
     def attention_reasons(self, row: OrderRow) -> tuple[str, ...]:
@@ -190,6 +190,8 @@ class DashboardQueries:
             reasons.append(f"late: expected {eta.isoformat()}")
         if not finished and row.updated_at < now - self._stuck:
             reasons.append(f"no change for {(now - row.updated_at).days} days")
+        elif row.status == OrderStatus.BACKORDERED and row.updated_at < now - self._backordered:
+            reasons.append(f"backordered for {(now - row.updated_at).days} days")
         return tuple(reasons)
 
     def _item(self, row: OrderRow) -> OrderListItem:
@@ -286,12 +288,14 @@ class DashboardQueries:
                 last_started=None if last is None else last.started_at,
                 last_finished=None if last is None else last.finished_at,
             )
+        flagged = self.orders(attention=True, per_page=10)
         return Overview(
             runtime=runtime,
             last_run=last,
             next_run=due,
             by_status=self._reads.count_by_status(self.tenant),
-            attention=self._reads.count_attention(self.tenant, self._rules()),
+            attention=flagged.total,
+            attention_orders=flagged.items,
             autotask_requests_this_hour=sum(
                 r.requests.get("autotask", 0) for r in recent if r.started_at >= hour
             ),
@@ -331,6 +335,8 @@ def _rule_fields(rules: OrderQuery) -> dict[str, Any]:
         "finished_statuses": rules.finished_statuses,
         "late_before": rules.late_before,
         "stuck_before": rules.stuck_before,
+        "backordered_status": rules.backordered_status,
+        "backordered_before": rules.backordered_before,
     }
 
 

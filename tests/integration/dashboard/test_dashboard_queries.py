@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,17 @@ def test_needs_attention_means_flagged_status_late_or_stuck(queries: DashboardQu
     assert reasons["PO-1002"] == ("on hold",)
     assert reasons["PO-1003"][0].startswith("late: expected")
     assert reasons["PO-1004"] == ("no change for 30 days",)
+
+
+def test_backordered_orders_need_attention_only_after_a_week(
+    store: SqlStore, queries: DashboardQueries
+) -> None:
+    save(store, order_state("PO-2001", OrderStatus.BACKORDERED))
+    save(store, order_state("PO-2002", OrderStatus.BACKORDERED), checked_at=NOW - timedelta(days=8))
+    listing = queries.orders(attention=True, search="PO-200")
+    assert [(i.po_number, i.attention) for i in listing.items] == [
+        ("PO-2002", ("backordered for 8 days",))
+    ]
 
 
 def test_sort_and_pages(queries: DashboardQueries) -> None:

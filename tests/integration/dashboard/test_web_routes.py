@@ -262,6 +262,7 @@ def test_pages_render_for_a_signed_in_user(
     assert "3</strong> need attention" in overview.text
     assert "<svg" in overview.text
     assert "Autotask requests this hour: <strong>12</strong>" in overview.text
+    assert '<a href="/orders/PO-1002">PO-1002</a></td><td>On hold</td>' in overview.text
     activity = admin.get("/activity")
     assert 'href="/activity/1"' in activity.text
     assert admin.get("/activity/99").status_code == 404

@@ -100,6 +100,13 @@ def _attention(query: OrderQuery) -> ColumnElement[bool]:
         reasons.append(and_(unfinished, late))
     if query.stuck_before is not None:
         reasons.append(and_(unfinished, OrderStateRow.updated_at < query.stuck_before))
+    if query.backordered_status is not None and query.backordered_before is not None:
+        reasons.append(
+            and_(
+                OrderStateRow.status == query.backordered_status,
+                OrderStateRow.updated_at < query.backordered_before,
+            )
+        )
     return or_(*reasons)
 
 
@@ -211,13 +218,6 @@ class SqlDashboardReads:
             )
             return {str(status): int(count) for status, count in rows}
 
-    def count_attention(self, tenant: str, query: OrderQuery) -> int:
-        """Orders needing attention under the query's rules."""
-        where = _filters(tenant, OrderQuery(**(_as_attention(query))))
-        with self._read("counting orders needing attention") as session:
-            count = session.scalar(select(func.count()).select_from(OrderStateRow).where(*where))
-            return int(count or 0)
-
     def runs(self, tenant: str, limit: int, offset: int = 0) -> list[RunRow]:
         """Runs, newest first."""
         with self._read("listing runs") as session:
@@ -301,16 +301,6 @@ class SqlDashboardReads:
         """One trivial query."""
         with self._read("checking the database") as session:
             session.execute(text("SELECT 1"))
-
-
-def _as_attention(query: OrderQuery) -> dict[str, Any]:
-    return {
-        "attention": True,
-        "attention_statuses": query.attention_statuses,
-        "finished_statuses": query.finished_statuses,
-        "late_before": query.late_before,
-        "stuck_before": query.stuck_before,
-    }
 
 
 if TYPE_CHECKING:
