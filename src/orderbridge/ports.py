@@ -306,8 +306,10 @@ class DashboardReads(Protocol):
         """Every run started at or after ``since``, oldest first."""
         ...
 
-    def status_changes_by_day(self, tenant: str, since: datetime) -> list[tuple[str, str, int]]:
-        """(ISO day, new status, count) of the history recorded since ``since``."""
+    def status_changes_by_day(
+        self, tenant: str, first_day: datetime, days: int
+    ) -> list[tuple[str, str, int]]:
+        """(ISO day, new status, count) of the history of ``days`` UTC days from ``first_day``."""
         ...
 
     def request_totals(self, tenant: str) -> dict[str, int]:

@@ -301,7 +301,9 @@ class DashboardQueries:
             ),
             notifications=self._reads.notification_outcomes(self.tenant),
             changes_by_day=self._reads.status_changes_by_day(
-                self.tenant, (now - timedelta(days=13)).replace(hour=0, minute=0, second=0)
+                self.tenant,
+                (now - timedelta(days=13)).replace(hour=0, minute=0, second=0, microsecond=0),
+                14,
             ),
             runs_by_hour=_runs_by_hour(recent, now),
             generated_at=now,
