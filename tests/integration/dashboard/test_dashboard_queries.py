@@ -61,10 +61,14 @@ def test_needs_attention_means_flagged_status_late_or_stuck(queries: DashboardQu
 
 
 def test_backordered_orders_need_attention_only_after_a_week(
-    store: SqlStore, queries: DashboardQueries
+    any_store: SqlStore, queries: DashboardQueries
 ) -> None:
-    save(store, order_state("PO-2001", OrderStatus.BACKORDERED))
-    save(store, order_state("PO-2002", OrderStatus.BACKORDERED), checked_at=NOW - timedelta(days=8))
+    save(any_store, order_state("PO-2001", OrderStatus.BACKORDERED))
+    save(
+        any_store,
+        order_state("PO-2002", OrderStatus.BACKORDERED),
+        checked_at=NOW - timedelta(days=8),
+    )
     listing = queries.orders(attention=True, search="PO-200")
     assert [(i.po_number, i.attention) for i in listing.items] == [
         ("PO-2002", ("backordered for 8 days",))
@@ -80,9 +84,9 @@ def test_sort_and_pages(queries: DashboardQueries) -> None:
 
 
 def test_a_saved_order_replaces_its_search_terms(
-    store: SqlStore, queries: DashboardQueries
+    any_store: SqlStore, queries: DashboardQueries
 ) -> None:
-    save(store, order_state("PO-1001", OrderStatus.DELIVERED, tracking="NEWTRACK"))
+    save(any_store, order_state("PO-1001", OrderStatus.DELIVERED, tracking="NEWTRACK"))
     assert _pos(queries, search="1Z999") == []
     assert _pos(queries, search="newtrack") == ["PO-1001"]
 
@@ -96,7 +100,7 @@ def test_order_detail_has_the_timeline_and_the_parsed_state(queries: DashboardQu
     assert queries.order("PO-404") is None
 
 
-def test_overview_counts(queries: DashboardQueries, store: SqlStore) -> None:
+def test_overview_counts(queries: DashboardQueries) -> None:
     values = RuntimeValues(True, Frequency.parse("hourly"), StatusScope.parse("active"))
     overview = queries.overview(values)
     assert overview.by_status == {"Shipped": 2, "On hold": 1, "Processing": 2, "Delivered": 1}
@@ -126,3 +130,15 @@ def test_the_migration_fills_search_terms_for_orders_stored_before_it(tmp_path: 
         assert _pos(queries, search="oldtrack") == ["PO-OLD"]
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_search_terms_compare_bytewise_whatever_the_database_locale(postgres_url: str) -> None:
+    with SqlStore.open(postgres_url) as store, store.engine.connect() as connection:
+        collation = connection.execute(
+            text(
+                "SELECT collation_name FROM information_schema.columns WHERE table_schema = "
+                "current_schema() AND table_name = 'order_lookup' AND column_name = 'term'"
+            )
+        ).scalar()
+    assert collation == "C"

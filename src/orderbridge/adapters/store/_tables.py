@@ -271,7 +271,10 @@ class OrderLookupRow(Base):
     tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"))
     po_number: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
-    term: Mapped[str] = mapped_column(String(255))
+    # Byte order on PostgreSQL too: prefix ranges must not depend on the database's locale.
+    term: Mapped[str] = mapped_column(
+        String(255).with_variant(String(255, collation="C"), "postgresql")
+    )
 
 
 class WebUserRow(Base):

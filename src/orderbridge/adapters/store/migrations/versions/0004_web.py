@@ -108,7 +108,11 @@ def _create_lookup() -> None:
         sa.Column("tenant", sa.String(length=64), nullable=False),
         sa.Column("po_number", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("term", sa.String(length=255), nullable=False),
+        sa.Column(
+            "term",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.ForeignKeyConstraint(
             ["tenant"], ["tenant.id"], name=op.f("fk_order_lookup_tenant_tenant")
         ),
