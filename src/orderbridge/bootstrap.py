@@ -18,6 +18,7 @@ from orderbridge.adapters.autotask import (
     AutotaskPurchaseOrders,
 )
 from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
+from orderbridge.adapters.oidc import OidcClient
 from orderbridge.adapters.passwords import Argon2Hasher
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
@@ -35,6 +36,7 @@ from orderbridge.application.pacing import RequestBudget
 from orderbridge.application.queries import DashboardQueries
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
+from orderbridge.application.sso import RoleRules
 from orderbridge.application.sync import SyncService
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
@@ -50,10 +52,12 @@ __all__ = [
     "daemon_for",
     "dashboard_queries",
     "file_runtime_values",
+    "oidc_client",
     "open_store",
     "plan_options",
     "runner_lease",
     "runtime_settings",
+    "sso_role_rules",
     "sync_services",
     "tdsynnex_client",
     "tdsynnex_retry",
@@ -356,4 +360,30 @@ def accounts(
         Argon2Hasher(),
         clock=clock,
         session_ttl=timedelta(hours=settings.web.session_hours),
+    )
+
+
+def oidc_client(settings: Settings) -> OidcClient | None:
+    """The single sign-on client from ``[web.oidc]``, or None when it is not configured."""
+    oidc = settings.web.oidc
+    if oidc.issuer is None:
+        return None
+    return OidcClient(
+        issuer=str(oidc.issuer),
+        client_id=oidc.client_id,
+        client_secret=_secret(oidc.client_secret),
+        scopes=list(oidc.scopes),
+        timeout_s=oidc.timeout_s,
+    )
+
+
+def sso_role_rules(settings: Settings) -> RoleRules:
+    """Which groups and e-mail domains earn which dashboard role."""
+    oidc = settings.web.oidc
+    return RoleRules(
+        admin_groups=tuple(oidc.admin_groups),
+        viewer_groups=tuple(oidc.viewer_groups),
+        admin_domains=tuple(oidc.admin_domains),
+        viewer_domains=tuple(oidc.viewer_domains),
+        groups_claim=oidc.groups_claim,
     )

@@ -369,6 +369,10 @@ class AccountStore(Protocol):
         """Every user, by name."""
         ...
 
+    def ensure_sso_user(self, username: str, role: str, now: datetime) -> UserRecord:
+        """The user signing in through SSO, created (with no usable password) or given ``role``."""
+        ...
+
     def user(self, username: str) -> UserRecord | None:
         """One user by name."""
         ...

@@ -22,12 +22,12 @@ from ._auth import (
 )
 from ._render import render
 
-__all__ = ["router"]
+__all__ = ["router", "safe_next"]
 
 router = APIRouter(include_in_schema=False)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a user off to another host after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
@@ -44,8 +44,13 @@ def _login_page(
         None,
         status_code,
         login_csrf=token,
-        next_path=_safe_next(next_path),
+        next_path=safe_next(next_path),
         error=error,
+        sso_label=(
+            services_of(request).settings.web.oidc.button_label
+            if services_of(request).sso is not None
+            else None
+        ),
     )
     response.set_cookie(
         LOGIN_CSRF_COOKIE,
@@ -86,7 +91,7 @@ async def login(
         return _login_page(request, next, f"Sign-in refused: {exc}.", 429)
     except LoginRefused:
         return _login_page(request, next, "Wrong user name or password.", 401)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     hours = services_of(request).settings.web.session_hours
     response.set_cookie(
         SESSION_COOKIE,

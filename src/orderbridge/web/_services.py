@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from orderbridge.adapters.oidc import OidcClient
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.accounts import Accounts
 from orderbridge.application.doctor import Check
 from orderbridge.application.queries import DashboardQueries
 from orderbridge.application.runtime import RuntimeSettings
-from orderbridge.bootstrap import accounts, dashboard_queries, runtime_settings, utc_now
+from orderbridge.application.sso import RoleRules
+from orderbridge.bootstrap import (
+    accounts,
+    dashboard_queries,
+    oidc_client,
+    runtime_settings,
+    sso_role_rules,
+    utc_now,
+)
 from orderbridge.settings import Settings
 
 from ._actions import ResyncOutcome, resync_order, run_doctor
@@ -31,6 +40,8 @@ class WebServices:
     resync: Callable[[str], Awaitable[ResyncOutcome]]
     doctor: Callable[[], Awaitable[list[Check]]]
     clock: Callable[[], datetime]
+    sso: OidcClient | None = None
+    sso_rules: RoleRules = field(default_factory=RoleRules)
 
     @classmethod
     def build(
@@ -53,4 +64,6 @@ class WebServices:
             resync=resync,
             doctor=doctor,
             clock=clock,
+            sso=oidc_client(settings),
+            sso_rules=sso_role_rules(settings),
         )

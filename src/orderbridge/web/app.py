@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from orderbridge import __version__
 from orderbridge.adapters.store import StoreError
 
-from . import _api, _login, _metrics, _pages, _settings
+from . import _api, _login, _metrics, _pages, _settings, _sso
 from ._auth import Forbidden, NeedsLogin
 from ._render import render
 from ._services import WebServices
@@ -56,7 +56,8 @@ def create_app(services: WebServices) -> FastAPI:
     )
     app.state.services = services
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (_login.router, _pages.router, _settings.router, _api.router, _metrics.router):
+    routers = (_login.router, _sso.router, _pages.router, _settings.router, _api.router)
+    for router in (*routers, _metrics.router):
         app.include_router(router)
     _handlers(app)
 

@@ -33,6 +33,8 @@ LOGIN_FAILURE = table_of(LoginFailureRow)
 WEB_USER = table_of(WebUserRow)
 # Failed sign-ins older than this are forgotten (throttling windows are far shorter).
 FAILURES_KEPT = timedelta(days=1)
+# Not an argon2 hash, so no password ever matches: such users sign in through SSO only.
+SSO_ONLY = "!sso"
 # A token's last use is written at most this often, so API reads rarely take the write lock.
 LAST_USED_EVERY = timedelta(minutes=5)
 
@@ -74,6 +76,24 @@ class SqlAccounts:
         """Every user by name."""
         with self._read("listing users") as session:
             return [_user(r) for r in session.scalars(select(WebUserRow).order_by("username"))]
+
+    def ensure_sso_user(self, username: str, role: str, now: datetime) -> UserRecord:
+        """Create the SSO user, or bring their role in line with the identity provider's."""
+        with self._write(f"signing in {username}") as session:
+            row = session.scalar(select(WebUserRow).where(WebUserRow.username == username))
+            if row is None:
+                row = WebUserRow(
+                    username=username,
+                    role=role,
+                    password_hash=SSO_ONLY,
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(row)
+            elif row.role != role:
+                row.role, row.updated_at = role, now
+            session.flush()
+            return _user(row)
 
     def user(self, username: str) -> UserRecord | None:
         """One user."""
