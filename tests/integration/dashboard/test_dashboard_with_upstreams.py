@@ -105,3 +105,28 @@ def test_run_serves_the_dashboard_when_web_is_enabled(
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
+
+
+def test_the_doctor_page_runs_the_real_doctor(
+    upstreams: SimulatedUpstreams, tmp_path: Path
+) -> None:
+    settings = upstreams.settings(tmp_path / "ob.db")
+    with SqlStore.open(settings.store.url) as store:
+        services = WebServices.build(settings, store)
+        services.accounts.add_user("ada", "admin", ADMIN_PASSWORD)
+        with (
+            DashboardServer(create_app(services)) as server,
+            httpx2.Client(base_url=server.url, timeout=60) as client,
+        ):
+            assert login(client, "ada", ADMIN_PASSWORD).status_code == 303
+            page = client.get("/doctor")
+            token = re.search(r'name="csrf_token" value="([^"]*)"', page.text)
+            assert token is not None
+            ran = client.post("/doctor", data={"csrf_token": token.group(1)})
+            assert ran.status_code == 200
+            assert '<span class="badge pass">PASS</span>' in ran.text
+            assert "configuration" in ran.text
+            checks = client.post("/api/v1/doctor", headers={"X-CSRF-Token": token.group(1)})
+            names = {c["name"]: c["outcome"] for c in checks.json()}
+            assert names["configuration"] == "pass"
+            assert len(names) > 5
