@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import httpx2
 import pytest
+from sqlalchemy import text
 
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.domain.history import OrderOutcome, OrderReport, RunReport
@@ -277,3 +278,25 @@ def test_logout_needs_csrf_and_ends_the_session(admin: httpx2.Client) -> None:
     token = csrf_of(admin.get("/").text)
     assert admin.post("/logout", data={"csrf_token": token}).status_code == 303
     assert admin.get("/").status_code == 303
+
+
+def test_notification_outcomes_show_only_when_recorded(
+    admin: httpx2.Client, store: SqlStore, app: tuple[str, WebServices, Actions]
+) -> None:
+    assert "Notifications:" not in admin.get("/").text
+    with store.engine.begin() as connection:
+        for n, status in enumerate(("sent", "sent", "failed")):
+            connection.execute(
+                text(
+                    "INSERT INTO notification (tenant, dedup_key, channel, recipient, status,"
+                    " created_at) VALUES ('default', :key, 'email', 'desk@msp.example', :status,"
+                    " '2026-12-02 08:00:00')"
+                ),
+                {"key": f"k{n}", "status": status},
+            )
+    overview = admin.get("/").text
+    assert "Notifications: failed 1, sent 2" in overview
+    assert "— 1 failed" in overview
+    token = app[1].accounts.create_token("prom", "viewer")
+    metrics = admin.get("/metrics", headers={"Authorization": f"Bearer {token}"}).text
+    assert 'orderbridge_notifications_total{outcome="failed"} 1' in metrics
