@@ -274,11 +274,12 @@ async def get_settings(request: Request, _: Reader) -> dict[str, str]:
 async def change_settings(
     request: Request,
     _: Annotated[Principal, Depends(admin_change)],
-    changes: Annotated[dict[str, str], Body(examples=[{"enabled": "false"}])],
+    changes: Annotated[dict[str, str | bool | int | float], Body(examples=[{"enabled": False}])],
 ) -> dict[str, str]:
     """Change runtime settings (admin); 422 with the problem per key when any is invalid."""
     runtime = services_of(request).runtime
-    problems = await anyio.to_thread.run_sync(apply_settings, runtime, changes)
+    texts = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in changes.items()}
+    problems = await anyio.to_thread.run_sync(apply_settings, runtime, texts)
     if problems:
         raise HTTPException(422, problems)
     values = await anyio.to_thread.run_sync(runtime.load)

@@ -224,6 +224,10 @@ def test_api_tokens_read_and_admin_tokens_write(app: tuple[str, WebServices, Act
         assert "is not a status scope" in bad.json()["detail"]["scope"]
         ok = client.patch("/api/v1/settings", json=change, headers=as_admin)
         assert ok.json()["enabled"] == "false"
+        typed = client.patch(
+            "/api/v1/settings", json={"enabled": True, "min_gap_s": 90}, headers=as_admin
+        )
+        assert (typed.json()["enabled"], typed.json()["min_gap_s"]) == ("true", "90")
         assert (
             client.get("/api/v1/orders", headers={"Authorization": "Bearer nope"}).status_code
             == 401
