@@ -26,6 +26,7 @@ from orderbridge.adapters.tdsynnex import (
     IpNotAllowed,
     TdSynnexClient,
     TdSynnexEndpoints,
+    UnrecognisedError,
     endpoints_for,
 )
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
@@ -38,7 +39,7 @@ from orderbridge.application.sync import SyncService
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
-from orderbridge.ports import UpstreamAuthError
+from orderbridge.ports import UpstreamAuthError, UpstreamError
 from orderbridge.settings import Settings
 
 __all__ = [
@@ -226,8 +227,10 @@ def autotask_client(
         zone_lookup_url=str(at.zone_lookup_url),
         timeout_s=at.timeout_s,
         transport=transport,
+        paging="id" if at.paging == "id" else "next-url",
         retry=retry_policy(settings),
         budget=budget if budget is not None else autotask_budget(settings),
+        error_texts=at.error_texts(),
     )
 
 
@@ -245,6 +248,9 @@ def tdsynnex_client(
         transport=transport,
         retry=retry_policy(settings),
         source_tz=ZoneInfo(td.timezone),
+        status_version=td.status_request_version,
+        invoice_version=td.invoice_request_version,
+        vocabulary=td.error_vocabulary(),
     )
 
 
@@ -312,6 +318,11 @@ def _is_ip_refusal(exc: UpstreamAuthError) -> bool:
     return isinstance(exc, IpNotAllowed)
 
 
+def _is_unrecognised_text(exc: UpstreamError) -> bool:
+    """Whether TD SYNNEX answered an error text no configured word list recognises."""
+    return isinstance(exc, UnrecognisedError)
+
+
 @asynccontextmanager
 async def doctor_session(
     settings: Settings, *, clock: Callable[[], datetime] = utc_now
@@ -330,6 +341,7 @@ async def doctor_session(
                 vendor_name=at.vendor_name,
                 base_url=None if at.base_url is None else str(at.base_url),
                 is_ip_refusal=_is_ip_refusal,
+                is_unrecognised_text=_is_unrecognised_text,
             )
             yield Doctor(upstream, StoreChecks(store, clock, po_number_field=at.po_number_field))
     finally:

@@ -133,3 +133,26 @@ def test_doctor_exits_2_when_the_configuration_cannot_be_loaded(
     result = runner.invoke(cli, ["doctor", "--config", str(bad)])
     assert result.exit_code == 2
     assert "autotask.vendor_nmae" in result.stderr
+
+
+def test_doctor_names_the_settings_for_a_login_refusal_it_cannot_read(
+    cli: typer.Typer, runner: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    config = TdSynnexSimConfig(auth_error_message="Anmeldung abgelehnt", auth_error_detail="")
+    with simulated_upstreams(tdsynnex_config=config) as upstreams:
+        wrong = {"password": "not-the-password"}
+        unknown = write_config(upstreams, tmp_path / "a.toml", database, tdsynnex=wrong)
+        unread = runner.invoke(cli, ["doctor", "--config", str(unknown)])
+        learnt = {**wrong, "auth_error_texts": ["anmeldung abgelehnt"]}
+        known = write_config(upstreams, tmp_path / "b.toml", database, tdsynnex=learnt)
+        read = runner.invoke(cli, ["doctor", "--config", str(known)])
+    td = block(unread.stdout, "TD SYNNEX credentials")
+    assert td.startswith("FAIL")
+    assert "'Anmeldung abgelehnt'" in td
+    assert "tdsynnex.auth_error_texts" in td
+    assert "tdsynnex.ip_refusal_texts" in td
+    td = block(read.stdout, "TD SYNNEX credentials")
+    assert td.startswith("FAIL")
+    assert "rejected the credentials" in td
+    assert "tdsynnex.password" in td
+    assert "auth_error_texts" not in td
