@@ -28,6 +28,7 @@ EXPECTED_TABLES = {
     "status_history",
     "sync_run",
     "tenant",
+    "upstream_cache",
 }
 
 # The newest migration file in the package (``NNNN_title.py``), which the head must be.

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 from orderbridge.ports import FieldQuirk
 
-from . import _handoffs, _migrate, _orders, _quirks, _runs, _runtime
+from . import _cache, _handoffs, _migrate, _orders, _quirks, _runs, _runtime
 from ._engine import WRITE, create_store_engine, parse_url
 from ._errors import shown_url, translate_errors
 from ._records import JsonObject, ResyncRequest, RunRecord, StoredOrder
@@ -36,6 +36,7 @@ __all__ = ["DEFAULT_CLOSED_STATUSES", "SqlStore"]
 # Statuses after which an order no longer changes; archive_orders looks only at these.
 DEFAULT_CLOSED_STATUSES = ("closed", "cancelled")
 MAX_TENANT_LENGTH = 64
+MAX_CACHE_KEY_LENGTH = 255
 
 
 class SqlStore:
@@ -338,6 +339,26 @@ class SqlStore:
         """Forget every recorded quirk of the tenant; returns how many there were."""
         with self._write("clearing field quirks", tenant) as session:
             return _quirks.clear_field_quirks(session, tenant)
+
+    # -- upstream metadata kept between processes ---------------------------------------------
+
+    def cached_upstream(self, tenant: str, key: str) -> tuple[str, datetime] | None:
+        """The cached value under ``key`` and when it was stored, or None."""
+        with self._read(f"reading cached {key}") as session:
+            return _cache.cached_value(session, tenant, key)
+
+    def cache_upstream(self, tenant: str, key: str, value: str, stored_at: datetime) -> None:
+        """Keep ``value`` under ``key`` (never a credential)."""
+        require_aware(stored_at, "stored_at")
+        if len(key) > MAX_CACHE_KEY_LENGTH:
+            raise ValueError(f"cache keys are at most {MAX_CACHE_KEY_LENGTH} characters")
+        with self._write(f"caching {key}", tenant) as session:
+            _cache.store_cached(session, tenant, key, value, stored_at)
+
+    def forget_upstream_cache(self, tenant: str = DEFAULT_TENANT) -> int:
+        """Drop the tenant's cached upstream metadata; returns how many values there were."""
+        with self._write("forgetting cached upstream metadata", tenant) as session:
+            return _cache.forget_cached(session, tenant)
 
     # -- resync requests handed to the daemon ---------------------------------------------------
 

@@ -40,6 +40,7 @@ __all__ = [
     "StatusHistoryRow",
     "SyncRunRow",
     "TenantRow",
+    "UpstreamCacheRow",
     "UtcDateTime",
 ]
 
@@ -267,3 +268,14 @@ class FieldQuirkRow(Base):
     found: Mapped[str] = mapped_column(Text())
     config_digest: Mapped[str] = mapped_column(String(64))
     detected_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class UpstreamCacheRow(Base):
+    """Slow-changing upstream metadata kept between processes (ADR 24); never a credential."""
+
+    __tablename__ = "upstream_cache"
+
+    tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text())
+    stored_at: Mapped[datetime] = mapped_column(UtcDateTime())
