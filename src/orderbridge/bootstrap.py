@@ -20,6 +20,7 @@ from orderbridge.adapters.autotask import (
     AutotaskClient,
     AutotaskCredentials,
     AutotaskPurchaseOrders,
+    MetadataCache,
 )
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
@@ -214,6 +215,7 @@ def autotask_client(
     *,
     transport: httpx2.AsyncBaseTransport | None = None,
     budget: AutotaskBudget | None = None,
+    metadata_cache: MetadataCache | None = None,
 ) -> AutotaskClient:
     """The Autotask client from ``[autotask]`` and ``[retry]``."""
     at = settings.autotask
@@ -231,6 +233,7 @@ def autotask_client(
         retry=retry_policy(settings),
         budget=budget if budget is not None else autotask_budget(settings),
         error_texts=at.error_texts(),
+        metadata_cache=metadata_cache,
     )
 
 
@@ -262,12 +265,21 @@ async def sync_services(
     store: SqlStore | None = None,
     autotask_transport: httpx2.AsyncBaseTransport | None = None,
     tdsynnex_transport: httpx2.AsyncBaseTransport | None = None,
+    cache_metadata: bool = True,
 ) -> AsyncIterator[SyncServices]:
-    """Build the sync object graph; closes the clients (and a store it opened) on exit."""
+    """Build the sync object graph; closes the clients (and a store it opened) on exit.
+
+    ``cache_metadata=False`` asks Autotask for its zone and metadata afresh (doctor does).
+    """
     at = settings.autotask
     owned_store = store is None
     the_store = store if store is not None else open_store(settings)
-    autotask = autotask_client(settings, transport=autotask_transport)
+    metadata = (
+        MetadataCache(the_store, tenant=DEFAULT_TENANT, ttl_s=at.metadata_cache_s, clock=clock)
+        if cache_metadata and at.metadata_cache_s > 0
+        else None
+    )
+    autotask = autotask_client(settings, transport=autotask_transport, metadata_cache=metadata)
     tdsynnex = tdsynnex_client(settings, transport=tdsynnex_transport)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
     runtime = runtime_settings(settings, the_store)
@@ -332,7 +344,9 @@ async def doctor_session(
     # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it.
     store = SqlStore(settings.store.url)
     try:
-        async with sync_services(settings, store=store, clock=clock) as services:
+        async with sync_services(
+            settings, store=store, clock=clock, cache_metadata=False
+        ) as services:
             upstream = UpstreamChecks(
                 autotask=AutotaskAccess(services.autotask),
                 distributor=services.tdsynnex,

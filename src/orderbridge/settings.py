@@ -123,6 +123,9 @@ class AutotaskSettings(_Section):
     # How queries page (ADR 6): "id" re-queries with id gt the highest id seen; "next_page_url"
     # follows Autotask's pageDetails.nextPageUrl. That the service sorts by id is UNCONFIRMED.
     paging: Literal["id", "next_page_url"] = "id"
+    # How long the zone, picklists and vendor ids are kept in the store between processes
+    # (ADR 24); 0 asks Autotask afresh in every process.
+    metadata_cache_s: float = Field(default=86_400.0, ge=0, le=30 * 86_400)
     # Which error texts mean what; Autotask does not document them (UNCONFIRMED, ADR 23).
     unknown_user_error_texts: list[str] = Field(
         default_factory=lambda: list(_AT_WORDS.unknown_user)

@@ -32,6 +32,7 @@ from ._errors import (
     Unavailable,
     ValidationFailed,
 )
+from ._metadata_cache import MetadataCache
 from ._purchase_orders import AutotaskPurchaseOrders
 from ._query import F, Filter
 
@@ -48,6 +49,7 @@ __all__ = [
     "ErrorTexts",
     "F",
     "Filter",
+    "MetadataCache",
     "NotFoundError",
     "PermissionDenied",
     "RateLimited",
