@@ -156,3 +156,28 @@ def test_doctor_names_the_settings_for_a_login_refusal_it_cannot_read(
     assert "rejected the credentials" in td
     assert "tdsynnex.password" in td
     assert "auth_error_texts" not in td
+
+
+def test_doctor_names_the_autotask_keys_for_a_refusal_it_cannot_read(
+    cli: typer.Typer, runner: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    with simulated_upstreams() as upstreams:
+        wrong = "NOT-THE-CODE"
+        unread = write_config(
+            upstreams,
+            tmp_path / "a.toml",
+            database,
+            integration_code=wrong,
+            integration_code_error_texts=["words autotask never says"],
+        )
+        unknown = runner.invoke(cli, ["doctor", "--config", str(unread)])
+        read = write_config(upstreams, tmp_path / "b.toml", database, integration_code=wrong)
+        known = runner.invoke(cli, ["doctor", "--config", str(read)])
+    at = block(unknown.stdout, "Autotask credentials")
+    assert at.startswith("FAIL")
+    assert "autotask.integration_code_error_texts" in at
+    assert "autotask.unknown_user_error_texts" in at
+    at = block(known.stdout, "Autotask credentials")
+    assert at.startswith("FAIL")
+    assert "autotask.integration_code" in at
+    assert "error_texts" not in at
