@@ -305,6 +305,7 @@ async def sync_services(
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
         config_digest=write_settings_digest(settings),
+        invoices=settings.tdsynnex.invoices,
     )
     guarded = GuardedSync(
         sync=sync,
@@ -356,6 +357,7 @@ async def doctor_session(
                 base_url=None if at.base_url is None else str(at.base_url),
                 is_ip_refusal=_is_ip_refusal,
                 is_unrecognised_text=_is_unrecognised_text,
+                invoices=settings.tdsynnex.invoices,
             )
             yield Doctor(upstream, StoreChecks(store, clock, po_number_field=at.po_number_field))
     finally:

@@ -125,6 +125,20 @@ def test_doctor_tells_an_ip_allow_list_refusal_apart(
     assert probes == 1
 
 
+def test_doctor_names_a_refused_invoice_service_and_its_fix(
+    cli: typer.Typer, runner: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    config = TdSynnexSimConfig(invoice_allowed_ips=["203.0.113.7"])
+    with simulated_upstreams(tdsynnex_config=config) as upstreams:
+        path = write_config(upstreams, tmp_path / "invoices.toml", database)
+        result = runner.invoke(cli, ["doctor", "--config", str(path)])
+    assert block(result.stdout, "TD SYNNEX credentials").startswith("PASS")
+    invoices = block(result.stdout, "TD SYNNEX invoices")
+    assert invoices.startswith("WARN"), invoices
+    assert "enable the invoice query" in invoices
+    assert "[tdsynnex] invoices = false" in invoices
+
+
 def test_doctor_exits_2_when_the_configuration_cannot_be_loaded(
     cli: typer.Typer, runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -181,3 +195,20 @@ def test_doctor_names_the_autotask_keys_for_a_refusal_it_cannot_read(
     assert at.startswith("FAIL")
     assert "autotask.integration_code" in at
     assert "error_texts" not in at
+
+
+def test_doctor_names_not_found_texts_for_an_invoice_answer_it_cannot_read(
+    cli: typer.Typer, runner: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    config = TdSynnexSimConfig(invoice_not_found_reason="Kein Beleg zu {what}.")
+    with simulated_upstreams(tdsynnex_config=config) as upstreams:
+        unknown = write_config(upstreams, tmp_path / "a.toml", database)
+        unread = runner.invoke(cli, ["doctor", "--config", str(unknown)])
+        learnt = {"not_found_texts": ["kein beleg"]}
+        known = write_config(upstreams, tmp_path / "b.toml", database, tdsynnex=learnt)
+        read = runner.invoke(cli, ["doctor", "--config", str(known)])
+    invoices = block(unread.stdout, "TD SYNNEX invoices")
+    assert invoices.startswith("WARN")
+    assert "Kein Beleg zu PO# ORDERBRIDGE-DOCTOR-PROBE." in invoices
+    assert "tdsynnex.not_found_texts" in invoices
+    assert block(read.stdout, "TD SYNNEX invoices").startswith("PASS")
