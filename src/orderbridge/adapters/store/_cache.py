@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ._statements import execute, insert_for, table_of
 from ._tables import UpstreamCacheRow
 
-__all__ = ["cached_value", "forget_cached", "store_cached"]
+__all__ = ["cached_value", "store_cached"]
 
 UPSTREAM_CACHE = table_of(UpstreamCacheRow)
 
@@ -37,9 +36,3 @@ def store_cached(session: Session, tenant: str, key: str, value: str, at: dateti
             set_={"value": value, "stored_at": at},
         ),
     )
-
-
-def forget_cached(session: Session, tenant: str) -> int:
-    """Drop every cached value of the tenant; returns how many there were."""
-    statement = delete(UPSTREAM_CACHE).where(UPSTREAM_CACHE.c.tenant == tenant)
-    return execute(session, statement).rowcount

@@ -355,11 +355,6 @@ class SqlStore:
         with self._write(f"caching {key}", tenant) as session:
             _cache.store_cached(session, tenant, key, value, stored_at)
 
-    def forget_upstream_cache(self, tenant: str = DEFAULT_TENANT) -> int:
-        """Drop the tenant's cached upstream metadata; returns how many values there were."""
-        with self._write("forgetting cached upstream metadata", tenant) as session:
-            return _cache.forget_cached(session, tenant)
-
     # -- resync requests handed to the daemon ---------------------------------------------------
 
     def request_resync(self, tenant: str, po_number: str, at: datetime) -> int:
