@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import anyio
 import httpx2
@@ -18,7 +18,7 @@ from orderbridge.adapters.autotask import (
     AutotaskPurchaseOrders,
 )
 from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
-from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
+from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, SqlStore
 from orderbridge.adapters.tdsynnex import (
     ErrorVocabulary,
     TdSynnexClient,
@@ -30,12 +30,14 @@ from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import Doctor
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.pacing import RequestBudget
+from orderbridge.application.records import BackupSchedule, Housekeeping
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sync import SyncService
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
+from orderbridge.domain.records import RetentionPolicy
 from orderbridge.ports import UpstreamAuthError
 from orderbridge.settings import Settings
 
@@ -43,10 +45,13 @@ __all__ = [
     "SyncServices",
     "autotask_client",
     "autotask_retry",
+    "backup_schedule",
     "daemon_for",
     "file_runtime_values",
+    "housekeeping_for",
     "open_store",
     "plan_options",
+    "retention_policy",
     "runner_lease",
     "runtime_settings",
     "sync_services",
@@ -324,3 +329,39 @@ async def doctor_session(
             )
     finally:
         store.close()
+
+
+# -- records (issue 13): archive, backups, exports ----------------------------------------------
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    """``[retention]`` as the domain's policy."""
+    r = settings.retention
+    return RetentionPolicy(
+        archive_after_days=r.archive_after_days,
+        activity_log_days=r.activity_log_days,
+        audit_days=r.audit_days,
+    )
+
+
+def backup_schedule(settings: Settings) -> BackupSchedule | None:
+    """``[backup]`` as a schedule, or None when scheduled backups are off."""
+    b = settings.backup
+    if b.directory is None:
+        return None
+    return BackupSchedule(
+        directory=b.directory, keep=b.keep, interval=timedelta(hours=b.interval_hours)
+    )
+
+
+def housekeeping_for(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> Housekeeping:
+    """The daemon's daily archive pass and scheduled backups over ``store``."""
+    return Housekeeping(
+        RecordsStore(store),
+        policy=retention_policy(settings),
+        backups=backup_schedule(settings),
+        clock=clock,
+        tenant=DEFAULT_TENANT,
+    )

@@ -7,13 +7,15 @@ knowing which library or wire format produced it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
+from orderbridge.domain.records import AuditEntry, ExportKind, RetentionCutoffs
 
 __all__ = [
     "BudgetExhausted",
@@ -22,6 +24,8 @@ __all__ = [
     "MonitoredScope",
     "OrderStore",
     "PurchaseOrderGateway",
+    "RecordKeeper",
+    "RetentionOutcome",
     "UpstreamAuthError",
     "UpstreamBadPayload",
     "UpstreamError",
@@ -169,4 +173,56 @@ class OrderStore(Protocol):
 
     def touch_checked(self, tenant: str, po_numbers: Iterable[str], checked_at: datetime) -> None:
         """Record that these orders were checked and found unchanged."""
+        ...
+
+
+# -- records (issue 13) -------------------------------------------------------------------------
+
+
+class RetentionOutcome(Protocol):
+    """What a retention pass archived and removed."""
+
+    @property
+    def archived(self) -> tuple[str, ...]:
+        """PO numbers archived (or that would be, on a dry run)."""
+        ...
+
+    @property
+    def runs_removed(self) -> int:
+        """Activity-log runs removed (with their per-order lines)."""
+        ...
+
+    @property
+    def audit_removed(self) -> int:
+        """Audit entries removed by ``retention.audit_days``."""
+        ...
+
+
+class RecordKeeper(Protocol):
+    """Exports, the audit trail, archive and backups (synchronous; run in a worker thread)."""
+
+    def export_rows(
+        self, kind: ExportKind, tenant: str, since: datetime | None = None
+    ) -> Iterator[dict[str, object]]:
+        """Stream one export's rows, oldest first, in constant memory."""
+        ...
+
+    def record_audit(self, tenant: str, entries: Sequence[AuditEntry]) -> None:
+        """Append audit entries (never updates or deletes one)."""
+        ...
+
+    def apply_retention(
+        self, tenant: str, cutoffs: RetentionCutoffs, now: datetime, *, dry_run: bool
+    ) -> RetentionOutcome:
+        """Archive finished orders and drop expired log rows (``dry_run``: only count)."""
+        ...
+
+    def unarchive(
+        self, tenant: str, po_numbers: Iterable[str], reason: str, at: datetime
+    ) -> list[str]:
+        """Bring archived orders back with a history line each; return the PO numbers."""
+        ...
+
+    def backup(self, target: Path, *, use_pg_dump: bool = True) -> str:
+        """Write a consistent backup of the live store; return its kind."""
         ...

@@ -10,6 +10,7 @@ from ._demo import demo
 from ._doctor import doctor
 from ._init import init
 from ._orders import log, status
+from ._records import archive, audit, backup, export_command, restore, unarchive
 from ._resync import resync
 from ._run import run
 from ._settings import app as settings_app
@@ -36,6 +37,12 @@ app.command("disable")(disable)
 app.command("status")(status)
 app.command("log")(log)
 app.command("demo")(demo)
+app.command("export")(export_command)
+app.command("backup")(backup)
+app.command("restore")(restore)
+app.command("archive")(archive)
+app.command("unarchive")(unarchive)
+app.command("audit")(audit)
 
 
 @app.command("version")

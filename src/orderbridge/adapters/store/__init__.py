@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from ._errors import StoreError
 from ._records import JsonObject, RunRecord, StoredOrder
+from ._records_archive import RetentionCounts
+from ._records_store import RecordsStore, RestoreRefused
 from ._repo import DEFAULT_CLOSED_STATUSES, SqlStore
 from ._tables import DEFAULT_TENANT
 
@@ -22,6 +24,9 @@ __all__ = [
     "DEFAULT_CLOSED_STATUSES",
     "DEFAULT_TENANT",
     "JsonObject",
+    "RecordsStore",
+    "RestoreRefused",
+    "RetentionCounts",
     "RunRecord",
     "SqlStore",
     "StoreError",
