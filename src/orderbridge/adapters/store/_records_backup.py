@@ -22,6 +22,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,7 +43,7 @@ __all__ = [
     "clear_rows",
     "logical_backup",
     "pg_dump_backup",
-    "pg_restore",
+    "pg_restore_rows",
     "read_backup_info",
     "restore_rows",
     "sqlite_backup",
@@ -247,25 +248,53 @@ def clear_rows(connection: Connection) -> None:
         connection.execute(delete(table))
 
 
-def pg_restore(url: URL, source: Path, tool: str) -> None:
-    """Load a ``pg_dump`` archive's rows into the (emptied) store in one transaction."""
-    tables = [f"--table={t.name}" for t in _tables()]
-    command = [
-        tool,
-        "--data-only",
-        "--single-transaction",
-        "--no-owner",
-        *tables,
-        f"--dbname={_libpq_url(url)}",
-        str(source),
-    ]
-    env = {**os.environ, **({"PGPASSWORD": str(url.password)} if url.password else {})}
-    # A list of arguments, no shell; the tool path comes from shutil.which.
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # noqa: S603
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines()
-        reason = lines[-1] if lines else f"exit code {done.returncode}"
-        raise StoreError(f"pg_restore failed (the store is left empty): {reason}")
+def pg_restore_rows(connection: Connection, source: Path, tool: str) -> dict[str, int]:
+    """Load a ``pg_dump`` archive's rows through our own transaction, table by table.
+
+    ``pg_restore --file=-`` turns each table's data into COPY text, which goes straight into
+    ``COPY ... FROM STDIN`` on this connection: foreign-key order, all or nothing.
+    """
+    clear_rows(connection)
+    driver = connection.connection.driver_connection
+    counts: dict[str, int] = {}
+    for table in _tables():
+        command = [tool, "--data-only", f"--table={table.name}", "--file=-", str(source)]
+        # A list of arguments, no shell; the tool path comes from shutil.which.
+        # stderr to a file: a chatty pg_restore must not block on a full pipe we do not read.
+        with (
+            tempfile.TemporaryFile("w+") as stderr,
+            subprocess.Popen(  # noqa: S603
+                command, stdout=subprocess.PIPE, stderr=stderr, text=True
+            ) as process,
+        ):
+            assert process.stdout is not None
+            assert driver is not None
+            counts[table.name] = _copy_table(driver, table, process.stdout)
+            process.wait()
+            stderr.seek(0)
+            reason = stderr.read().strip()[:200]
+        if process.returncode != 0:
+            raise StoreError(f"pg_restore cannot read {source}: {reason}")
+    _reset_sequences(connection, _tables())
+    return counts
+
+
+def _copy_table(driver: Any, table: Table, lines: Any) -> int:
+    rows = 0
+    for line in lines:
+        if not line.startswith("COPY "):
+            continue
+        columns = line[line.index("(") : line.index(")") + 1]
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f'COPY "{table.name}" {columns} FROM STDIN') as copy,
+        ):
+            for data in lines:
+                if data == "\\.\n":
+                    break
+                copy.write(data)
+                rows += 1
+    return rows
 
 
 def _row_batches(path: Path, kind: BackupKind) -> Iterator[tuple[str, list[dict[str, Any]]]]:

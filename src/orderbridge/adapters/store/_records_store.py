@@ -19,12 +19,12 @@ from . import _records_archive, _records_backup, _records_export
 from ._errors import StoreError, translate_errors
 from ._repo import SqlStore
 from ._statements import ROWS_CHUNK, execute, insert_for, require_aware, table_of
-from ._tables import AuditEntryRow
+from ._tables import DEFAULT_TENANT, AuditEntryRow
 
 __all__ = ["RecordsStore", "RestoreRefused"]
 
 AUDIT = table_of(AuditEntryRow)
-RUNNER_LEASE = "runner"
+RUNNER_LEASE = f"sync:{DEFAULT_TENANT}"  # the lease `orderbridge run` and `sync` hold
 
 
 class RestoreRefused(StoreError):
@@ -146,18 +146,15 @@ class RecordsStore:
                     "or notifications): restore into an empty store, or add --force to replace "
                     "everything in it"
                 )
-            if info.kind != "pg_dump":
-                with translate_errors(url, "restoring the store"):
+            with translate_errors(url, "restoring the store"):
+                if info.kind != "pg_dump":
                     return _records_backup.restore_rows(connection, source, info.kind)
-            if url.get_backend_name() != "postgresql":
-                raise RestoreRefused("a pg_dump backup restores into PostgreSQL only")
-            _records_backup.clear_rows(connection)
-        # pg_restore runs in its own (single) transaction, after the store was emptied.
-        tool = shutil.which("pg_restore")
-        if tool is None:
-            raise RestoreRefused("restoring a pg_dump backup needs pg_restore on the PATH")
-        _records_backup.pg_restore(url, source, tool)
-        return {}
+                if url.get_backend_name() != "postgresql":
+                    raise RestoreRefused("a pg_dump backup restores into PostgreSQL only")
+                tool = shutil.which("pg_restore")
+                if tool is None:
+                    raise RestoreRefused("restoring a pg_dump backup needs pg_restore on the PATH")
+                return _records_backup.pg_restore_rows(connection, source, tool)
 
 
 def _audit_row(tenant: str, entry: AuditEntry) -> dict[str, object]:
