@@ -142,7 +142,7 @@ def take_scheduled_backup(
     """Take a backup if the newest in the directory is older than the interval; then rotate."""
     schedule.directory.mkdir(parents=True, exist_ok=True)
     found = _scheduled(schedule.directory)
-    if found and found[-1].name >= backup_name(now - schedule.interval):
+    if found and found[-1].name > backup_name(now - schedule.interval):
         return None
     target = schedule.directory / backup_name(now)
     keeper.backup(target)

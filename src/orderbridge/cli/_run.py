@@ -16,7 +16,7 @@ from orderbridge.adapters.store import StoreError
 from orderbridge.application.daemon import Daemon, LeaseLost
 from orderbridge.application.lease import LeaseHeld
 from orderbridge.application.taskgroups import single_error
-from orderbridge.bootstrap import SyncServices, daemon_for, sync_services
+from orderbridge.bootstrap import SyncServices, daemon_for, housekeeping_for, sync_services
 from orderbridge.settings import Settings
 
 from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, errors, fail
@@ -53,6 +53,8 @@ async def _serve_until_stopped(settings: Settings, forced: list[int]) -> None:
         group.start_soon(_watch_signals, stop, group.cancel_scope, forced)
         daemon = daemon_for(services)
         group.start_soon(_announce, daemon, services)
+        # records (issue 13): the daily archive pass and scheduled backups, once the lease is held
+        group.start_soon(housekeeping_for(settings, services.store).run, stop, daemon.started)
         try:
             await daemon.run(stop)
         finally:
