@@ -26,12 +26,13 @@ from orderbridge.adapters.tdsynnex import (
     endpoints_for,
 )
 from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
+from orderbridge.application.audit import AuditedSettings
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import Doctor
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.pacing import RequestBudget
 from orderbridge.application.records import BackupSchedule, Housekeeping
-from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
+from orderbridge.application.runtime import RuntimeSettings, RuntimeValues, SettingsStore
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sync import SyncService
 from orderbridge.domain.carriers import CarrierCatalog
@@ -142,9 +143,18 @@ def file_runtime_values(settings: Settings) -> RuntimeValues:
     )
 
 
-def runtime_settings(settings: Settings, store: SqlStore) -> RuntimeSettings:
-    """The live runtime settings kept in ``store``, seeded from the configuration."""
-    return RuntimeSettings(store, file_runtime_values(settings), tenant=DEFAULT_TENANT)
+def runtime_settings(
+    settings: Settings, store: SqlStore, *, actor: str | None = None
+) -> RuntimeSettings:
+    """The live runtime settings kept in ``store``, seeded from the configuration.
+
+    With ``actor`` (who is changing them: ``cli:USER``, a dashboard user or token name), every
+    change is recorded in the audit trail (records, issue 13).
+    """
+    target: SettingsStore = store
+    if actor is not None:
+        target = AuditedSettings(store, RecordsStore(store), actor, utc_now)
+    return RuntimeSettings(target, file_runtime_values(settings), tenant=DEFAULT_TENANT)
 
 
 def runner_lease(
@@ -288,6 +298,7 @@ async def sync_services(
         plan_options=plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
+        records=RecordsStore(the_store),  # records (issue 13): audit trail and archive
     )
     services = SyncServices(settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime)
     try:

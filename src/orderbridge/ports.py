@@ -128,6 +128,11 @@ class KnownOrder(Protocol):
         """When the order was last checked (a cycle starts with the longest-unchecked)."""
         ...
 
+    @property
+    def archived(self) -> bool:
+        """Whether the order was archived (records, issue 13)."""
+        ...
+
 
 class OrderStore(Protocol):
     """Last known state, status history and the activity log (synchronous; run in a thread)."""

@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio
 
+from orderbridge.application.audit import AuditedWrites, AuditTrail, unarchive_in_scope
 from orderbridge.application.scope import SyncSetupError
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.derive import derive_order_state
@@ -114,6 +115,7 @@ class SyncService:
     tenant: str = "default"
     request_counts: Callable[[], dict[str, int]] = dict
     excludes: Callable[[str | None], bool] = _nothing_excluded
+    records: AuditTrail | None = None  # records (issue 13): audit trail and archive
 
     async def run_once(
         self,
@@ -139,7 +141,7 @@ class SyncService:
         before = dict(self.request_counts())
         try:
             pos = await self.purchase_orders.monitored(await self.scope())
-            pos, known = await self._in_scope(pos, only)
+            pos, known = await self._in_scope(pos, only, dry_run=dry_run)
             report.monitored = len(pos)
             if on_total is not None:
                 on_total(len(pos))
@@ -194,7 +196,7 @@ class SyncService:
             report.outcome = "partial" if report.failed else "ok"
 
     async def _in_scope(
-        self, pos: list[PurchaseOrder], only: set[str] | None
+        self, pos: list[PurchaseOrder], only: set[str] | None, *, dry_run: bool
     ) -> tuple[list[PurchaseOrder], Mapping[str, KnownOrder]]:
         """The POs this cycle checks, and the last known state of each."""
         if only is not None:
@@ -203,6 +205,10 @@ class SyncService:
         known: Mapping[str, KnownOrder] = await self._store(
             self.store.load_states, self.tenant, numbers
         )
+        if not dry_run:  # records (issue 13): an archived order whose PO is back comes back
+            await unarchive_in_scope(
+                self.records, self.tenant, pos, lambda n: _archived(known, n), self.clock()
+            )
         if only is None:
             pos = [po for po in pos if not self.excludes(_known_status(known, po))]
         return pos, known
@@ -243,6 +249,7 @@ class SyncService:
                         history.get(po.po_number or "", []),
                         halt,
                         dry_run=dry_run,
+                        run_id=run_id,
                     )
             results.append(result)
             pending.append(result.report)
@@ -272,6 +279,7 @@ class SyncService:
         halt: _Halt,
         *,
         dry_run: bool,
+        run_id: int | None = None,
     ) -> OrderResult:
         number = po.po_number
         if po.unreadable is not None:
@@ -292,7 +300,7 @@ class SyncService:
                 po, state, recent, previous, now=self.clock(), options=self.plan_options
             )
             if not dry_run:
-                await self._apply(po, plan)
+                await self._apply(po, plan, run_id)
                 if plan.history or known is None or known.fingerprint != state.fingerprint():
                     await self._store(
                         self.store.save_order,
@@ -367,12 +375,14 @@ class SyncService:
             observed_at=self.clock(),
         )
 
-    async def _apply(self, po: PurchaseOrder, plan: Plan) -> None:
+    async def _apply(self, po: PurchaseOrder, plan: Plan, run_id: int | None) -> None:
+        # records (issue 13): every field written is recorded in the audit trail
+        writes = AuditedWrites(self.purchase_orders, self.records, self.tenant, run_id, self.clock)
         if plan.po_changes:
-            await self.purchase_orders.update_purchase_order(po.id, plan.po_changes)
+            await writes.purchase_order(po, plan.po_changes)
         for item_id, changes in sorted(plan.item_changes.items()):
             if changes:
-                await self.purchase_orders.update_item(po.id, item_id, changes)
+                await writes.item(po, item_id, changes)
 
     @staticmethod
     async def _store(func: Callable[..., object], *args: object, **kwargs: object) -> Any:
@@ -383,6 +393,11 @@ def _known_status(known: Mapping[str, KnownOrder], po: PurchaseOrder) -> str | N
     found = known.get(po.po_number or "")
     status = None if found is None else found.state.get("status")
     return status if isinstance(status, str) else None
+
+
+def _archived(known: Mapping[str, KnownOrder], po_number: str) -> bool:
+    found = known.get(po_number)
+    return found is not None and found.archived
 
 
 def _skipped(po: PurchaseOrder, reason: str) -> OrderResult:
