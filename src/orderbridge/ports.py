@@ -13,12 +13,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from orderbridge.domain.delivery import HistoryPoint
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
 from orderbridge.domain.records import AuditEntry, ExportKind, RetentionCutoffs
 
 __all__ = [
     "BudgetExhausted",
+    "DeliveryInputs",
     "DistributorGateway",
     "KnownOrder",
     "MonitoredScope",
@@ -230,4 +232,14 @@ class RecordKeeper(Protocol):
 
     def backup(self, target: Path, *, use_pg_dump: bool = True) -> str:
         """Write a consistent backup of the live store; return its kind."""
+        ...
+
+
+class DeliveryInputs(Protocol):
+    """What the delivery report reads: each order's stored state and its history."""
+
+    def delivery_inputs(
+        self, tenant: str, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[tuple[str, dict[str, Any], list[HistoryPoint]]]:
+        """(PO number, state, history oldest first) for orders first seen in the window."""
         ...

@@ -11,6 +11,7 @@ from ._doctor import doctor
 from ._init import init
 from ._orders import log, status
 from ._records import archive, audit, backup, export_command, restore, unarchive
+from ._report import app as report_app
 from ._resync import resync
 from ._run import run
 from ._settings import app as settings_app
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(settings_app, name="settings")
+app.add_typer(report_app, name="report")
 app.command("init")(init)
 app.command("sync")(sync)
 app.command("run")(run)

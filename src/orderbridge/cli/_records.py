@@ -66,6 +66,13 @@ def _records(settings: Settings) -> Iterator[tuple[SqlStore, RecordsStore]]:
 
 
 @contextmanager
+def records_of(settings: Settings) -> Iterator[RecordsStore]:
+    """The records over the configured store (store errors: one line, exit 1)."""
+    with _records(settings) as (_store, records):
+        yield records
+
+
+@contextmanager
 def output_stream(output: Path | None) -> Iterator[TextIO]:
     """Standard output, or ``output`` written in full or not at all (via a ``.partial`` file)."""
     if output is None:

@@ -10,12 +10,14 @@ import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text
 
+from orderbridge.domain.delivery import HistoryPoint
 from orderbridge.domain.records import AuditEntry, AuditKind, ExportKind, RetentionCutoffs
 
-from . import _records_archive, _records_backup, _records_export
+from . import _records_archive, _records_backup, _records_export, _records_report
 from ._errors import StoreError, translate_errors
 from ._repo import SqlStore
 from ._statements import ROWS_CHUNK, execute, insert_for, require_aware, table_of
@@ -47,6 +49,13 @@ class RecordsStore:
             require_aware(since, "since")
         with translate_errors(self._store._url, f"exporting {kind}"):
             yield from _records_export.export_rows(self._store.engine, kind, tenant, since)
+
+    def delivery_inputs(
+        self, tenant: str, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[tuple[str, dict[str, Any], list[HistoryPoint]]]:
+        """Each order first seen in the window with its state and history, in PO order."""
+        with translate_errors(self._store._url, "reading orders for the delivery report"):
+            yield from _records_report.delivery_inputs(self._store.engine, tenant, since, until)
 
     # -- audit trail --------------------------------------------------------------------------
 

@@ -1,0 +1,342 @@
+"""Delivery performance: per-order facts from the kept state and history, and their aggregates.
+
+Everything here is pure: ``order_facts`` reads one order's stored state and its history entries;
+``DeliveryReport`` adds facts up by a dimension (month, manufacturer, part, warehouse, carrier,
+customer). An order that touches several groups (two parts, two carriers) counts in each.
+docs/records.md says what every column means.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import StrEnum
+from itertools import pairwise
+from typing import Any
+
+__all__ = [
+    "NOT_REPORTED",
+    "STAGES",
+    "DeliveryReport",
+    "Dimension",
+    "GroupSummary",
+    "HistoryPoint",
+    "OrderFacts",
+    "order_facts",
+]
+
+NOT_REPORTED = "(not reported)"
+# Lead-time stages, in order: (name, from fact, to fact).
+STAGES = (
+    ("submitted_to_accepted", "submitted", "accepted"),
+    ("accepted_to_shipped", "accepted", "shipped"),
+    ("shipped_to_delivered", "shipped", "delivered"),
+    ("delivered_to_invoiced", "delivered", "invoiced"),
+    ("submitted_to_delivered", "submitted", "delivered"),
+)
+_NOT_ACCEPTED = frozenset({"New", "Submitted", "Not found", "Rejected", "Cancelled"})
+
+
+class Dimension(StrEnum):
+    """What ``report delivery --by`` groups on."""
+
+    MONTH = "month"
+    MANUFACTURER = "manufacturer"
+    PART = "part"
+    WAREHOUSE = "warehouse"
+    CARRIER = "carrier"
+    CUSTOMER = "customer"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """The parts of a history entry the report needs."""
+
+    at: datetime
+    to_status: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """One order's delivery facts (days are calendar days, UTC)."""
+
+    po_number: str
+    submitted: datetime
+    accepted: datetime | None
+    shipped: datetime | None
+    delivered: datetime | None
+    invoiced: datetime | None
+    first_eta: date | None
+    expected_delivery: date | None
+    eta_slips: int
+    eta_slip_days: int
+    backorder_days: int | None
+    partial: bool
+    invoice_total: Decimal
+    freight: Decimal
+    groups: Mapping[Dimension, tuple[str, ...]]
+
+    def lead_days(self, start: str, end: str) -> float | None:
+        """Days from one fact to another, when both are known and in order."""
+        moments = {
+            "submitted": self.submitted,
+            "accepted": self.accepted,
+            "shipped": self.shipped,
+            "delivered": self.delivered,
+            "invoiced": self.invoiced,
+        }
+        a, b = moments[start], moments[end]
+        if a is None or b is None or b < a:
+            return None
+        return round((b - a).total_seconds() / 86_400, 2)
+
+    @property
+    def on_time_eta(self) -> bool | None:
+        """Delivered by the first ETA TD SYNNEX gave (None: no ETA or not delivered)."""
+        if self.delivered is None or self.first_eta is None:
+            return None
+        return self.delivered.date() <= self.first_eta
+
+    @property
+    def on_time_expected(self) -> bool | None:
+        """Delivered by the expected delivery date (None: none known or not delivered)."""
+        if self.delivered is None or self.expected_delivery is None:
+            return None
+        return self.delivered.date() <= self.expected_delivery
+
+
+def _day(text: object) -> date | None:
+    return date.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+def _moment(text: object) -> datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _money(values: Iterable[object]) -> Decimal:
+    total = Decimal(0)
+    for value in values:
+        if isinstance(value, str | int) and str(value).strip():
+            try:
+                total += Decimal(str(value))
+            except ArithmeticError:
+                continue
+    return total
+
+
+def _etas(history: Sequence[HistoryPoint]) -> tuple[date | None, int, int]:
+    """First ETA (latest line's first), slips and slip days, from the ``:eta:`` entries."""
+    per_line: dict[str, list[date]] = {}
+    for point in history:
+        parts = point.key.rsplit(":", 3)
+        if len(parts) == 4 and parts[1] == "eta":
+            try:
+                per_line.setdefault(parts[2], []).append(date.fromisoformat(parts[3]))
+            except ValueError:
+                continue
+    firsts = [dates[0] for dates in per_line.values()]
+    slips = sum(sum(1 for a, b in pairwise(d) if b > a) for d in per_line.values())
+    days = sum(max((max(d) - d[0]).days, 0) for d in per_line.values())
+    return (max(firsts) if firsts else None), slips, days
+
+
+def _groups(state: Mapping[str, Any], submitted: datetime) -> dict[Dimension, tuple[str, ...]]:
+    lines = list(state.get("lines") or ())
+    shipments = [s for line in lines for s in line.get("shipments") or ()]
+
+    def distinct(values: Iterable[object]) -> tuple[str, ...]:
+        found = tuple(dict.fromkeys(str(v) for v in values if v))
+        return found or (NOT_REPORTED,)
+
+    ship_to = state.get("ship_to") or {}
+    return {
+        Dimension.MONTH: (f"{submitted:%Y-%m}",),
+        Dimension.MANUFACTURER: distinct(line.get("manufacturer") for line in lines),
+        Dimension.PART: distinct(line.get("mfg_part_number") or line.get("sku") for line in lines),
+        Dimension.WAREHOUSE: distinct(s.get("warehouse") for s in shipments),
+        Dimension.CARRIER: distinct(s.get("carrier") for s in shipments),
+        Dimension.CUSTOMER: distinct([ship_to.get("name")]),
+    }
+
+
+def order_facts(
+    po_number: str, state: Mapping[str, Any], history: Sequence[HistoryPoint]
+) -> OrderFacts:
+    """One order's facts from its stored state (``OrderState.to_json``) and history (by time)."""
+    first_seen = _moment(state.get("first_seen")) or (
+        history[0].at if history else datetime.min.replace(tzinfo=UTC)
+    )
+    submitted = min([first_seen, *(p.at for p in history[:1])])
+    statuses = [p for p in history if ":status:" in p.key]
+    accepted = next((p.at for p in statuses if p.to_status not in _NOT_ACCEPTED), None)
+    tracking = [p.at for p in history if ":tracking:" in p.key]
+    shipped = _moment(state.get("shipped_at")) or (min(tracking) if tracking else None)
+    delivered = _midnight(_day(state.get("delivered_on")))
+    invoices = list(state.get("invoices") or ())
+    invoice_days = [d for d in (_day(i.get("invoice_date")) for i in invoices) if d]
+    invoiced = _midnight(min(invoice_days)) if invoice_days else _moment(state.get("invoiced_at"))
+    first_eta, slips, slip_days = _etas(history)
+    if first_eta is None:
+        line_etas = [d for d in (_day(x.get("eta")) for x in state.get("lines") or ()) if d]
+        first_eta = max(line_etas) if line_etas else None
+    backordered = [p.at for p in history if ":eta:" in p.key or p.to_status == "Backordered"]
+    backorder_days = None
+    if backordered:
+        end = shipped or delivered
+        backorder_days = max((end - min(backordered)).days, 0) if end else None
+    return OrderFacts(
+        po_number=po_number,
+        submitted=submitted,
+        accepted=accepted,
+        shipped=shipped,
+        delivered=delivered,
+        invoiced=invoiced,
+        first_eta=first_eta,
+        expected_delivery=_day(state.get("expected_delivery")),
+        eta_slips=slips,
+        eta_slip_days=slip_days,
+        backorder_days=backorder_days,
+        partial=any(p.to_status == "Partially shipped" for p in statuses),
+        invoice_total=_money(i.get("total") for i in invoices),
+        freight=_money(i.get("freight") for i in invoices),
+        groups=_groups(state, submitted),
+    )
+
+
+@dataclass(slots=True)
+class _Group:
+    orders: int = 0
+    lead: dict[str, list[float]] = field(default_factory=lambda: {s[0]: [] for s in STAGES})
+    on_time_eta: list[bool] = field(default_factory=list)
+    on_time_expected: list[bool] = field(default_factory=list)
+    slipped_orders: int = 0
+    eta_slips: int = 0
+    eta_slip_days: int = 0
+    backorder_days: list[int] = field(default_factory=list)
+    partial: int = 0
+    delivered: int = 0
+    invoice_total: Decimal = Decimal(0)
+    freight: Decimal = Decimal(0)
+
+    def add(self, facts: OrderFacts) -> None:
+        self.orders += 1
+        for name, start, end in STAGES:
+            days = facts.lead_days(start, end)
+            if days is not None:
+                self.lead[name].append(days)
+        if facts.on_time_eta is not None:
+            self.on_time_eta.append(facts.on_time_eta)
+        if facts.on_time_expected is not None:
+            self.on_time_expected.append(facts.on_time_expected)
+        self.slipped_orders += facts.eta_slips > 0
+        self.eta_slips += facts.eta_slips
+        self.eta_slip_days += facts.eta_slip_days
+        if facts.backorder_days is not None:
+            self.backorder_days.append(facts.backorder_days)
+        self.partial += facts.partial
+        self.delivered += facts.delivered is not None
+        self.invoice_total += facts.invoice_total
+        self.freight += facts.freight
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """One row of the report: a group's counts, rates and lead times."""
+
+    group: str
+    orders: int
+    delivered: int
+    median_days: Mapping[str, float | None]
+    p90_days: Mapping[str, float | None]
+    on_time_eta_rate: float | None
+    on_time_expected_rate: float | None
+    orders_with_slips: int
+    eta_slips: int
+    eta_slip_days: int
+    mean_backorder_days: float | None
+    partial_rate: float | None
+    invoice_total: Decimal
+    freight: Decimal
+
+
+def _rate(values: Sequence[bool]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
+
+
+def _p90(values: Sequence[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))], 2)
+
+
+class DeliveryReport:
+    """Adds order facts up by one dimension; keeps lead times for the distribution chart."""
+
+    def __init__(self, by: Dimension) -> None:
+        self.by = by
+        self._total = _Group()
+        # The chosen grouping, plus months (on-time trend) and warehouses (slips chart).
+        self._by: dict[Dimension, dict[str, _Group]] = {
+            d: {} for d in {by, Dimension.MONTH, Dimension.WAREHOUSE}
+        }
+
+    def add(self, facts: OrderFacts) -> None:
+        """Count one order in its groups of each kept dimension, and in the total."""
+        for dimension, groups in self._by.items():
+            for name in facts.groups[dimension]:
+                groups.setdefault(name, _Group()).add(facts)
+        self._total.add(facts)
+
+    def rows(self, by: Dimension | None = None) -> list[GroupSummary]:
+        """One summary per group (of ``by``, default the report's), sorted by group name."""
+        groups = self._by[by or self.by]
+        return [_summary(name, g) for name, g in sorted(groups.items())]
+
+    def total(self) -> GroupSummary:
+        """The summary over every order."""
+        return _summary("all orders", self._total)
+
+    def monthly(self) -> list[GroupSummary]:
+        """Per-month summaries (the on-time trend), whatever the grouping."""
+        return self.rows(Dimension.MONTH)
+
+    def lead_times(self, stage: str = "submitted_to_delivered") -> list[float]:
+        """Every order's lead time for one stage (the distribution chart)."""
+        return list(self._total.lead[stage])
+
+
+def _summary(name: str, g: _Group) -> GroupSummary:
+    return GroupSummary(
+        group=name,
+        orders=g.orders,
+        delivered=g.delivered,
+        median_days={s: _median(v) for s, v in g.lead.items()},
+        p90_days={s: _p90(v) for s, v in g.lead.items()},
+        on_time_eta_rate=_rate(g.on_time_eta),
+        on_time_expected_rate=_rate(g.on_time_expected),
+        orders_with_slips=g.slipped_orders,
+        eta_slips=g.eta_slips,
+        eta_slip_days=g.eta_slip_days,
+        mean_backorder_days=(
+            round(statistics.fmean(g.backorder_days), 2) if g.backorder_days else None
+        ),
+        partial_rate=round(g.partial / g.orders, 4) if g.orders else None,
+        invoice_total=g.invoice_total,
+        freight=g.freight,
+    )
