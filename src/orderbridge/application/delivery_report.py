@@ -47,8 +47,9 @@ def build_delivery_report(
 ) -> DeliveryReport:
     """Read every order first seen in the window once and add it up by ``by``."""
     report = DeliveryReport(by)
+    dimensions = report.dimensions
     for po_number, state, history in source.delivery_inputs(tenant, since, until):
-        report.add(order_facts(po_number, state, history))
+        report.add(order_facts(po_number, state, history, dimensions))
     return report
 
 

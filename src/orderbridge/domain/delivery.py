@@ -80,6 +80,11 @@ class OrderFacts:
     freight: Decimal
     groups: Mapping[Dimension, tuple[str, ...]]
 
+    @property
+    def leads(self) -> tuple[float | None, ...]:
+        """Lead days of every stage in ``STAGES`` order."""
+        return tuple(self.lead_days(start, end) for _name, start, end in STAGES)
+
     def lead_days(self, start: str, end: str) -> float | None:
         """Days from one fact to another, when both are known and in order."""
         moments = {
@@ -135,70 +140,104 @@ def _money(values: Iterable[object]) -> Decimal:
     return total
 
 
-def _etas(history: Sequence[HistoryPoint]) -> tuple[date | None, int, int]:
-    """First ETA (latest line's first), slips and slip days, from the ``:eta:`` entries."""
-    per_line: dict[str, list[date]] = {}
+@dataclass(slots=True)
+class _Walk:
+    """What one pass over an order's history finds."""
+
+    accepted: datetime | None = None
+    first_tracking: datetime | None = None
+    first_backorder: datetime | None = None
+    partial: bool = False
+    etas: dict[str, list[date]] = field(default_factory=dict)
+
+
+def _walk(history: Sequence[HistoryPoint]) -> _Walk:
+    """One pass: acceptance, first tracking, first backorder, partial shipment, ETAs per line."""
+    walk = _Walk()
     for point in history:
-        parts = point.key.rsplit(":", 3)
-        if len(parts) == 4 and parts[1] == "eta":
+        key, status = point.key, point.to_status
+        if ":status:" in key:
+            if walk.accepted is None and status not in _NOT_ACCEPTED:
+                walk.accepted = point.at
+            if status == "Partially shipped":
+                walk.partial = True
+        elif ":tracking:" in key:
+            if walk.first_tracking is None or point.at < walk.first_tracking:
+                walk.first_tracking = point.at
+        elif ":eta:" in key:
+            parts = key.rsplit(":", 3)
             try:
-                per_line.setdefault(parts[2], []).append(date.fromisoformat(parts[3]))
-            except ValueError:
+                walk.etas.setdefault(parts[2], []).append(date.fromisoformat(parts[3]))
+            except (ValueError, IndexError):
                 continue
+        else:
+            continue
+        if (":eta:" in key or status == "Backordered") and walk.first_backorder is None:
+            walk.first_backorder = point.at
+    return walk
+
+
+def _etas(per_line: Mapping[str, list[date]]) -> tuple[date | None, int, int]:
+    """First ETA (the latest line's first), slips and slip days, from ETAs per line."""
     firsts = [dates[0] for dates in per_line.values()]
     slips = sum(sum(1 for a, b in pairwise(d) if b > a) for d in per_line.values())
     days = sum(max((max(d) - d[0]).days, 0) for d in per_line.values())
     return (max(firsts) if firsts else None), slips, days
 
 
-def _groups(state: Mapping[str, Any], submitted: datetime) -> dict[Dimension, tuple[str, ...]]:
-    lines = list(state.get("lines") or ())
-    shipments = [s for line in lines for s in line.get("shipments") or ()]
+def _distinct(values: Iterable[object]) -> tuple[str, ...]:
+    found = tuple(dict.fromkeys(str(v) for v in values if v))
+    return found or (NOT_REPORTED,)
 
-    def distinct(values: Iterable[object]) -> tuple[str, ...]:
-        found = tuple(dict.fromkeys(str(v) for v in values if v))
-        return found or (NOT_REPORTED,)
 
-    ship_to = state.get("ship_to") or {}
-    return {
-        Dimension.MONTH: (f"{submitted:%Y-%m}",),
-        Dimension.MANUFACTURER: distinct(line.get("manufacturer") for line in lines),
-        Dimension.PART: distinct(line.get("mfg_part_number") or line.get("sku") for line in lines),
-        Dimension.WAREHOUSE: distinct(s.get("warehouse") for s in shipments),
-        Dimension.CARRIER: distinct(s.get("carrier") for s in shipments),
-        Dimension.CUSTOMER: distinct([ship_to.get("name")]),
-    }
+def _group_of(
+    dimension: Dimension, state: Mapping[str, Any], submitted: datetime
+) -> tuple[str, ...]:
+    lines = state.get("lines") or ()
+    if dimension is Dimension.MONTH:
+        return (f"{submitted.year:04d}-{submitted.month:02d}",)
+    if dimension is Dimension.MANUFACTURER:
+        return _distinct(line.get("manufacturer") for line in lines)
+    if dimension is Dimension.PART:
+        return _distinct(line.get("mfg_part_number") or line.get("sku") for line in lines)
+    if dimension is Dimension.CUSTOMER:
+        return _distinct([(state.get("ship_to") or {}).get("name")])
+    field_name = "warehouse" if dimension is Dimension.WAREHOUSE else "carrier"
+    return _distinct(s.get(field_name) for line in lines for s in line.get("shipments") or ())
 
 
 def order_facts(
-    po_number: str, state: Mapping[str, Any], history: Sequence[HistoryPoint]
+    po_number: str,
+    state: Mapping[str, Any],
+    history: Sequence[HistoryPoint],
+    dimensions: Iterable[Dimension] = tuple(Dimension),
 ) -> OrderFacts:
-    """One order's facts from its stored state (``OrderState.to_json``) and history (by time)."""
+    """One order's facts from its stored state (``OrderState.to_json``) and history (by time).
+
+    Only the ``dimensions`` asked for are worked out (a report needs three of the six).
+    """
     first_seen = _moment(state.get("first_seen")) or (
         history[0].at if history else datetime.min.replace(tzinfo=UTC)
     )
-    submitted = min([first_seen, *(p.at for p in history[:1])])
-    statuses = [p for p in history if ":status:" in p.key]
-    accepted = next((p.at for p in statuses if p.to_status not in _NOT_ACCEPTED), None)
-    tracking = [p.at for p in history if ":tracking:" in p.key]
-    shipped = _moment(state.get("shipped_at")) or (min(tracking) if tracking else None)
+    submitted = min(first_seen, history[0].at) if history else first_seen
+    walk = _walk(history)
+    shipped = _moment(state.get("shipped_at")) or walk.first_tracking
     delivered = _midnight(_day(state.get("delivered_on")))
     invoices = list(state.get("invoices") or ())
     invoice_days = [d for d in (_day(i.get("invoice_date")) for i in invoices) if d]
     invoiced = _midnight(min(invoice_days)) if invoice_days else _moment(state.get("invoiced_at"))
-    first_eta, slips, slip_days = _etas(history)
+    first_eta, slips, slip_days = _etas(walk.etas)
     if first_eta is None:
         line_etas = [d for d in (_day(x.get("eta")) for x in state.get("lines") or ()) if d]
         first_eta = max(line_etas) if line_etas else None
-    backordered = [p.at for p in history if ":eta:" in p.key or p.to_status == "Backordered"]
     backorder_days = None
-    if backordered:
-        end = shipped or delivered
-        backorder_days = max((end - min(backordered)).days, 0) if end else None
+    end = shipped or delivered
+    if walk.first_backorder is not None and end is not None:
+        backorder_days = max((end - walk.first_backorder).days, 0)
     return OrderFacts(
         po_number=po_number,
         submitted=submitted,
-        accepted=accepted,
+        accepted=walk.accepted,
         shipped=shipped,
         delivered=delivered,
         invoiced=invoiced,
@@ -207,10 +246,10 @@ def order_facts(
         eta_slips=slips,
         eta_slip_days=slip_days,
         backorder_days=backorder_days,
-        partial=any(p.to_status == "Partially shipped" for p in statuses),
+        partial=walk.partial,
         invoice_total=_money(i.get("total") for i in invoices),
         freight=_money(i.get("freight") for i in invoices),
-        groups=_groups(state, submitted),
+        groups={d: _group_of(d, state, submitted) for d in dimensions},
     )
 
 
@@ -229,10 +268,9 @@ class _Group:
     invoice_total: Decimal = Decimal(0)
     freight: Decimal = Decimal(0)
 
-    def add(self, facts: OrderFacts) -> None:
+    def add(self, facts: OrderFacts, leads: tuple[float | None, ...]) -> None:
         self.orders += 1
-        for name, start, end in STAGES:
-            days = facts.lead_days(start, end)
+        for (name, _start, _end), days in zip(STAGES, leads, strict=True):
             if days is not None:
                 self.lead[name].append(days)
         if facts.on_time_eta is not None:
@@ -296,12 +334,21 @@ class DeliveryReport:
             d: {} for d in {by, Dimension.MONTH, Dimension.WAREHOUSE}
         }
 
+    @property
+    def dimensions(self) -> tuple[Dimension, ...]:
+        """The dimensions this report groups on (pass them to ``order_facts``)."""
+        return tuple(self._by)
+
     def add(self, facts: OrderFacts) -> None:
         """Count one order in its groups of each kept dimension, and in the total."""
+        leads = facts.leads
         for dimension, groups in self._by.items():
             for name in facts.groups[dimension]:
-                groups.setdefault(name, _Group()).add(facts)
-        self._total.add(facts)
+                group = groups.get(name)
+                if group is None:
+                    group = groups[name] = _Group()
+                group.add(facts, leads)
+        self._total.add(facts, leads)
 
     def rows(self, by: Dimension | None = None) -> list[GroupSummary]:
         """One summary per group (of ``by``, default the report's), sorted by group name."""

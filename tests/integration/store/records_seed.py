@@ -73,7 +73,7 @@ def save(
         to_status=str(status),
         source=HistorySource.TDSYNNEX,
         summary=summary,
-        key=f"k-{po}-{status}",
+        key=f"{po}:status:0:None->{status}",
     )
     store.save_order(
         DEFAULT_TENANT,

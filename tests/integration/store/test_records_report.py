@@ -22,7 +22,7 @@ def test_every_order_gets_its_own_history_in_po_order(store: SqlStore) -> None:
     assert sorted(p for p, _s, _h in inputs) == sorted(names)
     for po, state, history in inputs:
         assert state["po_number"] == po
-        assert [h.key for h in history] == [f"k-{po}-Delivered"]
+        assert [h.key for h in history] == [f"{po}:status:0:None->Delivered"]
     window = list(
         RecordsStore(store).delivery_inputs(
             DEFAULT_TENANT, T0 + timedelta(hours=1), T0 + timedelta(hours=3)

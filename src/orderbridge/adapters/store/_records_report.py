@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 
 from orderbridge.domain.delivery import HistoryPoint
 
@@ -18,6 +19,8 @@ from ._records_export import STREAM_BATCH
 from ._tables import OrderStateRow, StatusHistoryRow
 
 __all__ = ["delivery_inputs"]
+
+REPORT_KEYS = (":status:", ":eta:", ":tracking:")
 
 OrderInput = tuple[str, dict[str, Any], list[HistoryPoint]]
 
@@ -38,10 +41,13 @@ def delivery_inputs(
         history = (
             select(h.po_number, h.at, h.to_status, h.key)
             .where(h.tenant == tenant)
+            # Only the entries the report reads: status changes, ETAs and tracking numbers.
+            .where(or_(*(h.key.contains(kind, autoescape=True) for kind in REPORT_KEYS)))
             .order_by(h.po_number.collate(byte_order), h.at, h.id)
         )
         streaming = connection.execution_options(stream_results=True, yield_per=STREAM_BATCH)
-        points = iter(streaming.execute(history))
+        # Plain tuples from whole fetched batches: the cheapest way through a million rows.
+        points = chain.from_iterable(streaming.execute(history).partitions())
         pending = next(points, None)
         for po_number, state in streaming.execute(orders):
             entries: list[HistoryPoint] = []
