@@ -106,6 +106,7 @@ def plan_options(settings: Settings) -> PlanOptions:
         write_shipping_date=m.write_shipping_date,
         write_invoice_numbers=m.write_invoice_numbers,
         write_additional_invoice_numbers=m.write_additional_invoice_numbers,
+        write_freight=m.write_freight,
         write_item_eta=m.write_item_eta,
         write_item_memo=m.write_item_memo,
         history_lines_in_memo=m.history_lines_in_memo,

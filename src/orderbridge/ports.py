@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from orderbridge.domain.delivery import HistoryPoint
+from orderbridge.domain.delivery import HistorySummary
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
 from orderbridge.domain.records import AuditEntry, ExportKind, RetentionCutoffs
@@ -240,6 +240,6 @@ class DeliveryInputs(Protocol):
 
     def delivery_inputs(
         self, tenant: str, since: datetime | None = None, until: datetime | None = None
-    ) -> Iterator[tuple[str, dict[str, Any], list[HistoryPoint]]]:
-        """(PO number, state, history oldest first) for orders first seen in the window."""
+    ) -> Iterator[tuple[str, dict[str, Any], HistorySummary]]:
+        """(PO number, state, history summary) for orders first seen in the window."""
         ...

@@ -18,14 +18,17 @@ from itertools import pairwise
 from typing import Any
 
 __all__ = [
+    "NOT_ACCEPTED_STATUSES",
     "NOT_REPORTED",
     "STAGES",
     "DeliveryReport",
     "Dimension",
     "GroupSummary",
     "HistoryPoint",
+    "HistorySummary",
     "OrderFacts",
     "order_facts",
+    "summarise",
 ]
 
 NOT_REPORTED = "(not reported)"
@@ -37,7 +40,7 @@ STAGES = (
     ("delivered_to_invoiced", "delivered", "invoiced"),
     ("submitted_to_delivered", "submitted", "delivered"),
 )
-_NOT_ACCEPTED = frozenset({"New", "Submitted", "Not found", "Rejected", "Cancelled"})
+NOT_ACCEPTED_STATUSES = frozenset({"New", "Submitted", "Not found", "Rejected", "Cancelled"})
 
 
 class Dimension(StrEnum):
@@ -141,23 +144,32 @@ def _money(values: Iterable[object]) -> Decimal:
 
 
 @dataclass(slots=True)
-class _Walk:
-    """What one pass over an order's history finds."""
+class HistorySummary:
+    """What the report needs from one order's history (``summarise`` or the store's query)."""
 
+    first_at: datetime | None = None
     accepted: datetime | None = None
     first_tracking: datetime | None = None
     first_backorder: datetime | None = None
     partial: bool = False
     etas: dict[str, list[date]] = field(default_factory=dict)
 
+    def add_eta(self, key: str) -> None:
+        """Record the ETA an ``<po>:eta:<line>:<date>`` history key gives (in time order)."""
+        parts = key.rsplit(":", 3)
+        try:
+            self.etas.setdefault(parts[2], []).append(date.fromisoformat(parts[3]))
+        except (ValueError, IndexError):
+            return
 
-def _walk(history: Sequence[HistoryPoint]) -> _Walk:
+
+def summarise(history: Sequence[HistoryPoint]) -> HistorySummary:
     """One pass: acceptance, first tracking, first backorder, partial shipment, ETAs per line."""
-    walk = _Walk()
+    walk = HistorySummary(first_at=history[0].at if history else None)
     for point in history:
         key, status = point.key, point.to_status
         if ":status:" in key:
-            if walk.accepted is None and status not in _NOT_ACCEPTED:
+            if walk.accepted is None and status not in NOT_ACCEPTED_STATUSES:
                 walk.accepted = point.at
             if status == "Partially shipped":
                 walk.partial = True
@@ -165,11 +177,7 @@ def _walk(history: Sequence[HistoryPoint]) -> _Walk:
             if walk.first_tracking is None or point.at < walk.first_tracking:
                 walk.first_tracking = point.at
         elif ":eta:" in key:
-            parts = key.rsplit(":", 3)
-            try:
-                walk.etas.setdefault(parts[2], []).append(date.fromisoformat(parts[3]))
-            except (ValueError, IndexError):
-                continue
+            walk.add_eta(key)
         else:
             continue
         if (":eta:" in key or status == "Backordered") and walk.first_backorder is None:
@@ -209,18 +217,19 @@ def _group_of(
 def order_facts(
     po_number: str,
     state: Mapping[str, Any],
-    history: Sequence[HistoryPoint],
+    history: Sequence[HistoryPoint] | HistorySummary,
     dimensions: Iterable[Dimension] = tuple(Dimension),
 ) -> OrderFacts:
-    """One order's facts from its stored state (``OrderState.to_json``) and history (by time).
+    """One order's facts from its stored state (``OrderState.to_json``) and its history.
 
-    Only the ``dimensions`` asked for are worked out (a report needs three of the six).
+    ``history`` is the entries oldest first, or their ``HistorySummary``. Only the
+    ``dimensions`` asked for are worked out (a report needs three of the six).
     """
-    first_seen = _moment(state.get("first_seen")) or (
-        history[0].at if history else datetime.min.replace(tzinfo=UTC)
+    walk = history if isinstance(history, HistorySummary) else summarise(history)
+    first_seen = (
+        _moment(state.get("first_seen")) or walk.first_at or datetime.min.replace(tzinfo=UTC)
     )
-    submitted = min(first_seen, history[0].at) if history else first_seen
-    walk = _walk(history)
+    submitted = min(first_seen, walk.first_at) if walk.first_at else first_seen
     shipped = _moment(state.get("shipped_at")) or walk.first_tracking
     delivered = _midnight(_day(state.get("delivered_on")))
     invoices = list(state.get("invoices") or ())
@@ -253,6 +262,11 @@ def order_facts(
     )
 
 
+_STAGE_NAMES = tuple(name for name, _start, _end in STAGES)
+# Worked out once per order, then added to each of its groups.
+_Derived = tuple[tuple[float | None, ...], bool | None, bool | None]
+
+
 @dataclass(slots=True)
 class _Group:
     orders: int = 0
@@ -268,15 +282,16 @@ class _Group:
     invoice_total: Decimal = Decimal(0)
     freight: Decimal = Decimal(0)
 
-    def add(self, facts: OrderFacts, leads: tuple[float | None, ...]) -> None:
+    def add(self, facts: OrderFacts, derived: _Derived) -> None:
         self.orders += 1
-        for (name, _start, _end), days in zip(STAGES, leads, strict=True):
+        leads, on_time_eta, on_time_expected = derived
+        for name, days in zip(_STAGE_NAMES, leads, strict=True):
             if days is not None:
                 self.lead[name].append(days)
-        if facts.on_time_eta is not None:
-            self.on_time_eta.append(facts.on_time_eta)
-        if facts.on_time_expected is not None:
-            self.on_time_expected.append(facts.on_time_expected)
+        if on_time_eta is not None:
+            self.on_time_eta.append(on_time_eta)
+        if on_time_expected is not None:
+            self.on_time_expected.append(on_time_expected)
         self.slipped_orders += facts.eta_slips > 0
         self.eta_slips += facts.eta_slips
         self.eta_slip_days += facts.eta_slip_days
@@ -341,14 +356,14 @@ class DeliveryReport:
 
     def add(self, facts: OrderFacts) -> None:
         """Count one order in its groups of each kept dimension, and in the total."""
-        leads = facts.leads
+        derived = (facts.leads, facts.on_time_eta, facts.on_time_expected)
         for dimension, groups in self._by.items():
             for name in facts.groups[dimension]:
                 group = groups.get(name)
                 if group is None:
                     group = groups[name] = _Group()
-                group.add(facts, leads)
-        self._total.add(facts, leads)
+                group.add(facts, derived)
+        self._total.add(facts, derived)
 
     def rows(self, by: Dimension | None = None) -> list[GroupSummary]:
         """One summary per group (of ``by``, default the report's), sorted by group name."""

@@ -153,6 +153,7 @@ class PurchaseOrder:
     additional_vendor_invoice_numbers: str | None = None
     submitted_at: datetime | None = None
     items: tuple[PurchaseOrderItem, ...] = ()
+    freight: Decimal | None = None  # "Freight Cost"; written only with [mapping] write_freight
     # Why Autotask's record of this PO (or one of its items) could not be read. Such a PO is
     # reported on its own and never checked or written; the other POs sync as usual.
     unreadable: str | None = None

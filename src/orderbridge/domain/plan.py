@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 from orderbridge.domain.changes import detect_changes
 from orderbridge.domain.events import OrderEvent
@@ -37,6 +38,7 @@ class PlanOptions:
     write_additional_invoice_numbers: bool = True
     write_item_eta: bool = True
     write_item_memo: bool = True
+    write_freight: bool = False  # records (issue 13): invoice freight into the PO's freight
     history_lines_in_memo: int = 10
     memo_limit: int = MEMO_LIMIT
 
@@ -114,6 +116,8 @@ def _plan_po(
     ship = _shipping_date(state) if options.write_shipping_date else None
     if ship is not None and not _same_day(po.shipping_date, ship):
         plan.po_changes["shipping_date"] = _midnight(ship)
+    if options.write_freight:
+        _plan_freight(po, state, plan)
     if not options.write_invoice_numbers:
         return
     first, additional = _invoice_numbers(state, plan)
@@ -126,6 +130,16 @@ def _plan_po(
         po.additional_vendor_invoice_numbers, wanted_additional
     ):
         plan.po_changes["additional_vendor_invoice_numbers"] = additional or ""
+
+
+def _plan_freight(po: PurchaseOrder, state: OrderState, plan: Plan) -> None:
+    """The PO's freight cost: the freight of every TD SYNNEX invoice, once any reports it."""
+    amounts = [i.freight for i in state.invoices if i.freight is not None]
+    if not amounts:
+        return
+    total = sum(amounts, Decimal(0))
+    if po.freight is None or po.freight != total:
+        plan.po_changes["freight"] = total
 
 
 def _item_eta(line: LineState) -> date | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from orderbridge.domain.delivery import HistoryPoint
+from orderbridge.domain.delivery import HistorySummary
 from orderbridge.domain.records import AuditEntry, AuditKind, ExportKind, RetentionCutoffs
 
 from . import _records_archive, _records_backup, _records_export, _records_report
@@ -52,8 +52,8 @@ class RecordsStore:
 
     def delivery_inputs(
         self, tenant: str, since: datetime | None = None, until: datetime | None = None
-    ) -> Iterator[tuple[str, dict[str, Any], list[HistoryPoint]]]:
-        """Each order first seen in the window with its state and history, in PO order."""
+    ) -> Iterator[tuple[str, dict[str, Any], HistorySummary]]:
+        """Each order first seen in the window with its state and history summary, in PO order."""
         with translate_errors(self._store._url, "reading orders for the delivery report"):
             yield from _records_report.delivery_inputs(self._store.engine, tenant, since, until)
 
