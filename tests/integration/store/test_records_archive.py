@@ -165,6 +165,9 @@ def test_cli_archive_and_unarchive(store: SqlStore, config: Path) -> None:
     done = runner.invoke(app, ["archive", "-c", str(config)])
     assert "Archived 1 orders" in done.output
     assert _active(store) == set()
+    shown = runner.invoke(app, ["status", "PO-OLD", "-c", str(config)])
+    assert shown.exit_code == 0, shown.output
+    assert "Archived" in shown.output  # still searchable
     back = runner.invoke(app, ["unarchive", "PO-OLD", "-c", str(config)])
     assert back.exit_code == 0, back.output
     assert _active(store) == {"PO-OLD"}
