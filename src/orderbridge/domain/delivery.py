@@ -40,6 +40,8 @@ STAGES = (
     ("delivered_to_invoiced", "delivered", "invoiced"),
     ("submitted_to_delivered", "submitted", "delivered"),
 )
+_FACTS = ("submitted", "accepted", "shipped", "delivered", "invoiced")
+_STAGE_INDEXES = tuple((_FACTS.index(a), _FACTS.index(b)) for _name, a, b in STAGES)
 NOT_ACCEPTED_STATUSES = frozenset({"New", "Submitted", "Not found", "Rejected", "Cancelled"})
 
 
@@ -86,21 +88,24 @@ class OrderFacts:
     @property
     def leads(self) -> tuple[float | None, ...]:
         """Lead days of every stage in ``STAGES`` order."""
-        return tuple(self.lead_days(start, end) for _name, start, end in STAGES)
+        moments = (self.submitted, self.accepted, self.shipped, self.delivered, self.invoiced)
+        out: list[float | None] = []
+        for start, end in _STAGE_INDEXES:
+            a, b = moments[start], moments[end]
+            out.append(
+                None
+                if a is None or b is None or b < a
+                else round((b - a).total_seconds() / 86_400, 2)
+            )
+        return tuple(out)
 
     def lead_days(self, start: str, end: str) -> float | None:
         """Days from one fact to another, when both are known and in order."""
-        moments = {
-            "submitted": self.submitted,
-            "accepted": self.accepted,
-            "shipped": self.shipped,
-            "delivered": self.delivered,
-            "invoiced": self.invoiced,
-        }
-        a, b = moments[start], moments[end]
-        if a is None or b is None or b < a:
-            return None
-        return round((b - a).total_seconds() / 86_400, 2)
+        leads = self.leads
+        for index, (_name, a, b) in enumerate(STAGES):
+            if (a, b) == (start, end):
+                return leads[index]
+        raise ValueError(f"no stage from {start!r} to {end!r}")
 
     @property
     def on_time_eta(self) -> bool | None:
