@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import sqlite3
 import threading
@@ -18,6 +19,7 @@ from orderbridge.adapters.store import (
     SqlStore,
     StoreError,
 )
+from orderbridge.adapters.store._records_backup import logical_backup
 from orderbridge.domain.lifecycle import OrderStatus
 from orderbridge.domain.records import ExportKind
 
@@ -149,3 +151,20 @@ def test_backup_leaves_no_partial_file_behind(store: SqlStore, tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.iterdir() if "b.backup" in p.name) == ["b.backup"]
     with store.engine.connect() as connection:
         assert connection.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_damaged_or_unwritable_backups_fail_with_one_line_and_change_nothing(
+    store: SqlStore, tmp_path: Path
+) -> None:
+    records = RecordsStore(store)
+    with pytest.raises(StoreError, match="does not exist"):
+        records.backup(tmp_path / "missing" / "b.backup")
+    with _fresh_sqlite(tmp_path, "source.db") as source:
+        _fill(source, 5)
+        logical_backup(source.engine, source.schema_version(), tmp_path / "l.backup")
+    whole = gzip.decompress((tmp_path / "l.backup").read_bytes()).decode()
+    (tmp_path / "cut.backup").write_bytes(gzip.compress(whole[: len(whole) // 2].encode()))
+    save(store, "PO-MINE", OrderStatus.SHIPPED)
+    with pytest.raises(StoreError, match="damaged or incomplete"):
+        records.restore(tmp_path / "cut.backup", force=True)
+    assert store.load_state(DEFAULT_TENANT, "PO-MINE") is not None  # rolled back

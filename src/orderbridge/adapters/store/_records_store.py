@@ -7,7 +7,9 @@ It works on an open ``SqlStore`` (same engine, same SQLite writer queue) and rai
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -118,7 +120,9 @@ class RecordsStore:
         engine = self._store.engine
         url = self._store._url
         schema = self._store.schema_version()
-        with translate_errors(url, "backing up the store"):
+        if not target.parent.is_dir():
+            raise StoreError(f"cannot write the backup: the folder {target.parent} does not exist")
+        with translate_errors(url, "backing up the store"), _file_errors(target, "writing"):
             if url.get_backend_name() == "sqlite":
                 _records_backup.sqlite_backup(engine, target)
                 return "sqlite"
@@ -155,7 +159,7 @@ class RecordsStore:
                     "or notifications): restore into an empty store, or add --force to replace "
                     "everything in it"
                 )
-            with translate_errors(url, "restoring the store"):
+            with translate_errors(url, "restoring the store"), _file_errors(source, "reading"):
                 if info.kind != "pg_dump":
                     return _records_backup.restore_rows(connection, source, info.kind)
                 if url.get_backend_name() != "postgresql":
@@ -164,6 +168,17 @@ class RecordsStore:
                 if tool is None:
                     raise RestoreRefused("restoring a pg_dump backup needs pg_restore on the PATH")
                 return _records_backup.pg_restore_rows(connection, source, tool)
+
+
+@contextmanager
+def _file_errors(path: Path, doing: str) -> Iterator[None]:
+    """Turn a file or format problem into one ``StoreError`` line (no traceback)."""
+    try:
+        yield
+    except (OSError, EOFError, sqlite3.Error) as exc:
+        raise StoreError(f"{doing} the backup {path} failed: {exc}") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"the backup {path} is damaged or incomplete: {exc}") from exc
 
 
 def _audit_row(tenant: str, entry: AuditEntry) -> dict[str, object]:
