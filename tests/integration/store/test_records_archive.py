@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, SqlStore
+from orderbridge.application.delivery_report import build_delivery_report
 from orderbridge.application.records import (
     BackupSchedule,
     Housekeeping,
@@ -17,6 +18,7 @@ from orderbridge.application.records import (
     take_scheduled_backup,
 )
 from orderbridge.cli import app
+from orderbridge.domain.delivery import Dimension
 from orderbridge.domain.lifecycle import OrderStatus
 from orderbridge.domain.records import ExportKind, RetentionPolicy
 
@@ -68,6 +70,7 @@ def test_archive_moves_finished_orders_and_expires_runs_but_keeps_audit(store: S
     }
     assert exported["PO-CLOSED-OLD"] is True
     assert store.history(DEFAULT_TENANT, "PO-CLOSED-OLD")
+    assert build_delivery_report(records, Dimension.MONTH).total().orders == 5  # and reports
     assert archive_now(records, RetentionPolicy(), NOW).archived == ()
 
 
