@@ -210,7 +210,8 @@ def _group_of(
     if dimension is Dimension.MONTH:
         return (f"{submitted.year:04d}-{submitted.month:02d}",)
     if dimension is Dimension.MANUFACTURER:
-        return _distinct(line.get("manufacturer") for line in lines)
+        invoices = state.get("invoices") or ()
+        return _distinct(name for i in invoices for name in i.get("manufacturers") or ())
     if dimension is Dimension.PART:
         return _distinct(line.get("mfg_part_number") or line.get("sku") for line in lines)
     if dimension is Dimension.CUSTOMER:

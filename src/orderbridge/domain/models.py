@@ -123,6 +123,8 @@ class Invoice:
     order_number: str | None = None
     tracking_numbers: tuple[str, ...] = ()
     ship_to: Address | None = None
+    # The items' VendorName (the manufacturer), distinct, for the delivery report.
+    manufacturers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,11 @@ def test_report_after_orders_move_through_their_lifecycle(
     assert tags.tags.count("svg") == 3
     assert "script" not in tags.tags
     assert "http" not in html.replace("http://www.w3.org/2000/svg", "")  # self-contained
+    makers = runner.invoke(
+        app, ["report", "delivery", "--by", "manufacturer", "--format", "json", "-c", str(config)]
+    )
+    groups = {g["group"] for g in json.loads(makers.stdout)["groups"]}
+    assert groups - {"(not reported)"}, "invoiced orders name their manufacturers"
     text = runner.invoke(app, ["report", "delivery", "--by", "part", "-c", str(config)])
     assert text.exit_code == 0
     assert "all orders" in text.stdout

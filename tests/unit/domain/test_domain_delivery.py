@@ -13,6 +13,8 @@ from orderbridge.domain.delivery import (
     HistoryPoint,
     order_facts,
 )
+from orderbridge.domain.models import Invoice
+from orderbridge.domain.state_json import dump_invoice, load_invoice
 
 T0 = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
 
@@ -39,7 +41,13 @@ def _state(**extra: Any) -> dict[str, Any]:
             },
         ],
         "invoices": [
-            {"number": "I1", "invoice_date": "2026-04-10", "total": "100.50", "freight": "9.50"},
+            {
+                "number": "I1",
+                "invoice_date": "2026-04-10",
+                "total": "100.50",
+                "freight": "9.50",
+                "manufacturers": ["HANWHA", "AXIS"],
+            },
             {"number": "I2", "invoice_date": "2026-04-12", "total": "20", "freight": None},
         ],
         "ship_to": {"name": "Acme Dental"},
@@ -77,7 +85,9 @@ def test_facts_come_from_state_and_history() -> None:
     assert facts.groups[Dimension.WAREHOUSE] == ("Fremont",)
     assert facts.groups[Dimension.CUSTOMER] == ("Acme Dental",)
     assert facts.groups[Dimension.MONTH] == ("2026-04",)
-    assert facts.groups[Dimension.MANUFACTURER] == (NOT_REPORTED,)
+    assert facts.groups[Dimension.MANUFACTURER] == ("HANWHA", "AXIS")
+    no_invoice = order_facts("PO-9", _state(invoices=[]), [])
+    assert no_invoice.groups[Dimension.MANUFACTURER] == (NOT_REPORTED,)
 
 
 def test_an_order_without_backorder_is_on_time_against_its_line_eta() -> None:
@@ -118,3 +128,11 @@ def test_report_groups_rates_and_totals() -> None:
     assert [w.group for w in report.rows(Dimension.WAREHOUSE)] == [NOT_REPORTED, "Fremont"]
     # PO-3 was "delivered" before it was first seen: no lead time rather than a negative one.
     assert sorted(report.lead_times()) == [3.62, 7.62]
+
+
+def test_invoice_manufacturers_round_trip_and_leave_older_states_unchanged() -> None:
+    plain = Invoice(number="I1", total=Decimal("5"))
+    assert "manufacturers" not in dump_invoice(plain)  # same JSON, same fingerprint as before
+    named = Invoice(number="I1", total=Decimal("5"), manufacturers=("HANWHA",))
+    assert load_invoice(dump_invoice(named)) == named
+    assert load_invoice(dump_invoice(plain)) == plain
