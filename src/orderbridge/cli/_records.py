@@ -165,7 +165,7 @@ def archive(
     ] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Archive finished orders and drop expired log rows, by the [retention] settings."""
+    """Archive finished orders and drop expired log rows, by the retention settings."""
     settings = _settings(config)
     policy = retention_policy(settings)
     with _records(settings) as (_store, records):

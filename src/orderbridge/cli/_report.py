@@ -20,14 +20,19 @@ from orderbridge.domain.delivery import Dimension
 
 from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, console, fail
 from ._common import settings_or_exit as _settings
-from ._records import TENANT, SinceOption, output_stream, parse_moment, records_of
+from ._records import TENANT, output_stream, parse_moment, records_of
 
 app = typer.Typer(help="Reports from the history orderbridge keeps.", no_args_is_help=True)
 
 
 @app.command("delivery")
 def delivery(
-    since: SinceOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Only orders first seen on or after this date (YYYY-MM-DD, UTC)."
+        ),
+    ] = None,
     until: Annotated[
         str | None,
         typer.Option("--until", help="Only orders first seen before this date (YYYY-MM-DD)."),

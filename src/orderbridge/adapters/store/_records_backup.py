@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, Engine, Table, create_engine, delete, func, select, text
 from sqlalchemy.engine import URL
@@ -58,7 +58,7 @@ BATCH = 500
 # Tables whose rows make a store "not empty" (a fresh store has one tenant row and no others).
 CONTENT_TABLES = ("order_state", "status_history", "sync_run", "audit_entry", "notification")
 
-BackupKind = str  # "sqlite" | "pg_dump" | "logical"
+BackupKind = Literal["sqlite", "pg_dump", "logical"]
 
 
 @dataclass(frozen=True, slots=True)
