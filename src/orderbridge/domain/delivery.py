@@ -257,7 +257,9 @@ def order_facts(
         delivered=delivered,
         invoiced=invoiced,
         first_eta=first_eta,
-        expected_delivery=_day(state.get("expected_delivery")),
+        expected_delivery=_day(
+            state.get("first_expected_delivery") or state.get("expected_delivery")
+        ),
         eta_slips=slips,
         eta_slip_days=slip_days,
         backorder_days=backorder_days,

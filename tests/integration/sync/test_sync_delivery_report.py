@@ -45,6 +45,7 @@ def test_report_after_orders_move_through_their_lifecycle(
     assert total["orders"] > 0
     assert total["delivered"] > 0
     assert total["median_submitted_to_delivered_days"] is not None
+    assert total["on_time_vs_expected_delivery"] is not None  # the first expectation is kept
     assert sum(g["orders"] for g in document["groups"]) == total["orders"]  # by month
     by_carrier = runner.invoke(
         app, ["report", "delivery", "--by", "carrier", "--format", "csv", "-c", str(config)]

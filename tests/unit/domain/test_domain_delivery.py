@@ -98,6 +98,13 @@ def test_an_order_without_backorder_is_on_time_against_its_line_eta() -> None:
     assert (facts.eta_slips, facts.backorder_days, facts.partial) == (0, None, False)
 
 
+def test_on_time_is_judged_against_the_first_expected_delivery() -> None:
+    kept = _state(expected_delivery=None, first_expected_delivery="2026-04-09")
+    assert order_facts("PO-1", kept, _history()).on_time_expected is True
+    slipped = _state(expected_delivery="2026-04-10", first_expected_delivery="2026-04-08")
+    assert order_facts("PO-1", slipped, _history()).on_time_expected is False
+
+
 def test_an_undelivered_order_has_no_on_time_verdict_and_no_delivery_lead_time() -> None:
     facts = order_facts("PO-3", _state(delivered_on=None, shipped_at=None), [])
     assert facts.on_time_eta is None
