@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Sequence
 from html import escape
 
-from orderbridge.domain.delivery import DeliveryReport, Dimension, GroupSummary
+from orderbridge.domain.delivery import Dimension
+from orderbridge.domain.delivery_totals import DeliveryReport, GroupSummary
 
 from .delivery_report import REPORT_COLUMNS, summary_row
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TextIO
 
-from orderbridge.domain.delivery import STAGES, DeliveryReport, Dimension, GroupSummary, order_facts
+from orderbridge.domain.delivery import STAGES, Dimension, order_facts
+from orderbridge.domain.delivery_totals import DeliveryReport, GroupSummary
 from orderbridge.domain.records import cell_text
 from orderbridge.ports import DeliveryInputs
 

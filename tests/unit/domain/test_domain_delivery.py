@@ -8,11 +8,11 @@ from typing import Any
 
 from orderbridge.domain.delivery import (
     NOT_REPORTED,
-    DeliveryReport,
     Dimension,
     HistoryPoint,
     order_facts,
 )
+from orderbridge.domain.delivery_totals import DeliveryReport
 from orderbridge.domain.models import Invoice
 from orderbridge.domain.state_json import dump_invoice, load_invoice
 
