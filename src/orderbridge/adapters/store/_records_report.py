@@ -14,7 +14,7 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, Subquery, and_, case, func, or_, select
 
 from orderbridge.domain.delivery import NOT_ACCEPTED_STATUSES, HistorySummary
 
@@ -26,34 +26,39 @@ __all__ = ["delivery_inputs"]
 OrderInput = tuple[str, dict[str, Any], HistorySummary]
 
 
-def delivery_inputs(
-    engine: Engine, tenant: str, since: datetime | None, until: datetime | None
-) -> Iterator[OrderInput]:
-    """(PO number, stored state, history summary) for orders first seen in the window."""
-    o, h = OrderStateRow, StatusHistoryRow
+def _history_summary(tenant: str) -> Subquery:
+    """Per PO: first entry, acceptance, first tracking, first backorder, ever partially shipped."""
+    h = StatusHistoryRow
     is_status = h.key.contains(":status:", autoescape=True)
     is_eta = h.key.contains(":eta:", autoescape=True)
-    summary = (
+    accepted = and_(is_status, h.to_status.not_in(NOT_ACCEPTED_STATUSES))
+    partial = and_(is_status, h.to_status == "Partially shipped")
+    return (
         select(
             h.po_number.label("po_number"),
             func.min(h.at).label("first_at"),
-            func.min(
-                case((and_(is_status, h.to_status.not_in(NOT_ACCEPTED_STATUSES)), h.at))
-            ).label("accepted"),
+            func.min(case((accepted, h.at))).label("accepted"),
             func.min(case((h.key.contains(":tracking:", autoescape=True), h.at))).label(
                 "first_tracking"
             ),
             func.min(case((or_(is_eta, h.to_status == "Backordered"), h.at))).label(
                 "first_backorder"
             ),
-            func.max(case((and_(is_status, h.to_status == "Partially shipped"), 1), else_=0)).label(
-                "partial"
-            ),
+            func.max(case((partial, 1), else_=0)).label("partial"),
         )
         .where(h.tenant == tenant)
         .group_by(h.po_number)
         .subquery()
     )
+
+
+def delivery_inputs(
+    engine: Engine, tenant: str, since: datetime | None, until: datetime | None
+) -> Iterator[OrderInput]:
+    """(PO number, stored state, history summary) for orders first seen in the window."""
+    o, h = OrderStateRow, StatusHistoryRow
+    is_eta = h.key.contains(":eta:", autoescape=True)
+    summary = _history_summary(tenant)
     with engine.connect() as connection:
         byte_order = "C" if connection.dialect.name == "postgresql" else "BINARY"
         orders = (
