@@ -9,9 +9,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, SqlStore
+from orderbridge.adapters.store._tables import NotificationRow
 from orderbridge.application.records import ExportFormat, export
 from orderbridge.cli import app
 from orderbridge.domain.lifecycle import OrderStatus
@@ -130,3 +132,27 @@ def test_cli_export_writes_a_file_whole_or_explains(store: SqlStore, config: Pat
     )
     assert nowhere.exit_code == 2
     assert "cannot write" in nowhere.output
+
+
+def test_notifications_export_with_since(store: SqlStore) -> None:
+    rows = [
+        {
+            "tenant": DEFAULT_TENANT,
+            "dedup_key": f"PO-1:shipped:{day}",
+            "channel": "email",
+            "recipient": "=ops@example.com",
+            "status": "sent",
+            "created_at": T0 + timedelta(days=day),
+            "sent_at": T0 + timedelta(days=day, minutes=1),
+            "error": None,
+        }
+        for day in (0, 20)
+    ]
+    with store.engine.begin() as connection:
+        connection.execute(insert(NotificationRow), rows)
+    records = RecordsStore(store)
+    exported = _csv(records, ExportKind.NOTIFICATIONS)
+    assert tuple(exported[0]) == EXPORT_COLUMNS[ExportKind.NOTIFICATIONS]
+    assert [r[2] for r in exported[1:]] == ["email", "email"]
+    assert exported[1][3] == "'=ops@example.com"
+    assert len(_csv(records, ExportKind.NOTIFICATIONS, since=T0 + timedelta(days=10))) == 2
