@@ -126,7 +126,7 @@ def cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return _utc(value).strftime("%Y-%m-%d %H:%M:%S")
+        return _utc(value).isoformat(sep=" ", timespec="seconds")[:19]
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int | Decimal | float):
@@ -146,6 +146,8 @@ def json_value(value: object) -> object:
 
 
 def _utc(value: datetime) -> datetime:
+    if value.tzinfo is UTC:
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
