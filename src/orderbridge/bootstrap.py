@@ -24,7 +24,7 @@ from orderbridge.adapters.autotask import (
 )
 from orderbridge.adapters.oidc import OidcClient
 from orderbridge.adapters.passwords import Argon2Hasher
-from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
+from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, RestoreRefused, SqlStore
 from orderbridge.adapters.tdsynnex import (
     IpNotAllowed,
     TdSynnexClient,
@@ -33,12 +33,14 @@ from orderbridge.adapters.tdsynnex import (
     endpoints_for,
 )
 from orderbridge.application.accounts import Accounts
+from orderbridge.application.audit import AuditedSettings
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import Doctor, StoreChecks, UpstreamChecks
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.queries import DashboardQueries
-from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
+from orderbridge.application.records import BackupSchedule, Housekeeping
+from orderbridge.application.runtime import RuntimeSettings, RuntimeValues, SettingsStore
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sso import RoleRules
 from orderbridge.application.sync import SyncService
@@ -46,21 +48,27 @@ from orderbridge.bootstrap_notifications import cycle_notices
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
+from orderbridge.domain.records import RetentionPolicy
 from orderbridge.ports import UpstreamAuthError, UpstreamError
 from orderbridge.settings import Settings
 
 __all__ = [
     "DEFAULT_TENANT",
+    "RecordsStore",
+    "RestoreRefused",
     "Store",
     "SyncServices",
     "accounts",
     "autotask_client",
+    "backup_schedule",
     "daemon_for",
     "dashboard_queries",
     "file_runtime_values",
+    "housekeeping_for",
     "oidc_client",
     "open_store",
     "plan_options",
+    "retention_policy",
     "retry_policy",
     "runner_guard",
     "runtime_settings",
@@ -123,6 +131,7 @@ def plan_options(settings: Settings) -> PlanOptions:
         write_shipping_date=m.write_shipping_date,
         write_invoice_numbers=m.write_invoice_numbers,
         write_additional_invoice_numbers=m.write_additional_invoice_numbers,
+        write_freight=m.write_freight,
         write_item_eta=m.write_item_eta,
         write_item_memo=m.write_item_memo,
         history_lines_in_memo=m.history_lines_in_memo,
@@ -166,9 +175,18 @@ def file_runtime_values(settings: Settings) -> RuntimeValues:
     )
 
 
-def runtime_settings(settings: Settings, store: SqlStore) -> RuntimeSettings:
-    """The live runtime settings kept in ``store``, seeded from the configuration."""
-    return RuntimeSettings(store, file_runtime_values(settings), tenant=DEFAULT_TENANT)
+def runtime_settings(
+    settings: Settings, store: SqlStore, *, actor: str | None = None
+) -> RuntimeSettings:
+    """The live runtime settings kept in ``store``, seeded from the configuration.
+
+    With ``actor`` (who is changing them: ``cli:USER``, a dashboard user or token name), every
+    change is recorded in the audit trail (records, issue 13).
+    """
+    target: SettingsStore = store
+    if actor is not None:
+        target = AuditedSettings(store, RecordsStore(store), actor, utc_now)
+    return RuntimeSettings(target, file_runtime_values(settings), tenant=DEFAULT_TENANT)
 
 
 def runner_guard(
@@ -326,6 +344,7 @@ async def sync_services(
         config_digest=write_settings_digest(settings),
         invoices=settings.tdsynnex.invoices,
         notices=cycle_notices(settings.notifications, the_store, autotask, clock),
+        records=RecordsStore(the_store),  # audit trail and archive
     )
     guarded = GuardedSync(
         sync=sync,
@@ -435,4 +454,40 @@ def sso_role_rules(settings: Settings) -> RoleRules:
         admin_domains=tuple(oidc.admin_domains),
         viewer_domains=tuple(oidc.viewer_domains),
         groups_claim=oidc.groups_claim,
+    )
+
+
+# -- records (issue 13): archive, backups, exports ----------------------------------------------
+
+
+def retention_policy(settings: Settings) -> RetentionPolicy:
+    """``[retention]`` as the domain's policy."""
+    r = settings.retention
+    return RetentionPolicy(
+        archive_after_days=r.archive_after_days,
+        activity_log_days=r.activity_log_days,
+        audit_days=r.audit_days,
+    )
+
+
+def backup_schedule(settings: Settings) -> BackupSchedule | None:
+    """``[backup]`` as a schedule, or None when scheduled backups are off."""
+    b = settings.backup
+    if b.directory is None:
+        return None
+    return BackupSchedule(
+        directory=b.directory, keep=b.keep, interval=timedelta(hours=b.interval_hours)
+    )
+
+
+def housekeeping_for(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> Housekeeping:
+    """The daemon's daily archive pass and scheduled backups over ``store``."""
+    return Housekeeping(
+        RecordsStore(store),
+        policy=retention_policy(settings),
+        backups=backup_schedule(settings),
+        clock=clock,
+        tenant=DEFAULT_TENANT,
     )

@@ -7,15 +7,18 @@ knowing which library or wire format produced it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
+from orderbridge.domain.delivery import HistorySummary
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunOutcome, RunReport, RunTrigger
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
 from orderbridge.domain.notices import OrderFacts
 from orderbridge.domain.notify_rules import PendingNotification, Person, QueuedNotification
+from orderbridge.domain.records import AuditEntry, ExportKind, RetentionCutoffs
 
 __all__ = [
     "AccountExists",
@@ -23,6 +26,7 @@ __all__ = [
     "BudgetExhausted",
     "CompanyRef",
     "DashboardReads",
+    "DeliveryInputs",
     "DistributorGateway",
     "EntityAccess",
     "FieldQuirk",
@@ -37,8 +41,10 @@ __all__ = [
     "OrderTouch",
     "PeopleDirectory",
     "PurchaseOrderGateway",
+    "RecordKeeper",
     "ResyncHandoffs",
     "ResyncRequest",
+    "RetentionOutcome",
     "RunRecord",
     "RunRow",
     "StoreUnavailable",
@@ -656,4 +662,66 @@ class AccountStore(Protocol):
 
     def clear_login_failures(self, username: str) -> None:
         """Forget a user name's failures after a successful sign-in."""
+        ...
+
+
+# -- records (issue 13) -------------------------------------------------------------------------
+
+
+class RetentionOutcome(Protocol):
+    """What a retention pass archived and removed."""
+
+    @property
+    def archived(self) -> tuple[str, ...]:
+        """PO numbers archived (or that would be, on a dry run)."""
+        ...
+
+    @property
+    def runs_removed(self) -> int:
+        """Activity-log runs removed (with their per-order lines)."""
+        ...
+
+    @property
+    def audit_removed(self) -> int:
+        """Audit entries removed by ``retention.audit_days``."""
+        ...
+
+
+class RecordKeeper(Protocol):
+    """Exports, the audit trail, archive and backups (synchronous; run in a worker thread)."""
+
+    def export_rows(
+        self, kind: ExportKind, tenant: str, since: datetime | None = None
+    ) -> Iterator[dict[str, object]]:
+        """Stream one export's rows, oldest first, in constant memory."""
+        ...
+
+    def record_audit(self, tenant: str, entries: Sequence[AuditEntry]) -> None:
+        """Append audit entries (never updates or deletes one)."""
+        ...
+
+    def apply_retention(
+        self, tenant: str, cutoffs: RetentionCutoffs, now: datetime, *, dry_run: bool
+    ) -> RetentionOutcome:
+        """Archive finished orders and drop expired log rows (``dry_run``: only count)."""
+        ...
+
+    def unarchive(
+        self, tenant: str, po_numbers: Iterable[str], reason: str, at: datetime
+    ) -> list[str]:
+        """Bring archived orders back with a history line each; return the PO numbers."""
+        ...
+
+    def backup(self, target: Path, *, use_pg_dump: bool = True) -> str:
+        """Write a consistent backup of the live store; return its kind."""
+        ...
+
+
+class DeliveryInputs(Protocol):
+    """What the delivery report reads: each order's stored state and its history."""
+
+    def delivery_inputs(
+        self, tenant: str, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[tuple[str, dict[str, Any], HistorySummary]]:
+        """(PO number, state, history summary) for orders first seen in the window."""
         ...

@@ -41,11 +41,13 @@ from orderbridge.notification_settings import NotificationSettings
 __all__ = [
     "DEFAULT_CONFIG_FILE",
     "AutotaskSettings",
+    "BackupSettings",
     "CarrierSettings",
     "ConfigError",
     "LoggingSettings",
     "MappingSettings",
     "OidcSettings",
+    "RetentionSettings",
     "RetrySettings",
     "Settings",
     "StoreSettings",
@@ -331,6 +333,8 @@ class MappingSettings(_Section):
     write_item_eta: bool = True
     write_item_memo: bool = True
     history_lines_in_memo: int = Field(default=10, ge=0, le=50)
+    # Off by default: the PO's freight feeds its costing (records, ADR 0035).
+    write_freight: bool = False
 
 
 class CarrierSettings(_Section):
@@ -409,6 +413,22 @@ class WebSettings(_Section):
         return value
 
 
+class RetentionSettings(_Section):
+    """``[retention]``: when finished orders are archived and how long logs are kept."""
+
+    archive_after_days: int = Field(default=180, ge=1, le=36_500)
+    activity_log_days: int = Field(default=365, ge=1, le=36_500)
+    audit_days: int | None = Field(default=None, ge=1, le=36_500)
+
+
+class BackupSettings(_Section):
+    """``[backup]``: scheduled backups by the daemon (off until ``directory`` is set)."""
+
+    directory: Path | None = None
+    keep: int = Field(default=7, ge=1, le=1000)
+    interval_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+
+
 class Settings(BaseSettings):
     """The whole configuration."""
 
@@ -427,6 +447,8 @@ class Settings(BaseSettings):
     mapping: MappingSettings = Field(default_factory=MappingSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)  # issue 11
 

@@ -64,6 +64,11 @@ class RunLedger:
         self._fresh = False  # a resync: what was written before does not count
 
     @property
+    def run_id(self) -> int | None:
+        """The activity-log record of the run, once opened (never for a dry run)."""
+        return self._run_id
+
+    @property
     def dry_run(self) -> bool:
         """Whether this run writes nothing."""
         return self._dry_run
@@ -131,6 +136,11 @@ class RunLedger:
         found = self._known.get(po_number or "")
         status = None if found is None else found.state.get("status")
         return status if isinstance(status, str) else None
+
+    def archived(self, po_number: str) -> bool:
+        """Whether the order was archived when the run read it."""
+        found = self._known.get(po_number)
+        return found is not None and found.archived
 
     def previous(self, po_number: str) -> OrderState | None:
         """The order's last known state, or None on first sight."""

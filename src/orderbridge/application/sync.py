@@ -21,6 +21,7 @@ from enum import StrEnum
 
 import anyio
 
+from orderbridge.application.audit import AuditedWrites, AuditTrail, unarchive_in_scope
 from orderbridge.application.ledger import RunLedger
 from orderbridge.application.notifications import CycleNotices
 from orderbridge.application.scope import SyncSetupError
@@ -176,6 +177,7 @@ class SyncService:
     config_digest: str = ""
     invoices: bool = True  # ``[tdsynnex] invoices``: look invoices up at all
     notices: CycleNotices | None = None  # notifications: queued with the changes they tell of
+    records: AuditTrail | None = None  # the audit trail of writes, and the archive
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
     async def run_once(
@@ -210,6 +212,10 @@ class SyncService:
             pos = await self._in_scope(
                 await self.purchase_orders.monitored(await self.scope()), ledger, only
             )
+            if not dry_run:  # an archived order whose PO is back in scope comes back
+                await unarchive_in_scope(
+                    self.records, self.tenant, pos, ledger.archived, self.clock()
+                )
             report.monitored = len(pos)
             if on_total is not None:
                 on_total(len(pos))
@@ -426,16 +432,25 @@ class SyncService:
     async def _apply(
         self, po: PurchaseOrder, state: OrderState, plan: Plan, ledger: RunLedger
     ) -> Plan:
-        """Write the plan; the plan as written (see ``_items_refused``) is returned."""
+        """Write the plan, each field into the audit trail; the plan as written is returned.
+
+        (See ``_items_refused`` for a PO that was received or cancelled meanwhile.)
+        """
+        writes = self._writes(ledger)
         if plan.po_changes:
-            await self.purchase_orders.update_purchase_order(po.id, plan.po_changes)
+            await writes.purchase_order(po, plan.po_changes)
         try:
             for item_id, changes in sorted(plan.item_changes.items()):
                 if changes:
-                    await self.purchase_orders.update_item(po.id, item_id, changes)
+                    await writes.item(po, item_id, changes)
         except UpstreamError as exc:
             return await self._items_refused(po, state, plan, ledger, exc)
         return plan
+
+    def _writes(self, ledger: RunLedger) -> AuditedWrites:
+        return AuditedWrites(
+            self.purchase_orders, self.records, self.tenant, ledger.run_id, self.clock
+        )
 
     async def _items_refused(
         self,
@@ -458,7 +473,7 @@ class SyncService:
             raise exc
         again = self._plan(fresh, state, ledger.previous(po.po_number or ""), ledger)
         if again.po_changes:
-            await self.purchase_orders.update_purchase_order(po.id, again.po_changes)
+            await self._writes(ledger).purchase_order(fresh, again.po_changes)
         warning = (
             f"the PO became {fresh.status} while orderbridge wrote it; its items are no longer "
             "written (Autotask locks them)"

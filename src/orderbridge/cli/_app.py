@@ -11,6 +11,8 @@ from ._doctor import doctor
 from ._init import init
 from ._notify import app as notify_app
 from ._orders import log, status
+from ._records import archive, audit, backup, export_command, restore, unarchive
+from ._report import app as report_app
 from ._resync import resync
 from ._run import run
 from ._serve import serve
@@ -32,6 +34,7 @@ app.add_typer(settings_app, name="settings")
 app.add_typer(notify_app, name="notify")  # notifications (issue 11)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(report_app, name="report")
 app.command("init")(init)
 app.command("sync")(sync)
 app.command("run")(run)
@@ -43,6 +46,12 @@ app.command("status")(status)
 app.command("log")(log)
 app.command("demo")(demo)
 app.command("serve")(serve)
+app.command("export")(export_command)
+app.command("backup")(backup)
+app.command("restore")(restore)
+app.command("archive")(archive)
+app.command("unarchive")(unarchive)
+app.command("audit")(audit)
 
 
 @app.command("version")

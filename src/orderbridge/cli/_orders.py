@@ -51,6 +51,10 @@ def status(
     for invoice in state.invoices:
         total = "—" if invoice.total is None else f"{invoice.total:,.2f}"
         facts.append(f"Invoice {invoice.number} of {when(invoice.invoice_date)}: {total}")
+    if stored.archived:  # records (issue 13): archived orders stay searchable
+        facts.append(
+            "Archived: finished and kept for the record (orderbridge unarchive brings it back)"
+        )
     if state.reason:
         facts.append(f"Reason: {state.reason}")
     facts.extend(f"[yellow]warning:[/] {w}" for w in state.warnings)

@@ -15,7 +15,7 @@ import typer
 from orderbridge.application.daemon import Daemon, LeaseLost
 from orderbridge.application.lease import LeaseHeld
 from orderbridge.application.taskgroups import single_error
-from orderbridge.bootstrap import SyncServices, daemon_for, sync_services
+from orderbridge.bootstrap import SyncServices, daemon_for, housekeeping_for, sync_services
 from orderbridge.ports import StoreUnavailable
 from orderbridge.settings import Settings
 
@@ -59,6 +59,8 @@ async def _serve_until_stopped(settings: Settings, forced: list[int]) -> None:
             group.start_soon(services.sync.notices.deliver_forever, stop, every)
         if settings.web.enabled:
             group.start_soon(dashboard_task, settings, services.store, stop)
+        # records (issue 13): the daily archive pass and scheduled backups, once the lease is held
+        group.start_soon(housekeeping_for(settings, services.store).run, stop, daemon.started)
         try:
             await daemon.run(stop)
         finally:

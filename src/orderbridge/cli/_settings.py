@@ -14,6 +14,7 @@ from orderbridge.bootstrap import open_store, runtime_settings
 from orderbridge.ports import StoreUnavailable
 
 from ._common import ConfigOption, console, fail, settings_or_exit
+from ._records import actor
 
 app = typer.Typer(
     help="Show or change the runtime settings (on/off, frequency, scope) kept in the store.",
@@ -68,7 +69,7 @@ def set_value(
 def _runtime(config: ConfigOption) -> Iterator[RuntimeSettings]:
     settings = settings_or_exit(config)
     with open_store(settings) as store:
-        yield runtime_settings(settings, store)
+        yield runtime_settings(settings, store, actor=actor())
 
 
 def _print(runtime: RuntimeSettings) -> None:

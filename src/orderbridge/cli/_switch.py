@@ -10,6 +10,7 @@ from orderbridge.bootstrap import open_store, runtime_settings
 from orderbridge.ports import StoreUnavailable
 
 from ._common import ConfigOption, console, fail, settings_or_exit
+from ._records import actor
 
 
 def enable(config: ConfigOption = None) -> None:
@@ -26,7 +27,7 @@ def _switch(config: ConfigOption, *, on: bool) -> None:
     settings = settings_or_exit(config)
     try:
         with open_store(settings) as store:
-            values = runtime_settings(settings, store).set_enabled(on)
+            values = runtime_settings(settings, store, actor=actor()).set_enabled(on)
     except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
     state = "on" if values.enabled else "off"

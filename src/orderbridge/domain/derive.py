@@ -201,7 +201,9 @@ def derive_order_state(
         warnings=_warnings(lines, match_warnings),
         status_sequence=sequence,
     )
-    return _with_dates(state)
+    dated = _with_dates(state)
+    first = previous.first_expected_delivery if previous is not None else None
+    return replace(dated, first_expected_delivery=first or dated.expected_delivery)
 
 
 def _with_dates(state: OrderState) -> OrderState:

@@ -22,6 +22,7 @@ class HistorySource(StrEnum):
 
     TDSYNNEX = "tdsynnex"
     CARRIER = "carrier"
+    ORDERBRIDGE = "orderbridge"  # orderbridge's own bookkeeping (archive, un-archive)
 
 
 @dataclass(frozen=True, slots=True)

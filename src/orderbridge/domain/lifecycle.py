@@ -200,6 +200,9 @@ class OrderState:
     reason: str | None = None
     warnings: tuple[str, ...] = ()
     status_sequence: int = 0
+    # The first expected delivery date ever reported, kept for the delivery report's on-time
+    # rate (``expected_delivery`` follows TD SYNNEX and is empty once delivered).
+    first_expected_delivery: date | None = None
 
     @property
     def shipments(self) -> tuple[Shipment, ...]:
@@ -231,6 +234,12 @@ class OrderState:
             "reason": self.reason,
             "warnings": list(self.warnings),
             "status_sequence": self.status_sequence,
+            # Only when known, so states written before it keep their JSON and fingerprint.
+            **(
+                {"first_expected_delivery": sj.dump_date(self.first_expected_delivery)}
+                if self.first_expected_delivery is not None
+                else {}
+            ),
         }
 
     @classmethod
@@ -254,6 +263,7 @@ class OrderState:
             reason=data.get("reason"),
             warnings=tuple(data.get("warnings") or ()),
             status_sequence=data.get("status_sequence", 0),
+            first_expected_delivery=sj.load_date(data.get("first_expected_delivery")),
         )
 
     def fingerprint(self) -> str:

@@ -123,6 +123,8 @@ class Invoice:
     order_number: str | None = None
     tracking_numbers: tuple[str, ...] = ()
     ship_to: Address | None = None
+    # The items' VendorName (the manufacturer), distinct, for the delivery report.
+    manufacturers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,7 @@ class PurchaseOrder:
     additional_vendor_invoice_numbers: str | None = None
     submitted_at: datetime | None = None
     items: tuple[PurchaseOrderItem, ...] = ()
+    freight: Decimal | None = None  # "Freight Cost"; written only with [mapping] write_freight
     # Why Autotask's record of this PO (or one of its items) could not be read. Such a PO is
     # reported on its own and never checked or written; the other POs sync as usual.
     unreadable: str | None = None

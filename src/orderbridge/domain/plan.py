@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, tzinfo
+from decimal import Decimal
 from typing import TypedDict
 
 from orderbridge.domain.changes import detect_changes
@@ -49,6 +50,7 @@ class PurchaseOrderChanges(TypedDict, total=False):
     shipping_date: datetime
     vendor_invoice_number: str
     additional_vendor_invoice_numbers: str
+    freight: Decimal
 
 
 class ItemChanges(TypedDict, total=False):
@@ -68,6 +70,7 @@ class PlanOptions:
     write_additional_invoice_numbers: bool = True
     write_item_eta: bool = True
     write_item_memo: bool = True
+    write_freight: bool = False  # records (issue 13): invoice freight into the PO's freight
     history_lines_in_memo: int = 10
     memo_limit: int = MEMO_LIMIT
     # Autotask accepts PurchaseOrderItems updates only while the PO has one of these statuses.
@@ -166,6 +169,8 @@ def _plan_po(
         check, "shipping_date", _noon(ship), shipped, same_day(shipped, ship, options.tenant_zone)
     ):
         changes["shipping_date"] = _noon(ship)
+    if options.write_freight:
+        _plan_freight(po, state, plan, check)
     if not options.write_invoice_numbers:
         return
     first, additional = _invoice_numbers(state, plan)
@@ -183,6 +188,16 @@ def _plan_po(
         same_text(more, additional),
     ):
         changes["additional_vendor_invoice_numbers"] = additional or ""
+
+
+def _plan_freight(po: PurchaseOrder, state: OrderState, plan: Plan, check: WriteCheck) -> None:
+    """The PO's freight cost: the freight of every TD SYNNEX invoice, once any reports it."""
+    amounts = [i.freight for i in state.invoices if i.freight is not None]
+    if not amounts:
+        return
+    total = sum(amounts, Decimal(0))
+    if _po_write(check, "freight", total, po.freight, po.freight == total):
+        plan.po_changes["freight"] = total
 
 
 def _item_eta(line: LineState) -> date | None:

@@ -278,11 +278,12 @@ def _next_cron(expression: str, zone: ZoneInfo, *, after: datetime) -> datetime:
     """The next cron match strictly after ``after``, read in ``zone``."""
     fixed_time = not any(field.startswith("*") for field in expression.split()[:2])
     schedule = croniter(expression, after.astimezone(zone))
-    for _ in range(3):
+    # A repeated hour can hide one match per minute of it (``0-10/5`` hides three).
+    for _ in range(61):
         local = schedule.get_next(datetime).astimezone(UTC).astimezone(zone)
         if not (fixed_time and _is_second_pass(local)):
             return local.astimezone(UTC)
-    raise AssertionError("a repeated hour hides at most two matches")  # pragma: no cover
+    raise AssertionError("a repeated hour hides at most 60 matches")  # pragma: no cover
 
 
 def _is_second_pass(local: datetime) -> bool:

@@ -81,8 +81,9 @@ def load_address(data: dict[str, Any] | None) -> Address | None:
 
 
 def dump_invoice(value: Invoice) -> dict[str, Any]:
-    """An invoice as JSON-able values."""
-    return {
+    """An invoice as JSON-able values (``manufacturers`` only when known, so older states keep
+    their fingerprints)."""
+    data = {
         "number": value.number,
         "invoice_date": dump_date(value.invoice_date),
         "total": dump_decimal(value.total),
@@ -92,6 +93,9 @@ def dump_invoice(value: Invoice) -> dict[str, Any]:
         "tracking_numbers": list(value.tracking_numbers),
         "ship_to": dump_address(value.ship_to),
     }
+    if value.manufacturers:
+        data["manufacturers"] = list(value.manufacturers)
+    return data
 
 
 def load_invoice(data: dict[str, Any]) -> Invoice:
@@ -105,4 +109,5 @@ def load_invoice(data: dict[str, Any]) -> Invoice:
         order_number=data.get("order_number"),
         tracking_numbers=tuple(data.get("tracking_numbers") or ()),
         ship_to=load_address(data.get("ship_to")),
+        manufacturers=tuple(data.get("manufacturers") or ()),
     )

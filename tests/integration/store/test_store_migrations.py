@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "alembic_version",
     "field_quirk",
     "api_token",
+    "audit_entry",
     "lease",
     "login_failure",
     "notification",

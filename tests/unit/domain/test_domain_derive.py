@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from orderbridge.domain.lifecycle import LineStatus, OrderStatus
+from orderbridge.domain.lifecycle import LineStatus, OrderState, OrderStatus
 from orderbridge.domain.models import DistributorCode, Package
 from tests.unit.domain.domain_builders import NOW, derive, invoice, item, line, order, shipped_line
 
@@ -205,3 +205,16 @@ def test_odd_line_numbers_are_not_positions() -> None:
     state = derive(order(*(line(n, cust_po_line=n) for n in odd)), items=(item(1), item(2)))
     assert [x.position for x in state.lines] == [2, None, None, None]
     assert [x.item_id for x in state.lines] == [2, None, None, None]
+
+
+def test_the_first_expected_delivery_is_kept_through_slips_and_delivery() -> None:
+    first_date, slipped = date(2024, 5, 10), date(2024, 5, 14)
+    one = derive(order(line(warehouse="3", estimated_delivery_date=first_date)))
+    assert (one.expected_delivery, one.first_expected_delivery) == (first_date, first_date)
+    two = derive(order(line(warehouse="3", estimated_delivery_date=slipped)), previous=one)
+    assert (two.expected_delivery, two.first_expected_delivery) == (slipped, first_date)
+    done = derive(order(shipped_line(delivered=date(2024, 5, 15))), previous=two)
+    assert (done.expected_delivery, done.first_expected_delivery) == (None, first_date)
+    assert OrderState.from_json(done.to_json()) == done
+    never = derive(order(line()))
+    assert "first_expected_delivery" not in never.to_json()  # older states keep their JSON

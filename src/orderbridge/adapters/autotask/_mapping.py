@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from orderbridge.domain.models import PurchaseOrder, PurchaseOrderItem
@@ -39,6 +40,7 @@ PO_WRITE_FIELDS: Mapping[str, str] = {
     "additional_vendor_invoice_numbers": "additionalVendorInvoiceNumbers",
     "external_po_number": "externalPONumber",
     "status": "status",
+    "freight": "freight",  # only with [mapping] write_freight (records, issue 13)
 }
 ITEM_WRITE_FIELDS: Mapping[str, str] = {
     "estimated_arrival": "estimatedArrivalDate",
@@ -69,6 +71,7 @@ _PO_FIELDS = (
     # notifications (issue 11): routing by customer, the PO creator as a recipient
     "purchaseForCompanyID",
     "creatorResourceID",
+    "freight",
 )
 # .NET may send 7 fractional digits; Python accepts at most 6
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -170,6 +173,20 @@ class Row:
             return str(value)
         raise BadPayload(f"{self.where}: field {name!r} should be text, got {value!r}")
 
+    def optional_decimal(self, name: str) -> Decimal | None:
+        """An amount or ``None``; numbers and numeric text are accepted."""
+        value = self.raw(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, int | float | str) and not isinstance(value, bool):
+            try:
+                amount = Decimal(str(value).strip())
+            except ArithmeticError:
+                amount = None
+            if amount is not None and amount.is_finite():
+                return amount
+        raise BadPayload(f"{self.where}: field {name!r} should be an amount, got {value!r}")
+
     def optional_datetime(self, name: str) -> datetime | None:
         """A time as aware UTC or ``None``."""
         return parse_datetime(self.raw(name), where=f"{self.where}: field {name!r}")
@@ -218,6 +235,7 @@ def purchase_order_from_json(
         vendor_invoice_number=row.optional_str("vendorInvoiceNumber"),
         additional_vendor_invoice_numbers=row.optional_str("additionalVendorInvoiceNumbers"),
         submitted_at=row.optional_datetime("submitDateTime"),
+        freight=row.optional_decimal("freight"),
         items=tuple(sorted(items, key=lambda item: item.id)),
         customer_id=row.optional_int("purchaseForCompanyID"),
         creator_resource_id=row.optional_int("creatorResourceID"),
@@ -234,5 +252,9 @@ def patch_body(
         raise ValueError(f"cannot write {', '.join(unknown)}; writable fields are: {allowed}")
     body: dict[str, Any] = {"id": record_id}
     for name, value in changes.items():
-        body[fields[name]] = format_datetime(value) if isinstance(value, datetime) else value
+        if isinstance(value, datetime):
+            value = format_datetime(value)
+        elif isinstance(value, Decimal):
+            value = float(value)  # a JSON number; amounts have two decimals
+        body[fields[name]] = value
     return body

@@ -15,11 +15,16 @@ from __future__ import annotations
 
 from ._errors import StoreError
 from ._records import RunRecord, StoredOrder
+from ._records_archive import RetentionCounts
+from ._records_store import RecordsStore, RestoreRefused
 from ._repo import SqlStore
 from ._tables import DEFAULT_TENANT
 
 __all__ = [
     "DEFAULT_TENANT",
+    "RecordsStore",
+    "RestoreRefused",
+    "RetentionCounts",
     "RunRecord",
     "SqlStore",
     "StoreError",

@@ -31,6 +31,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 __all__ = [
     "DEFAULT_TENANT",
     "ApiTokenRow",
+    "AuditEntryRow",
     "Base",
     "FieldQuirkRow",
     "LeaseRow",
@@ -154,6 +155,7 @@ class StatusHistoryRow(Base):
         Index(None, "tenant", "po_number", "at"),
         # The dashboard's chart of status changes per day reads history by time alone.
         Index(None, "tenant", "at", "to_status"),
+        Index(None, "tenant", "at"),  # records: exports and reports --since
         CheckConstraint("key <> ''", name="key_not_empty"),
         CheckConstraint("to_status <> ''", name="to_status_not_empty"),
     )
@@ -402,3 +404,36 @@ class UpstreamCacheRow(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text())
     stored_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# -- records (issue 13): the audit trail ------------------------------------------------------
+
+
+class AuditEntryRow(Base):
+    """One Autotask write or settings change; never updated, deleted only by retention.
+
+    ``run_id`` is deliberately not a foreign key: the activity log is pruned after
+    ``retention.activity_log_days`` while the audit trail is kept (by default) forever.
+    """
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        Index(None, "tenant", "at"),
+        Index(None, "tenant", "po_number", "at"),
+        CheckConstraint("kind <> ''", name="kind_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(String(255))
+    run_id: Mapped[int | None] = mapped_column(BigInteger())
+    po_number: Mapped[str | None] = mapped_column(String(64))
+    po_id: Mapped[int | None] = mapped_column(BigInteger())
+    item_id: Mapped[int | None] = mapped_column(BigInteger())
+    field: Mapped[str] = mapped_column(String(128))
+    before: Mapped[str | None] = mapped_column(Text())
+    after: Mapped[str | None] = mapped_column(Text())
+    stuck: Mapped[bool | None] = mapped_column(Boolean())
+    error: Mapped[str | None] = mapped_column(Text())

@@ -9,8 +9,8 @@ malformed bodies raise ``BadPayload``, as does an ``Invoice`` without an ``Invoi
 
 Reading rules: one or many ``Invoice`` elements; amounts from ``Summary`` (falling back to the
 invoice element itself); ``Tracking/TrackNumber`` repeated and/or comma-separated; the ship-to
-address from ``ShipTo``. The misspelt ``ManuafacturerPartNumber`` belongs to invoice items, which
-the domain does not model yet.
+address from ``ShipTo``; the items' ``VendorName`` (the manufacturer), distinct, for reports. The
+misspelt ``ManuafacturerPartNumber`` belongs to invoice items, which the domain does not model yet.
 """
 
 from __future__ import annotations
@@ -111,7 +111,16 @@ def _read_invoice(
         order_number=child_text(element, "OrderNumber", "SynnexOrderNumber", "SONumber"),
         tracking_numbers=split_tracking(tracking_texts),
         ship_to=_address(child(element, "ShipTo")),
+        manufacturers=_manufacturers(element),
     )
+
+
+def _manufacturers(element: Element) -> tuple[str, ...]:
+    items = children(element, "Item")
+    for container in children(element, "Items"):
+        items.extend(children(container, "Item"))
+    names = (child_text(item, "VendorName") for item in items)
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _texts(elements: list[Element]) -> list[str]:

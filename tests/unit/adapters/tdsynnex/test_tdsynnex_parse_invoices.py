@@ -87,3 +87,16 @@ def test_top_level_error_shape_applies_to_invoices_too() -> None:
 def test_status_answer_is_not_an_invoice_answer() -> None:
     with pytest.raises(BadPayload, match="no InvoiceResponse"):
         parse_invoices(fixture("status_sample.xml"), po_number="PO-1001")
+
+
+def test_item_vendor_names_are_the_invoice_manufacturers_once_each() -> None:
+    plain = fixture("invoice_single.xml").decode()
+    assert parse_invoices(plain, po_number="PO-1001")[0].manufacturers == ()
+    item = plain[plain.index('<Item lineNumber="1">') : plain.index("</Item>") + len("</Item>")]
+    named = [
+        item.replace("<SKU>", f"<VendorName>{name}</VendorName><SKU>")
+        for name in ("HANWHA", "AXIS", "HANWHA")
+    ]
+    body = plain.replace(item, "".join(named))
+    (invoice,) = parse_invoices(body, po_number="PO-1001")
+    assert invoice.manufacturers == ("HANWHA", "AXIS")

@@ -1,0 +1,267 @@
+"""Delivery performance: per-order facts from the kept state and history, and their aggregates.
+
+Everything here is pure: ``order_facts`` reads one order's stored state and its history entries;
+``delivery_totals.DeliveryReport`` adds the facts up by a dimension. An order that touches several
+groups (two parts, two carriers) counts in each.
+docs/records.md says what every column means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import StrEnum
+from itertools import pairwise
+from typing import Any
+
+__all__ = [
+    "NOT_ACCEPTED_STATUSES",
+    "NOT_REPORTED",
+    "STAGES",
+    "Dimension",
+    "HistoryPoint",
+    "HistorySummary",
+    "OrderFacts",
+    "order_facts",
+    "summarise",
+]
+
+NOT_REPORTED = "(not reported)"
+# Lead-time stages, in order: (name, from fact, to fact).
+STAGES = (
+    ("submitted_to_accepted", "submitted", "accepted"),
+    ("accepted_to_shipped", "accepted", "shipped"),
+    ("shipped_to_delivered", "shipped", "delivered"),
+    ("delivered_to_invoiced", "delivered", "invoiced"),
+    ("submitted_to_delivered", "submitted", "delivered"),
+)
+_FACTS = ("submitted", "accepted", "shipped", "delivered", "invoiced")
+_STAGE_INDEXES = tuple((_FACTS.index(a), _FACTS.index(b)) for _name, a, b in STAGES)
+NOT_ACCEPTED_STATUSES = frozenset({"New", "Submitted", "Not found", "Rejected", "Cancelled"})
+
+
+class Dimension(StrEnum):
+    """What ``report delivery --by`` groups on."""
+
+    MONTH = "month"
+    MANUFACTURER = "manufacturer"
+    PART = "part"
+    WAREHOUSE = "warehouse"
+    CARRIER = "carrier"
+    CUSTOMER = "customer"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """The parts of a history entry the report needs."""
+
+    at: datetime
+    to_status: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """One order's delivery facts (days are calendar days, UTC)."""
+
+    po_number: str
+    submitted: datetime
+    accepted: datetime | None
+    shipped: datetime | None
+    delivered: datetime | None
+    invoiced: datetime | None
+    first_eta: date | None
+    expected_delivery: date | None
+    eta_slips: int
+    eta_slip_days: int
+    backorder_days: int | None
+    partial: bool
+    invoice_total: Decimal
+    freight: Decimal
+    groups: Mapping[Dimension, tuple[str, ...]]
+
+    @property
+    def leads(self) -> tuple[float | None, ...]:
+        """Lead days of every stage in ``STAGES`` order."""
+        moments = (self.submitted, self.accepted, self.shipped, self.delivered, self.invoiced)
+        out: list[float | None] = []
+        for start, end in _STAGE_INDEXES:
+            a, b = moments[start], moments[end]
+            out.append(
+                None
+                if a is None or b is None or b < a
+                else round((b - a).total_seconds() / 86_400, 2)
+            )
+        return tuple(out)
+
+    def lead_days(self, start: str, end: str) -> float | None:
+        """Days from one fact to another, when both are known and in order."""
+        leads = self.leads
+        for index, (_name, a, b) in enumerate(STAGES):
+            if (a, b) == (start, end):
+                return leads[index]
+        raise ValueError(f"no stage from {start!r} to {end!r}")
+
+    @property
+    def on_time_eta(self) -> bool | None:
+        """Delivered by the first ETA TD SYNNEX gave (None: no ETA or not delivered)."""
+        if self.delivered is None or self.first_eta is None:
+            return None
+        return self.delivered.date() <= self.first_eta
+
+    @property
+    def on_time_expected(self) -> bool | None:
+        """Delivered by the expected delivery date (None: none known or not delivered)."""
+        if self.delivered is None or self.expected_delivery is None:
+            return None
+        return self.delivered.date() <= self.expected_delivery
+
+
+def _day(text: object) -> date | None:
+    return date.fromisoformat(text) if isinstance(text, str) and text else None
+
+
+def _moment(text: object) -> datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _midnight(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _money(values: Iterable[object]) -> Decimal:
+    total = Decimal(0)
+    for value in values:
+        if isinstance(value, str | int) and str(value).strip():
+            try:
+                total += Decimal(str(value))
+            except ArithmeticError:
+                continue
+    return total
+
+
+@dataclass(slots=True)
+class HistorySummary:
+    """What the report needs from one order's history (``summarise`` or the store's query)."""
+
+    first_at: datetime | None = None
+    accepted: datetime | None = None
+    first_tracking: datetime | None = None
+    first_backorder: datetime | None = None
+    partial: bool = False
+    etas: dict[str, list[date]] = field(default_factory=dict)
+
+    def add_eta(self, key: str) -> None:
+        """Record the ETA an ``<po>:eta:<line>:<date>`` history key gives (in time order)."""
+        parts = key.rsplit(":", 3)
+        try:
+            self.etas.setdefault(parts[2], []).append(date.fromisoformat(parts[3]))
+        except (ValueError, IndexError):
+            return
+
+
+def summarise(history: Sequence[HistoryPoint]) -> HistorySummary:
+    """One pass: acceptance, first tracking, first backorder, partial shipment, ETAs per line."""
+    walk = HistorySummary(first_at=history[0].at if history else None)
+    for point in history:
+        key, status = point.key, point.to_status
+        if ":status:" in key:
+            if walk.accepted is None and status not in NOT_ACCEPTED_STATUSES:
+                walk.accepted = point.at
+            if status == "Partially shipped":
+                walk.partial = True
+        elif ":tracking:" in key:
+            if walk.first_tracking is None or point.at < walk.first_tracking:
+                walk.first_tracking = point.at
+        elif ":eta:" in key:
+            walk.add_eta(key)
+        else:
+            continue
+        if (":eta:" in key or status == "Backordered") and walk.first_backorder is None:
+            walk.first_backorder = point.at
+    return walk
+
+
+def _etas(per_line: Mapping[str, list[date]]) -> tuple[date | None, int, int]:
+    """First ETA (the latest line's first), slips and slip days, from ETAs per line."""
+    firsts = [dates[0] for dates in per_line.values()]
+    slips = sum(sum(1 for a, b in pairwise(d) if b > a) for d in per_line.values())
+    days = sum(max((max(d) - d[0]).days, 0) for d in per_line.values())
+    return (max(firsts) if firsts else None), slips, days
+
+
+def _distinct(values: Iterable[object]) -> tuple[str, ...]:
+    found = tuple(dict.fromkeys(str(v) for v in values if v))
+    return found or (NOT_REPORTED,)
+
+
+def _group_of(
+    dimension: Dimension, state: Mapping[str, Any], submitted: datetime
+) -> tuple[str, ...]:
+    lines = state.get("lines") or ()
+    if dimension is Dimension.MONTH:
+        return (f"{submitted.year:04d}-{submitted.month:02d}",)
+    if dimension is Dimension.MANUFACTURER:
+        invoices = state.get("invoices") or ()
+        return _distinct(name for i in invoices for name in i.get("manufacturers") or ())
+    if dimension is Dimension.PART:
+        return _distinct(line.get("mfg_part_number") or line.get("sku") for line in lines)
+    if dimension is Dimension.CUSTOMER:
+        return _distinct([(state.get("ship_to") or {}).get("name")])
+    field_name = "warehouse" if dimension is Dimension.WAREHOUSE else "carrier"
+    return _distinct(s.get(field_name) for line in lines for s in line.get("shipments") or ())
+
+
+def order_facts(
+    po_number: str,
+    state: Mapping[str, Any],
+    history: Sequence[HistoryPoint] | HistorySummary,
+    dimensions: Iterable[Dimension] = tuple(Dimension),
+) -> OrderFacts:
+    """One order's facts from its stored state (``OrderState.to_json``) and its history.
+
+    ``history`` is the entries oldest first, or their ``HistorySummary``. Only the
+    ``dimensions`` asked for are worked out (a report needs three of the six).
+    """
+    walk = history if isinstance(history, HistorySummary) else summarise(history)
+    first_seen = (
+        _moment(state.get("first_seen")) or walk.first_at or datetime.min.replace(tzinfo=UTC)
+    )
+    submitted = min(first_seen, walk.first_at) if walk.first_at else first_seen
+    shipped = _moment(state.get("shipped_at")) or walk.first_tracking
+    delivered = _midnight(_day(state.get("delivered_on")))
+    invoices = list(state.get("invoices") or ())
+    invoice_days = [d for d in (_day(i.get("invoice_date")) for i in invoices) if d]
+    invoiced = _midnight(min(invoice_days)) if invoice_days else _moment(state.get("invoiced_at"))
+    first_eta, slips, slip_days = _etas(walk.etas)
+    if first_eta is None:
+        line_etas = [d for d in (_day(x.get("eta")) for x in state.get("lines") or ()) if d]
+        first_eta = max(line_etas) if line_etas else None
+    backorder_days = None
+    end = shipped or delivered
+    if walk.first_backorder is not None and end is not None:
+        backorder_days = max((end - walk.first_backorder).days, 0)
+    return OrderFacts(
+        po_number=po_number,
+        submitted=submitted,
+        accepted=walk.accepted,
+        shipped=shipped,
+        delivered=delivered,
+        invoiced=invoiced,
+        first_eta=first_eta,
+        expected_delivery=_day(
+            state.get("first_expected_delivery") or state.get("expected_delivery")
+        ),
+        eta_slips=slips,
+        eta_slip_days=slip_days,
+        backorder_days=backorder_days,
+        partial=walk.partial,
+        invoice_total=_money(i.get("total") for i in invoices),
+        freight=_money(i.get("freight") for i in invoices),
+        groups={d: _group_of(d, state, submitted) for d in dimensions},
+    )
