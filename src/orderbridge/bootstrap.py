@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import anyio
@@ -18,6 +18,7 @@ from orderbridge.adapters.autotask import (
     AutotaskPurchaseOrders,
 )
 from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
+from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
     ErrorVocabulary,
@@ -26,9 +27,11 @@ from orderbridge.adapters.tdsynnex import (
     endpoints_for,
 )
 from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
+from orderbridge.application.carrier_tracking import CarrierRound
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import Doctor
+from orderbridge.application.doctor_carriers import CarrierDoctor
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
@@ -43,6 +46,7 @@ __all__ = [
     "SyncServices",
     "autotask_client",
     "autotask_retry",
+    "carrier_trackers",
     "daemon_for",
     "file_runtime_values",
     "open_store",
@@ -78,10 +82,11 @@ class SyncServices:
     sync: SyncService
     runtime: RuntimeSettings
     guarded: GuardedSync
+    trackers: dict[str, Tracker] = field(default_factory=dict)  # configured carriers only
 
     def request_counts(self) -> dict[str, int]:
         """Requests, retries and faults by kind so far, per upstream (for the activity log)."""
-        counts: dict[str, int] = {}
+        counts: dict[str, int] = {name: t.requests for name, t in self.trackers.items()}
         for name, stats in (
             ("autotask", self.autotask.stats.to_json()),
             ("tdsynnex", self.tdsynnex.stats.to_json()),
@@ -240,6 +245,37 @@ def tdsynnex_client(
     )
 
 
+def carrier_trackers(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> dict[str, Tracker]:
+    """A tracker for each carrier that is enabled and has credentials, by carrier name."""
+    trackers: dict[str, Tracker] = {}
+    for name, api in settings.carriers.apis().items():
+        if not api.configured:
+            continue
+        account = CarrierAccount(
+            name,
+            client_id=getattr(api, "client_id", None) or "",
+            client_secret=_secret(getattr(api, "client_secret", None)),
+            api_key=_secret(getattr(api, "api_key", None)),
+            base_url=None if api.base_url is None else str(api.base_url),
+            per_hour=api.max_requests_per_hour,
+            per_day=api.max_requests_per_day,
+            timeout_s=api.timeout_s,
+        )
+        tracker = build_tracker(account, clock=clock, transport=transport)
+        trackers[tracker.carrier] = tracker
+    return trackers
+
+
+def _unconfigured_carriers(settings: Settings) -> list[str]:
+    names = {"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "dhl": "DHL"}
+    return [names[n] for n, api in settings.carriers.apis().items() if not api.configured]
+
+
 @asynccontextmanager
 async def sync_services(
     settings: Settings,
@@ -255,6 +291,7 @@ async def sync_services(
     the_store = store if store is not None else open_store(settings)
     autotask = autotask_client(settings, transport=autotask_transport)
     tdsynnex = tdsynnex_client(settings, transport=tdsynnex_transport)
+    trackers = carrier_trackers(settings, clock=clock)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
     runtime = runtime_settings(settings, the_store)
     scope = ScopeResolver(
@@ -278,6 +315,7 @@ async def sync_services(
         plan_options=plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
+        carrier_round=CarrierRound(list(trackers.values()), clock) if trackers else None,
     )
     guarded = GuardedSync(
         sync=sync,
@@ -287,13 +325,15 @@ async def sync_services(
         tenant=DEFAULT_TENANT,
     )
     services = SyncServices(
-        settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime, guarded
+        settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime, guarded, trackers
     )
     try:
         yield services
     finally:
         await autotask.aclose()
         await tdsynnex.aclose()
+        for tracker in trackers.values():
+            await tracker.aclose()
         if owned_store:
             the_store.close()
 
@@ -325,6 +365,11 @@ async def doctor_session(
                 po_number_field=at.po_number_field,
                 base_url=None if at.base_url is None else str(at.base_url),
                 is_ip_refusal=_is_ip_refusal,
+                carriers=CarrierDoctor(
+                    trackers=services.trackers,
+                    unconfigured=_unconfigured_carriers(settings),
+                    overdue_after_days=settings.carriers.overdue_after_days,
+                ),
             )
     finally:
         store.close()

@@ -36,8 +36,10 @@ from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
 __all__ = [
     "DEFAULT_CONFIG_FILE",
     "AutotaskSettings",
+    "CarrierApiSettings",
     "CarrierSettings",
     "ConfigError",
+    "DhlApiSettings",
     "LoggingSettings",
     "MappingSettings",
     "RetrySettings",
@@ -216,10 +218,59 @@ class MappingSettings(_Section):
     history_lines_in_memo: int = Field(default=10, ge=0, le=50)
 
 
+class CarrierApiSettings(_Section):
+    """``[carriers.ups]``, ``[carriers.fedex]``, ``[carriers.usps]``: OAuth2 client credentials."""
+
+    enabled: bool = True
+    base_url: AnyHttpUrl | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    max_requests_per_hour: int | None = Field(default=None, ge=1)
+    max_requests_per_day: int | None = Field(default=None, ge=1)
+    timeout_s: float = Field(default=30.0, gt=0, le=600)
+
+    @property
+    def configured(self) -> bool:
+        """Enabled, with a client id and secret: this carrier is tracked."""
+        secret = self.client_secret.get_secret_value() if self.client_secret else ""
+        return self.enabled and bool((self.client_id or "").strip()) and bool(secret)
+
+
+class DhlApiSettings(_Section):
+    """``[carriers.dhl]``: the DHL Shipment Tracking - Unified API key."""
+
+    enabled: bool = True
+    base_url: AnyHttpUrl | None = None
+    api_key: SecretStr | None = None
+    max_requests_per_hour: int | None = Field(default=None, ge=1)
+    max_requests_per_day: int | None = Field(default=None, ge=1)
+    timeout_s: float = Field(default=30.0, gt=0, le=600)
+
+    @property
+    def configured(self) -> bool:
+        """Enabled, with an API key: DHL is tracked."""
+        return self.enabled and bool(self.api_key and self.api_key.get_secret_value())
+
+
 class CarrierSettings(_Section):
-    """``[carriers]``: tracking-link templates per carrier, merged over the built-in ones."""
+    """``[carriers]``: tracking links, and the carriers' tracking APIs (each optional)."""
 
     tracking_urls: dict[str, str] = Field(default_factory=dict)
+    ups: CarrierApiSettings = Field(default_factory=CarrierApiSettings)
+    fedex: CarrierApiSettings = Field(default_factory=CarrierApiSettings)
+    usps: CarrierApiSettings = Field(default_factory=CarrierApiSettings)
+    dhl: DhlApiSettings = Field(default_factory=DhlApiSettings)
+    overdue_after_days: int = Field(default=10, ge=1, le=120)
+
+    def apis(self) -> dict[str, CarrierApiSettings | DhlApiSettings]:
+        """Each carrier's API section by name (ups, fedex, usps, dhl)."""
+        return {"ups": self.ups, "fedex": self.fedex, "usps": self.usps, "dhl": self.dhl}
+
+    def secret_values(self) -> list[str]:
+        """The carriers' secrets in plain text (for the log redactor only)."""
+        found = [self.ups.client_secret, self.fedex.client_secret, self.usps.client_secret]
+        found.append(self.dhl.api_key)
+        return [v.get_secret_value() for v in found if v is not None and v.get_secret_value()]
 
     @field_validator("tracking_urls")
     @classmethod
@@ -269,7 +320,8 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Every configured secret in plain text, for the log redactor (never print these)."""
         values = (self.autotask.secret, self.autotask.integration_code, self.tdsynnex.password)
-        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+        found = [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+        return found + self.carriers.secret_values()
 
     def credential_problems(self) -> list[str]:
         """What is missing before orderbridge can talk to both services."""
@@ -349,4 +401,4 @@ def config_file_warnings(path: Path | None) -> list[str]:
 
 def _mentions_secrets(path: Path) -> bool:
     text = path.read_text(encoding="utf-8", errors="replace")
-    return any(word in text for word in ("secret", "password", "integration_code"))
+    return any(word in text for word in ("secret", "password", "integration_code", "api_key"))

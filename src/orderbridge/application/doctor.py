@@ -15,6 +15,7 @@ from datetime import datetime
 
 from orderbridge.ports import DistributorGateway, MonitoredScope, UpstreamAuthError
 
+from .doctor_carriers import CarrierDoctor
 from .doctor_findings import Check, Outcome, has_failures
 from .doctor_orders import order_checks, store_check
 from .doctor_ports import AutotaskSetup, DoctorStore
@@ -56,6 +57,7 @@ class Doctor:
     # Telling an IP allow-list refusal from bad credentials needs the adapter's error words.
     is_ip_refusal: Callable[[UpstreamAuthError], bool] = field(default=_never_ip)
     tenant: str = "default"
+    carriers: CarrierDoctor | None = None  # None: carrier tracking is not part of this build
 
     def _upstream(self) -> UpstreamChecks:
         return UpstreamChecks(
@@ -85,6 +87,9 @@ class Doctor:
                 po_number_field=self.po_number_field,
             )
         )
+        if self.carriers is not None:
+            store = self.store if store_ready else None
+            checks.extend(await self.carriers.checks(store, tenant=self.tenant, now=self.clock()))
         return checks
 
     async def connection_checks(self) -> list[Check]:

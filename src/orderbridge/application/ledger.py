@@ -20,6 +20,7 @@ from typing import TypeVar
 
 import anyio
 
+from orderbridge.application.carrier_tracking import CarrierPass
 from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import PurchaseOrder
@@ -56,6 +57,8 @@ class RunLedger:
         self._history: Mapping[str, list[HistoryEntry]] = {}
         self._pending: list[OrderReport] = []
         self._unchanged: list[str] = []
+        # The carriers' answers for this run's packages (none until the sync asks them).
+        self.carriers = CarrierPass(None, force=False)
 
     @property
     def dry_run(self) -> bool:

@@ -21,8 +21,10 @@ from enum import StrEnum
 
 import anyio
 
+from orderbridge.application.carrier_tracking import CarrierPass, CarrierRound
 from orderbridge.application.ledger import RunLedger
 from orderbridge.application.scope import SyncSetupError
+from orderbridge.domain.carrier_facts import NO_FACTS, CarrierFacts, apply_carrier_facts
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.derive import derive_order_state
 from orderbridge.domain.history import (
@@ -146,6 +148,7 @@ class SyncService:
     tenant: str = "default"
     request_counts: Callable[[], dict[str, int]] = dict
     excludes: Callable[[str | None], bool] = _nothing_excluded
+    carrier_round: CarrierRound | None = None  # None: no carrier is tracked
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
     async def run_once(
@@ -176,6 +179,7 @@ class SyncService:
                 await self.purchase_orders.monitored(await self.scope()), ledger, only
             )
             report.monitored = len(pos)
+            await self._ask_carriers(pos, ledger, force=only is not None)
             if on_total is not None:
                 on_total(len(pos))
             results = await self._check_all(pos, ledger, halted, on_order=on_order, stop=stop)
@@ -232,6 +236,16 @@ class SyncService:
         if only is None:
             pos = [po for po in pos if not self.excludes(ledger.known_status(po.po_number))]
         return pos
+
+    async def _ask_carriers(
+        self, pos: Sequence[PurchaseOrder], ledger: RunLedger, *, force: bool
+    ) -> None:
+        """Track the due packages of these orders with their carriers, batched, before checking."""
+        if self.carrier_round is None:
+            return
+        ledger.carriers = self.carrier_round.start(force=force)
+        known = (ledger.previous(po.po_number) for po in pos if po.po_number)
+        await ledger.carriers.prefetch([s for s in known if s is not None])
 
     async def _check_all(
         self,
@@ -296,7 +310,7 @@ class SyncService:
     async def _plan(self, po: PurchaseOrder, ledger: RunLedger) -> tuple[OrderState, Plan]:
         """Ask TD SYNNEX, derive the order's state and plan what Autotask needs."""
         previous = ledger.previous(po.po_number or "")
-        state = await self._observe(po, previous)
+        state = await self._observe(po, previous, ledger.carriers)
         plan = plan_updates(
             po,
             state,
@@ -307,7 +321,9 @@ class SyncService:
         )
         return state, plan
 
-    async def _observe(self, po: PurchaseOrder, previous: OrderState | None) -> OrderState:
+    async def _observe(
+        self, po: PurchaseOrder, previous: OrderState | None, carriers: CarrierPass
+    ) -> OrderState:
         """Ask TD SYNNEX about the PO; query invoices only when something invoiced is new.
 
         The invoice query costs a request per PO, so it runs when the order is invoiced and
@@ -317,11 +333,15 @@ class SyncService:
         number = po.po_number or ""
         order = await self.distributor.get_order_status(number)
         known_invoices: Sequence[Invoice] = previous.invoices if previous is not None else ()
-        state = self._derive(po, order, known_invoices, previous)
+        facts = carriers.facts
+        state = self._derive(po, order, known_invoices, previous, facts)
+        if (more := await carriers.for_order(state)) is not facts:
+            facts = more
+            state = self._derive(po, order, known_invoices, previous, facts)
         newly_changed = previous is None or state.fingerprint() != previous.fingerprint()
         if _invoiced(order) and (not known_invoices or newly_changed):
             invoices = await self.distributor.get_invoices(po_number=number)
-            state = self._derive(po, order, invoices, previous)
+            state = self._derive(po, order, invoices, previous, facts)
         return state
 
     def _derive(
@@ -330,15 +350,18 @@ class SyncService:
         order: DistributorOrder,
         invoices: Sequence[Invoice],
         previous: OrderState | None,
+        facts: CarrierFacts = NO_FACTS,
     ) -> OrderState:
-        return derive_order_state(
+        state = derive_order_state(
             order,
             invoices,
             items=po.items,
             carriers=self.carriers,
             previous=previous,
             observed_at=self.clock(),
+            deliveries=facts.deliveries(),
         )
+        return apply_carrier_facts(state, previous, facts)
 
     async def _apply(self, po: PurchaseOrder, plan: Plan) -> None:
         if plan.po_changes:

@@ -8,8 +8,8 @@ fresh answer replaces it. A delivered or returned package keeps its final answer
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 
 from orderbridge.domain.lifecycle import LineState, OrderState, Shipment
 from orderbridge.domain.line_derivation import tracking_key
@@ -19,7 +19,15 @@ from orderbridge.domain.package_tracking import (
     TrackingReply,
 )
 
-__all__ = ["NO_FACTS", "CarrierFacts", "apply_carrier_facts", "as_tracking"]
+__all__ = [
+    "NO_FACTS",
+    "CarrierFacts",
+    "CarrierNews",
+    "apply_carrier_facts",
+    "as_tracking",
+    "carrier_details",
+    "carrier_news",
+]
 
 
 def as_tracking(reply: TrackingReply) -> PackageTracking:
@@ -109,3 +117,80 @@ def apply_carrier_facts(
         return state
     lines = tuple(_line(line, known, facts) for line in state.lines)
     return state if lines == state.lines else replace(state, lines=lines)
+
+
+def _clock(at: datetime) -> str:
+    offset = at.strftime("%z")
+    return f"{at:%Y-%m-%d %H:%M} UTC{offset[:3]}:{offset[3:]}" if offset else f"{at:%Y-%m-%d %H:%M}"
+
+
+def carrier_details(t: PackageTracking) -> list[str]:
+    """Memo phrases for a package's carrier answer: delivery time, signer, place, size, trouble."""
+    parts: list[str] = []
+    if t.status is PackageStatus.DELIVERED:
+        if t.delivered_at is not None:
+            parts.append(f"{t.carrier} confirmed delivery {_clock(t.delivered_at)}")
+        if t.signed_by:
+            parts.append(f"signed by {t.signed_by}")
+        if t.location:
+            parts.append(t.location)
+    elif t.status is PackageStatus.UNKNOWN:
+        parts.append(f"{t.carrier}: no tracking data yet")
+    else:
+        parts.append(f"{t.carrier}: {t.status.value}")
+        if t.problem and t.status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
+            parts.append(t.problem)
+        if t.estimated_delivery is not None:
+            parts.append(f"ETA {t.estimated_delivery.isoformat()}")
+    if t.weight is not None:
+        parts.append(str(t.weight))
+    if t.dimensions is not None:
+        parts.append(str(t.dimensions))
+    return parts
+
+
+@dataclass(frozen=True, slots=True)
+class CarrierNews:
+    """One package change worth a history line (and, for trouble, an error event)."""
+
+    key: str
+    carrier: str
+    tracking_number: str
+    summary: str
+    at: datetime | None
+    problem: str | None = None
+
+
+def _news(po_number: str, number: str, t: PackageTracking) -> CarrierNews | None:
+    base = f"{po_number}:carrier:{tracking_key(number)}"
+    when = t.delivered_at or t.event_at
+    stamp = when.astimezone(UTC).strftime("%Y%m%dT%H%M") if when else "undated"
+    if t.status is PackageStatus.DELIVERED:
+        details = ", ".join(carrier_details(t)[:3])
+        return CarrierNews(f"{base}:delivered", t.carrier, number, f"{number}: {details}", when)
+    if t.status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
+        words = "returned to sender" if t.status is PackageStatus.RETURNED else "delivery exception"
+        problem = f"{words}: {t.problem}" if t.problem and t.problem != words else words
+        summary = f"{t.carrier} {number}: {problem}"
+        key = f"{base}:{t.status.name.lower()}:{stamp}"
+        return CarrierNews(key, t.carrier, number, summary, when, problem=problem)
+    return None
+
+
+def carrier_news(state: OrderState, previous: OrderState | None) -> list[CarrierNews]:
+    """Deliveries, exceptions and returns the carrier reported since ``previous``."""
+    before = _remembered(previous)
+    found: dict[str, CarrierNews] = {}
+    for s in state.shipments:
+        if not s.tracking_number or s.tracking is None:
+            continue
+        old = before.get(tracking_key(s.tracking_number))
+        news = _news(state.po_number, s.tracking_number, s.tracking)
+        if news is None or news.key in found:
+            continue
+        if old is not None:
+            was = _news(state.po_number, s.tracking_number, old)
+            if was is not None and was.key == news.key:
+                continue
+        found[news.key] = news
+    return list(found.values())

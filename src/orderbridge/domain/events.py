@@ -14,6 +14,7 @@ from orderbridge.domain.lifecycle import OrderStatus
 
 __all__ = [
     "Backordered",
+    "CarrierException",
     "Delivered",
     "Invoiced",
     "OrderEvent",
@@ -87,4 +88,18 @@ class Problem:
     reason: str | None
 
 
-OrderEvent = StatusChanged | Shipped | Delivered | Invoiced | Backordered | Problem
+@dataclass(frozen=True, slots=True)
+class CarrierException:
+    """A carrier reports trouble with a package: a delivery exception, or returned to sender."""
+
+    po_number: str
+    key: str
+    carrier: str
+    tracking_number: str
+    problem: str
+    at: datetime | None
+
+
+OrderEvent = (
+    StatusChanged | Shipped | Delivered | Invoiced | Backordered | Problem | CarrierException
+)

@@ -129,7 +129,7 @@ class ScenarioAutotask(_Strict):
 
 
 class ScenarioCarrierEvent(_Strict):
-    """One carrier scan of every package of the order, ``hours`` after the scenario loads."""
+    """One carrier scan of every package of the order, ``hours`` after TD SYNNEX shipped it."""
 
     status: Literal[
         "label_created",
@@ -141,7 +141,7 @@ class ScenarioCarrierEvent(_Strict):
         "returned",
         "ready_for_pickup",
     ]
-    hours: float = Field(ge=-24 * 90, le=24 * 90)  # negative: already happened at load
+    hours: float = Field(ge=0, le=24 * 90)
     city: str = Field(default="MEMPHIS", max_length=50)
     state: str = Field(default="TN", max_length=3)
     description: str | None = Field(default=None, max_length=200)
@@ -153,7 +153,7 @@ class ScenarioCarrier(_Strict):
     events: list[ScenarioCarrierEvent] = Field(min_length=1)
     signed_by: str | None = Field(default=None, max_length=60)
     left_at: str | None = Field(default="Front Door", max_length=60)
-    eta_days: int | None = Field(default=None, ge=-30, le=60)  # from load, until delivered
+    eta_days: int | None = Field(default=None, ge=0, le=60)  # days after shipping
 
 
 class ScenarioOrder(_Strict):

@@ -44,6 +44,8 @@ EVERY_CHECK = {
     "TD SYNNEX order number mismatches",
     "shipped without tracking",
     "last sync run",
+    "carrier tracking",
+    "overdue packages",
 }
 
 
@@ -69,7 +71,7 @@ def test_a_healthy_setup_passes_every_check(
     assert set(found) == EVERY_CHECK
     assert set(found.values()) == {"PASS"}, result.stdout
     assert "fix:" not in result.stdout
-    assert "14 passed, 0 warnings, 0 failed" in result.stdout
+    assert "16 passed, 0 warnings, 0 failed" in result.stdout
     assert "3 purchase orders in scope" in result.stdout
     assert tdsynnex_requests == 1
     assert autotask_requests <= 12

@@ -1,8 +1,8 @@
 """Carrier packages from a scenario: the TD SYNNEX simulator's tracking numbers, with scans.
 
-A scenario order with a ``carrier`` block gets, at every carrier its ship method names, one
+A scenario order with a ``carrier`` block gets, at the carrier its ship method names, one
 package per tracking number the TD SYNNEX simulator reports once the order has shipped, each
-with the block's scans placed relative to the moment the scenario is loaded.
+with the block's scans placed ``hours`` after that package's TD SYNNEX ship time.
 """
 
 from __future__ import annotations
@@ -30,16 +30,23 @@ def carrier_of_ship_method(code: str) -> str:
     return "usps"
 
 
-def _numbers(order: ScenarioOrder, customer_number: str, now: datetime) -> list[tuple[str, str]]:
-    """(ship method, tracking number) of every package once the order has shipped."""
+def _shipped(
+    order: ScenarioOrder, customer_number: str, now: datetime
+) -> list[tuple[str, str, datetime]]:
+    """(ship method, tracking number, ship time) of every package once the order has shipped.
+
+    An order not yet shipped in the scenario is looked at as if it had just shipped.
+    """
     path = order.lifecycle()
-    shipped = TdState.SHIPPED if TdState.SHIPPED in path else order.state
-    record = OrderBook().add(order.model_copy(update={"state": shipped}), customer_number, now)
-    found = []
-    for row in build_status(record).rows:
-        for package in row.packages:
-            found.append((row.ship_method, package.tracking))
-    return found
+    view = order
+    if TdState.SHIPPED in path and path.index(order.state) < path.index(TdState.SHIPPED):
+        view = order.model_copy(update={"state": TdState.SHIPPED})
+    record = OrderBook().add(view, customer_number, now)
+    return [
+        (row.ship_method, package.tracking, package.shipped_at)
+        for row in build_status(record).rows
+        for package in row.packages
+    ]
 
 
 def scenario_packages(scenario: Scenario, carrier: str, now: datetime) -> list[PackageRecord]:
@@ -49,28 +56,27 @@ def scenario_packages(scenario: Scenario, carrier: str, now: datetime) -> list[P
         plan = order.carrier
         if plan is None:
             continue
-        events = tuple(
-            ScanEvent(
-                status=ScanStatus(e.status),
-                at=now + timedelta(hours=e.hours),
-                city=e.city,
-                state=e.state,
-                description=e.description,
-            )
-            for e in plan.events
-        )
-        first = min(e.at for e in events)
-        eta = None if plan.eta_days is None else (now + timedelta(days=plan.eta_days)).date()
-        for method, number in _numbers(order, scenario.customer_number, now):
+        for method, number, shipped_at in _shipped(order, scenario.customer_number, now):
             if carrier_of_ship_method(method) != carrier:
                 continue
+            events = tuple(
+                ScanEvent(
+                    status=ScanStatus(e.status),
+                    at=shipped_at + timedelta(hours=e.hours),
+                    city=e.city,
+                    state=e.state,
+                    description=e.description,
+                )
+                for e in plan.events
+            )
+            eta = None if plan.eta_days is None else (shipped_at + timedelta(days=plan.eta_days))
             packages.append(
                 PackageRecord(
                     carrier=carrier,
                     tracking_number=number,
-                    shipped_at=first,
+                    shipped_at=shipped_at,
                     events=events,
-                    eta=eta,
+                    eta=None if eta is None else eta.date(),
                     signed_by=plan.signed_by,
                     left_at=plan.left_at,
                 )
