@@ -1,4 +1,7 @@
-"""``orderbridge demo``: both simulators in-process, the shipped scenario, live sync cycles.
+"""``orderbridge demo``: the simulators in-process, the shipped scenario, live sync cycles.
+
+Autotask, TD SYNNEX, and the UPS and FedEx tracking simulators: one demo order is confirmed
+delivered by UPS only (signed for, with the time), which TD SYNNEX never reports.
 
 The demo is the real product against the simulators: the same bootstrap, clients, store and sync
 loop as a production run, over real HTTP on loopback ports.
@@ -18,9 +21,17 @@ from pydantic import AnyHttpUrl, SecretStr
 from orderbridge.application.sync import OrderResult
 from orderbridge.bootstrap import SyncServices, sync_services
 from orderbridge.domain.history import OrderOutcome
-from orderbridge.settings import AutotaskSettings, Settings, StoreSettings, TdSynnexSettings
+from orderbridge.settings import (
+    AutotaskSettings,
+    CarrierApiSettings,
+    CarrierSettings,
+    Settings,
+    StoreSettings,
+    TdSynnexSettings,
+)
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+from orderbridge.simulators.carriers import CarrierSimulator
 from orderbridge.simulators.scenario import builtin_scenario
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
 
@@ -71,11 +82,22 @@ def demo(
 
 @contextmanager
 def _serving(autotask: AutotaskSimulator, tdsynnex: TdSynnexSimulator) -> Iterator[_SettingsFor]:
-    with SimulatorServer(autotask.app) as at_server, SimulatorServer(tdsynnex.app) as td_server:
+    ups, fedex = CarrierSimulator("ups"), CarrierSimulator("fedex")
+    for carrier in (ups, fedex):
+        carrier.load_scenario(builtin_scenario("demo"))
+    with (
+        SimulatorServer(autotask.app) as at_server,
+        SimulatorServer(tdsynnex.app) as td_server,
+        SimulatorServer(ups.app) as ups_server,
+        SimulatorServer(fedex.app) as fedex_server,
+    ):
         console.print(
-            f"Autotask simulator on {at_server.url}, TD SYNNEX simulator on {td_server.url}"
+            f"Autotask simulator on {at_server.url}, TD SYNNEX simulator on {td_server.url}, "
+            f"UPS on {ups_server.url}, FedEx on {fedex_server.url}"
         )
-        yield _SettingsFor(at_server.url, td_server.url, autotask, tdsynnex)
+        settings_for = _SettingsFor(at_server.url, td_server.url, autotask, tdsynnex)
+        settings_for.carriers = {"ups": (ups_server.url, ups), "fedex": (fedex_server.url, fedex)}
+        yield settings_for
 
 
 class _SettingsFor:
@@ -83,6 +105,7 @@ class _SettingsFor:
 
     def __init__(self, at_url: str, td_url: str, at: AutotaskSimulator, td: TdSynnexSimulator):
         self.at_url, self.td_url, self.at, self.td = at_url, td_url, at, td
+        self.carriers: dict[str, tuple[str, CarrierSimulator]] = {}
 
     def __call__(self, database: Path) -> Settings:
         at_cfg, td_cfg = self.at.config, self.td.config
@@ -101,6 +124,15 @@ class _SettingsFor:
                 password=SecretStr(td_cfg.password),
             ),
             store=StoreSettings(url=f"sqlite:///{database}"),
+            carriers=CarrierSettings(**{name: self._carrier(name) for name in self.carriers}),
+        )
+
+    def _carrier(self, name: str) -> CarrierApiSettings:
+        url, sim = self.carriers[name]
+        return CarrierApiSettings(
+            base_url=AnyHttpUrl(url),
+            client_id=sim.config.client_id,
+            client_secret=SecretStr(sim.config.client_secret),
         )
 
 
