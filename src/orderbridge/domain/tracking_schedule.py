@@ -2,9 +2,10 @@
 
 A package is tracked only once it has shipped (never before its ship date), only until the
 carrier says delivered or returned, and no more often than its next expected change warrants:
-every few hours in transit, hourly on its expected delivery day or once out for delivery, a
-little more often when overdue or in exception, rarely while the carrier does not know the
-number yet. A resync asks about an order's open packages at once, whatever the schedule says.
+twice a day while its expected delivery is days away, every few hours as it nears, every two
+hours on the expected day and hourly once out for delivery, a little more often when overdue
+or in exception, rarely while the carrier does not know the number yet. A resync asks about
+an order's open packages at once, whatever the schedule says.
 The most urgent come first, so a carrier's rate limit cuts the least useful calls.
 """
 
@@ -26,10 +27,13 @@ __all__ = ["DuePackage", "TrackingPolicy", "due_packages"]
 class TrackingPolicy:
     """How long to wait between two questions about one package, by what we know of it."""
 
+    out_for_delivery: timedelta = timedelta(hours=1)
+    due_today: timedelta = timedelta(hours=2)
+    due_tomorrow: timedelta = timedelta(hours=6)
     in_transit: timedelta = timedelta(hours=8)
-    due_today: timedelta = timedelta(hours=1)
-    overdue: timedelta = timedelta(hours=3)
-    exception: timedelta = timedelta(hours=2)
+    far_off: timedelta = timedelta(hours=12)
+    overdue: timedelta = timedelta(hours=4)
+    exception: timedelta = timedelta(hours=3)
     unknown: timedelta = timedelta(hours=12)
     give_up_after: timedelta = timedelta(days=60)
 
@@ -38,16 +42,18 @@ class TrackingPolicy:
         t = shipment.tracking
         if t is None:
             return timedelta(0)
-        today = now.date()
-        if t.status is PackageStatus.OUT_FOR_DELIVERY or t.estimated_delivery == today:
-            return self.due_today
+        if t.status is PackageStatus.OUT_FOR_DELIVERY:
+            return self.out_for_delivery
         if t.status is PackageStatus.EXCEPTION:
             return self.exception
         if t.status is PackageStatus.UNKNOWN:
             return self.unknown
-        if t.estimated_delivery is not None and t.estimated_delivery < today:
+        if t.estimated_delivery is None:
+            return self.in_transit
+        days = (t.estimated_delivery - now.date()).days
+        if days < 0:
             return self.overdue
-        return self.in_transit
+        return {0: self.due_today, 1: self.due_tomorrow}.get(days, self.far_off)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +70,8 @@ def _urgency(shipment: Shipment, policy: TrackingPolicy, now: datetime) -> tuple
     t = shipment.tracking
     if t is None:
         return (1, shipment.ship_date or now)
-    rank = {policy.due_today: 0, policy.overdue: 1, policy.exception: 1}.get(
-        policy.interval(shipment, now), 2
-    )
+    urgent = {policy.out_for_delivery: 0, policy.due_today: 0, policy.overdue: 1}
+    rank = urgent.get(policy.interval(shipment, now), 2)
     return (rank, t.checked_at)
 
 

@@ -1,7 +1,8 @@
 """A per-carrier request window: how many calls may go out now without passing its rate limits.
 
 Carriers publish their limits per hour (USPS: 60) or per day (DHL: 250); sliding windows over
-the calls this process sent keep orderbridge under every one of them. A 429 closes the window
+the calls this process sent keep orderbridge under every one of them, and a daily limit is also
+paced hour by hour. A 429 closes the window
 until the carrier's ``Retry-After`` has passed.
 """
 
@@ -23,7 +24,14 @@ class RequestWindow:
     def __init__(
         self, limits: Sequence[tuple[int, timedelta]], clock: Callable[[], datetime]
     ) -> None:
-        self._limits = tuple(limits)
+        # A daily budget is paced: at most twice its hourly share in any hour, so the first busy
+        # cycle cannot spend the whole day's calls.
+        paced = [
+            (max(1, -(-2 * limit * 3600 // int(period.total_seconds()))), timedelta(hours=1))
+            for limit, period in limits
+            if period > timedelta(hours=1)
+        ]
+        self._limits = (*tuple(limits), *paced)
         self._longest = max((p for _, p in self._limits), default=timedelta(0))
         self._clock = clock
         self._sent: deque[datetime] = deque()
