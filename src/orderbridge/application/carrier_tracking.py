@@ -102,6 +102,10 @@ async def _ask_carrier(
         except UpstreamError as exc:
             tally.stopped = str(exc)
             break
+        except Exception as exc:  # a bug in one carrier's client must not stop the cycle
+            _log.exception("%s tracking failed unexpectedly", tracker.carrier)
+            tally.stopped = f"unexpected error: {type(exc).__name__}"
+            break
         tally.answered += len(answered)
         replies.update(answered)
     if tally.stopped is not None:

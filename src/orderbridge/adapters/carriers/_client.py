@@ -97,7 +97,7 @@ class CarrierHttp:
                 )
             except httpx2.TimeoutException:
                 raise CarrierUnavailable(self.carrier, "the request timed out") from None
-            except httpx2.TransportError as exc:
+            except httpx2.HTTPError as exc:  # transport, protocol and decoding failures
                 raise CarrierUnavailable(
                     self.carrier, f"connection failed ({type(exc).__name__})"
                 ) from None

@@ -21,7 +21,7 @@ from orderbridge.domain.package_tracking import (
 
 from ._client import CarrierHttp
 from ._errors import CarrierAuthFailed, CarrierBadPayload
-from ._values import dig, dimensions_of, items, parse_date, parse_time, text, weight_of
+from ._values import dig, dimensions_of, items, obj, parse_date, parse_time, text, weight_of
 
 __all__ = ["DhlTracker", "dhl_status"]
 
@@ -49,34 +49,34 @@ def dhl_status(status: Mapping[str, Any], returning: bool) -> PackageStatus:
 
 
 def _place(status: Mapping[str, Any]) -> str | None:
-    address = dig(status, "location", "address") or {}
+    address = obj(dig(status, "location", "address"))
     parts = [text(address.get(k)) for k in ("addressLocality", "postalCode", "countryCode")]
     return ", ".join(p for p in parts if p) or None
 
 
 def _side(dims: Mapping[str, Any], side: str) -> tuple[Any, Any]:
-    entry = dims.get(side) or {}
+    entry = obj(dims.get(side))
     return (entry.get("value"), entry.get("unitText")) if isinstance(entry, dict) else (None, None)
 
 
 def parse_shipment(data: Mapping[str, Any], number: str, checked_at: datetime) -> PackageTracking:
     """One ``shipments[]`` entry."""
-    current = data.get("status") or {}
-    details = data.get("details") or {}
+    current = obj(data.get("status"))
+    details = obj(data.get("details"))
     status = dhl_status(current, bool(data.get("returnFlag")))
     delivered_at = signed_by = None
     if status is PackageStatus.DELIVERED:
-        pod = details.get("proofOfDelivery") or {}
+        pod = obj(details.get("proofOfDelivery"))
         delivered_at = parse_time(pod.get("timestamp")) or parse_time(current.get("timestamp"))
-        signed = pod.get("signed") or {}
+        signed = obj(pod.get("signed"))
         signed_by = text(signed.get("name")) or " ".join(
             p for p in (text(signed.get("givenName")), text(signed.get("familyName"))) if p
         )
-    dims = details.get("dimensions") or {}
+    dims = obj(details.get("dimensions"))
     length, unit = _side(dims, "length")
     width, _ = _side(dims, "width")
     height, _ = _side(dims, "height")
-    weight = details.get("weight") or {}
+    weight = obj(details.get("weight"))
     description = text(current.get("description")) or text(current.get("status"))
     problem = None
     if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):

@@ -24,7 +24,7 @@ from ._client import CarrierHttp
 from ._errors import CarrierAuthFailed, CarrierBadPayload
 from ._oauth import OAuthTracker, token_from_reply
 from ._token import AccessToken
-from ._values import dig, dimensions_of, items, parse_date, parse_time, text, weight_of
+from ._values import dig, dimensions_of, items, obj, parse_date, parse_time, text, weight_of
 
 __all__ = ["FEDEX_BATCH", "FedExTracker", "fedex_status"]
 
@@ -83,10 +83,10 @@ def parse_result(result: Mapping[str, Any], number: str, checked_at: datetime) -
         return TrackingProblem(
             FEDEX, number, checked_at, f"{text(error.get('code'))}: {text(error.get('message'))}"
         )
-    latest = result.get("latestStatusDetail") or {}
+    latest = obj(result.get("latestStatusDetail"))
     code = text(latest.get("code")) or text(latest.get("derivedCode"))
     status = fedex_status(code)
-    details = result.get("deliveryDetails") or {}
+    details = obj(result.get("deliveryDetails"))
     delivered_at = _when(result, "ACTUAL_DELIVERY") if status is PackageStatus.DELIVERED else None
     signed_by = location = None
     if status is PackageStatus.DELIVERED:
@@ -99,9 +99,9 @@ def parse_result(result: Mapping[str, Any], number: str, checked_at: datetime) -
     else:
         location = _place(latest.get("scanLocation"))
     eta_time = _when(result, "ESTIMATED_DELIVERY")
-    window = dig(result, "estimatedDeliveryTimeWindow", "window") or {}
+    window = obj(dig(result, "estimatedDeliveryTimeWindow", "window"))
     eta = eta_time.date() if eta_time else parse_date(window.get("ends") or window.get("begins"))
-    wd = dig(result, "packageDetails", "weightAndDimensions") or {}
+    wd = obj(dig(result, "packageDetails", "weightAndDimensions"))
     weight = (items(wd.get("weight")) or [{}])[0]
     dims = (items(wd.get("dimensions")) or [{}])[0]
     description = text(latest.get("description")) or text(latest.get("statusByLocale"))
@@ -195,7 +195,7 @@ class FedExTracker(OAuthTracker):
         by_number = {text(c.get("trackingNumber")): c for c in items(complete)}
         replies: dict[str, TrackingReply] = {}
         for number in numbers:
-            results = items((by_number.get(number) or {}).get("trackResults"))
+            results = items(obj(by_number.get(number)).get("trackResults"))
             if not results:
                 replies[number] = TrackingProblem(FEDEX, number, now, "no result for this number")
                 continue

@@ -27,7 +27,7 @@ from ._client import CarrierHttp
 from ._errors import CarrierBadPayload
 from ._oauth import OAuthTracker, token_from_reply
 from ._token import AccessToken
-from ._values import dig, dimensions_of, items, parse_date, text, weight_of
+from ._values import dig, dimensions_of, items, obj, parse_date, text, weight_of
 
 __all__ = ["UpsTracker", "ups_status"]
 
@@ -100,7 +100,7 @@ def activity_time(activity: Mapping[str, Any]) -> datetime | None:
 
 
 def _place(activity: Mapping[str, Any] | None) -> str | None:
-    address = dig(activity, "location", "address") or {}
+    address = obj(dig(activity, "location", "address"))
     parts = [text(address.get(k)) for k in ("city", "stateProvince", "countryCode")]
     return ", ".join(p for p in parts if p) or None
 
@@ -111,13 +111,13 @@ def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime)
     newest = activities[0] if activities else None
     # Real answers put only a description and the 3-digit code in currentStatus; the newest
     # activity carries the type, so it decides when present.
-    current = (newest or {}).get("status") or package.get("currentStatus") or {}
-    status = ups_status(current if isinstance(current, dict) else {})
+    current = obj(obj(newest).get("status")) or obj(package.get("currentStatus"))
+    status = ups_status(current)
     delivered_at = signed_by = location = None
     if status is PackageStatus.DELIVERED:
-        scan = next((a for a in activities if ups_status(a.get("status") or {}) is status), None)
+        scan = next((a for a in activities if ups_status(obj(a.get("status"))) is status), None)
         delivered_at = activity_time(scan) if scan else None
-        info = package.get("deliveryInformation") or {}
+        info = obj(package.get("deliveryInformation"))
         signed_by = text(info.get("receivedBy"))
         location = ", ".join(p for p in (text(info.get("location")), _place(scan)) if p) or None
     elif newest is not None:
@@ -126,9 +126,9 @@ def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime)
     for entry in items(package.get("deliveryDate")):
         if text(entry.get("type")) in ("RDD", "SDD") and (eta is None or entry["type"] == "RDD"):
             eta = parse_date(entry.get("date"))
-    weight = package.get("weight") or {}
-    dims = package.get("dimension") or {}
-    description = text(current.get("description")) if isinstance(current, dict) else None
+    weight = obj(package.get("weight"))
+    dims = obj(package.get("dimension"))
+    description = text(current.get("description"))
     problem = None
     if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
         problem = description or str(status)
@@ -138,9 +138,7 @@ def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime)
         status=status,
         checked_at=checked_at,
         description=description,
-        raw_code=text(current.get("statusCode") or current.get("code"))
-        if isinstance(current, dict)
-        else None,
+        raw_code=text(current.get("statusCode") or current.get("code")),
         event_at=activity_time(newest) if newest else None,
         delivered_at=delivered_at,
         signed_by=signed_by,

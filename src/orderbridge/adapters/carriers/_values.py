@@ -13,6 +13,7 @@ __all__ = [
     "dig",
     "dimensions_of",
     "items",
+    "obj",
     "parse_date",
     "parse_decimal",
     "parse_time",
@@ -35,6 +36,11 @@ def dig(data: Any, *path: str | int) -> Any:
                 return None
             data = data.get(step)
     return data
+
+
+def obj(value: Any) -> dict[str, Any]:
+    """The value when it is a JSON object, else an empty one (hostile or missing shapes)."""
+    return value if isinstance(value, dict) else {}
 
 
 def items(value: Any) -> list[dict[str, Any]]:
