@@ -32,6 +32,7 @@ from pydantic_settings import (
 
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
+from orderbridge.settings_carriers import CarrierApiSettings, DhlApiSettings
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",
@@ -216,40 +217,6 @@ class MappingSettings(_Section):
     write_item_eta: bool = True
     write_item_memo: bool = True
     history_lines_in_memo: int = Field(default=10, ge=0, le=50)
-
-
-class CarrierApiSettings(_Section):
-    """``[carriers.ups]``, ``[carriers.fedex]``, ``[carriers.usps]``: OAuth2 client credentials."""
-
-    enabled: bool = True
-    base_url: AnyHttpUrl | None = None
-    client_id: str | None = None
-    client_secret: SecretStr | None = None
-    max_requests_per_hour: int | None = Field(default=None, ge=1)
-    max_requests_per_day: int | None = Field(default=None, ge=1)
-    timeout_s: float = Field(default=30.0, gt=0, le=600)
-
-    @property
-    def configured(self) -> bool:
-        """Enabled, with a client id and secret: this carrier is tracked."""
-        secret = self.client_secret.get_secret_value() if self.client_secret else ""
-        return self.enabled and bool((self.client_id or "").strip()) and bool(secret)
-
-
-class DhlApiSettings(_Section):
-    """``[carriers.dhl]``: the DHL Shipment Tracking - Unified API key."""
-
-    enabled: bool = True
-    base_url: AnyHttpUrl | None = None
-    api_key: SecretStr | None = None
-    max_requests_per_hour: int | None = Field(default=None, ge=1)
-    max_requests_per_day: int | None = Field(default=None, ge=1)
-    timeout_s: float = Field(default=30.0, gt=0, le=600)
-
-    @property
-    def configured(self) -> bool:
-        """Enabled, with an API key: DHL is tracked."""
-        return self.enabled and bool(self.api_key and self.api_key.get_secret_value())
 
 
 class CarrierSettings(_Section):
