@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import anyio
 import httpx2
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.autotask import (
     AutotaskAccess,
     AutotaskBudget,
@@ -17,21 +21,18 @@ from orderbridge.adapters.autotask import (
     AutotaskCredentials,
     AutotaskPurchaseOrders,
 )
-from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
 from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
-    ErrorVocabulary,
+    IpNotAllowed,
     TdSynnexClient,
     TdSynnexEndpoints,
     endpoints_for,
 )
-from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
 from orderbridge.application.carrier_tracking import CarrierRound
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
-from orderbridge.application.doctor import Doctor
-from orderbridge.application.doctor_carriers import CarrierDoctor
+from orderbridge.application.doctor import CarrierDoctor, Doctor, StoreChecks, UpstreamChecks
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
@@ -45,17 +46,16 @@ from orderbridge.settings import Settings
 __all__ = [
     "SyncServices",
     "autotask_client",
-    "autotask_retry",
     "carrier_trackers",
     "daemon_for",
     "file_runtime_values",
     "open_store",
     "plan_options",
+    "retry_policy",
     "runner_guard",
     "runtime_settings",
     "sync_services",
     "tdsynnex_client",
-    "tdsynnex_retry",
     "utc_now",
 ]
 
@@ -109,28 +109,34 @@ def plan_options(settings: Settings) -> PlanOptions:
         write_item_eta=m.write_item_eta,
         write_item_memo=m.write_item_memo,
         history_lines_in_memo=m.history_lines_in_memo,
+        distributor_zone=ZoneInfo(settings.tdsynnex.timezone),
+        tenant_zone=ZoneInfo(settings.autotask.timezone),
     )
 
 
-def autotask_retry(settings: Settings) -> AutotaskRetry:
-    """The Autotask client's retry policy from ``[retry]``."""
-    r = settings.retry
-    return AutotaskRetry(
-        max_attempts=r.attempts,
-        initial_delay_s=r.initial_backoff_s,
-        max_delay_s=r.max_backoff_s,
-        max_total_s=r.total_timeout_s,
-    )
+def write_settings_digest(settings: Settings) -> str:
+    """A digest of the settings that decide what is written and how it compares.
+
+    A field found not to stick under one configuration is tried again under another.
+    """
+    decisive = {
+        "mapping": settings.mapping.model_dump(mode="json"),
+        "autotask_timezone": settings.autotask.timezone,
+        "tdsynnex_timezone": settings.tdsynnex.timezone,
+        "po_number_field": settings.autotask.po_number_field,
+    }
+    text = json.dumps(decisive, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def tdsynnex_retry(settings: Settings) -> TdSynnexRetry:
-    """The TD SYNNEX client's retry policy from ``[retry]``."""
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The one retry policy of both clients, from ``[retry]``."""
     r = settings.retry
-    return TdSynnexRetry(
+    return RetryPolicy(
         attempts=r.attempts,
-        initial_s=r.initial_backoff_s,
-        max_s=r.max_backoff_s,
-        timeout_s=r.total_timeout_s,
+        initial_backoff_s=r.initial_backoff_s,
+        max_backoff_s=r.max_backoff_s,
+        total_timeout_s=r.total_timeout_s,
     )
 
 
@@ -224,7 +230,7 @@ def autotask_client(
         zone_lookup_url=str(at.zone_lookup_url),
         timeout_s=at.timeout_s,
         transport=transport,
-        retry=autotask_retry(settings),
+        retry=retry_policy(settings),
         budget=budget if budget is not None else autotask_budget(settings),
     )
 
@@ -241,7 +247,8 @@ def tdsynnex_client(
         password=_secret(td.password),
         timeout_s=td.timeout_s,
         transport=transport,
-        retry=tdsynnex_retry(settings),
+        retry=retry_policy(settings),
+        source_tz=ZoneInfo(td.timezone),
     )
 
 
@@ -315,6 +322,7 @@ async def sync_services(
         plan_options=plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
+        config_digest=write_settings_digest(settings),
         carrier_round=CarrierRound(list(trackers.values()), clock) if trackers else None,
     )
     guarded = GuardedSync(
@@ -340,8 +348,7 @@ async def sync_services(
 
 def _is_ip_refusal(exc: UpstreamAuthError) -> bool:
     """Whether TD SYNNEX refused this server's IP address rather than the credentials."""
-    words = ErrorVocabulary()
-    return words.matches(words.ip_not_allowed, str(exc))
+    return isinstance(exc, IpNotAllowed)
 
 
 @asynccontextmanager
@@ -354,22 +361,21 @@ async def doctor_session(
     store = SqlStore(settings.store.url)
     try:
         async with sync_services(settings, store=store, clock=clock) as services:
-            yield Doctor(
+            upstream = UpstreamChecks(
                 autotask=AutotaskAccess(services.autotask),
                 distributor=services.tdsynnex,
-                store=store,
                 scope=services.sync.scope,
-                clock=clock,
                 vendor_ids=tuple(at.vendor_company_ids),
                 vendor_name=at.vendor_name,
-                po_number_field=at.po_number_field,
                 base_url=None if at.base_url is None else str(at.base_url),
                 is_ip_refusal=_is_ip_refusal,
-                carriers=CarrierDoctor(
-                    trackers=services.trackers,
-                    unconfigured=_unconfigured_carriers(settings),
-                    overdue_after_days=settings.carriers.overdue_after_days,
-                ),
             )
+            carriers = CarrierDoctor(
+                trackers=services.trackers,
+                unconfigured=_unconfigured_carriers(settings),
+                overdue_after_days=settings.carriers.overdue_after_days,
+            )
+            checks = StoreChecks(store, clock, po_number_field=at.po_number_field)
+            yield Doctor(upstream, checks, carriers)
     finally:
         store.close()

@@ -36,7 +36,7 @@ from orderbridge.domain.history import (
 )
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice, PurchaseOrder
-from orderbridge.domain.plan import Plan, PlanOptions, plan_updates
+from orderbridge.domain.plan import Plan, PlanOptions, items_writable, plan_updates
 from orderbridge.ports import (
     BudgetExhausted,
     DistributorGateway,
@@ -148,6 +148,9 @@ class SyncService:
     tenant: str = "default"
     request_counts: Callable[[], dict[str, int]] = dict
     excludes: Callable[[str | None], bool] = _nothing_excluded
+    # A digest of the settings that decide what is written: a field quirk recorded under other
+    # settings is tried again (see ``orderbridge.domain.writes``).
+    config_digest: str = ""
     carrier_round: CarrierRound | None = None  # None: no carrier is tracked
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
@@ -171,6 +174,8 @@ class SyncService:
         report = RunReport(started_at=self.clock(), trigger=trigger)
         ledger = RunLedger(self.store, tenant=self.tenant, clock=self.clock, dry_run=dry_run)
         await ledger.open(report)
+        if trigger is RunTrigger.RESYNC:
+            await ledger.forget_quirks()  # a resync tries every field again
         results: list[OrderResult] = []
         halted: list[RunStop] = []
         before = dict(self.request_counts())
@@ -183,6 +188,7 @@ class SyncService:
             if on_total is not None:
                 on_total(len(pos))
             results = await self._check_all(pos, ledger, halted, on_order=on_order, stop=stop)
+            await self._note_quirks(results, ledger, report)
             if any(r.not_checked is NotChecked.STOPPED for r in results):
                 report.outcome = RunOutcome.INTERRUPTED
                 report.error = "stopped on request before every order was checked"
@@ -206,6 +212,14 @@ class SyncService:
             report.finished_at = self.clock()
             await ledger.close(report)
         return report, results
+
+    async def _note_quirks(
+        self, results: Sequence[OrderResult], ledger: RunLedger, report: RunReport
+    ) -> None:
+        """Say once per run, and remember, each field this tenant turned out not to keep."""
+        found = [n for r in results if r.plan is not None for n in r.plan.not_sticking]
+        news = await ledger.record_quirks(found, self.config_digest)
+        report.warnings.extend(n.describe() for n in news)
 
     def _tally(self, report: RunReport, results: list[OrderResult], before: dict[str, int]) -> None:
         for result in results:
@@ -232,7 +246,9 @@ class SyncService:
         """The POs this cycle checks (the ledger then knows the last state of each)."""
         if only is not None:
             pos = [po for po in pos if po.po_number in only]
-        await ledger.load([po.po_number for po in pos if po.po_number])
+        await ledger.load(
+            [po.po_number for po in pos if po.po_number], config_digest=self.config_digest
+        )
         if only is None:
             pos = [po for po in pos if not self.excludes(ledger.known_status(po.po_number))]
         return pos
@@ -293,10 +309,12 @@ class SyncService:
             return _not_checked(po, NotChecked.NO_PO_NUMBER)
         try:
             async with self._checking.hold(number):
-                state, plan = await self._plan(po, ledger)
+                previous = ledger.previous(number)
+                state = await self._observe(po, previous, ledger.carriers)
+                plan = self._plan(po, state, previous, ledger)
                 if not ledger.dry_run:
-                    await self._apply(po, plan)
-                    await ledger.commit_order(po, state, plan.history)
+                    plan = await self._apply(po, state, plan, ledger)
+                    await ledger.commit_order(po, state, plan.history, plan.written)
         except UpstreamError as exc:
             run_stop = RunStop.from_error(exc)
             if run_stop is None:
@@ -307,19 +325,20 @@ class SyncService:
             return run_stop
         return _checked(po, number, state, plan)
 
-    async def _plan(self, po: PurchaseOrder, ledger: RunLedger) -> tuple[OrderState, Plan]:
-        """Ask TD SYNNEX, derive the order's state and plan what Autotask needs."""
-        previous = ledger.previous(po.po_number or "")
-        state = await self._observe(po, previous, ledger.carriers)
-        plan = plan_updates(
+    def _plan(
+        self, po: PurchaseOrder, state: OrderState, previous: OrderState | None, ledger: RunLedger
+    ) -> Plan:
+        """What Autotask needs for the order's state, against what the PO holds now."""
+        return plan_updates(
             po,
             state,
             ledger.recent_history(po.po_number or ""),
             previous,
             now=self.clock(),
             options=self.plan_options,
+            written=ledger.written(po.po_number or ""),
+            stuck=ledger.stuck,
         )
-        return state, plan
 
     async def _observe(
         self, po: PurchaseOrder, previous: OrderState | None, carriers: CarrierPass
@@ -363,12 +382,52 @@ class SyncService:
         )
         return apply_carrier_facts(state, previous, facts)
 
-    async def _apply(self, po: PurchaseOrder, plan: Plan) -> None:
+    async def _apply(
+        self, po: PurchaseOrder, state: OrderState, plan: Plan, ledger: RunLedger
+    ) -> Plan:
+        """Write the plan; the plan as written (see ``_items_refused``) is returned."""
         if plan.po_changes:
             await self.purchase_orders.update_purchase_order(po.id, plan.po_changes)
-        for item_id, changes in sorted(plan.item_changes.items()):
-            if changes:
-                await self.purchase_orders.update_item(po.id, item_id, changes)
+        try:
+            for item_id, changes in sorted(plan.item_changes.items()):
+                if changes:
+                    await self.purchase_orders.update_item(po.id, item_id, changes)
+        except UpstreamError as exc:
+            return await self._items_refused(po, state, plan, ledger, exc)
+        return plan
+
+    async def _items_refused(
+        self,
+        po: PurchaseOrder,
+        state: OrderState,
+        plan: Plan,
+        ledger: RunLedger,
+        exc: UpstreamError,
+    ) -> Plan:
+        """An item write failed: if someone received or cancelled the PO meanwhile, that is fine.
+
+        Autotask refuses item updates unless the PO is New, Submitted or Received Partial. When
+        the PO changed status between our read and our write, re-read it once, write what is
+        still wanted of the PO itself, and carry on without the items: not a failure.
+        """
+        if RunStop.from_error(exc) is not None:
+            raise exc
+        fresh = await self.purchase_orders.get(po.id)
+        if fresh is None or items_writable(fresh, self.plan_options):
+            raise exc
+        again = self._plan(fresh, state, ledger.previous(po.po_number or ""), ledger)
+        if again.po_changes:
+            await self.purchase_orders.update_purchase_order(po.id, again.po_changes)
+        warning = (
+            f"the PO became {fresh.status} while orderbridge wrote it; its items are no longer "
+            "written (Autotask locks them)"
+        )
+        return replace(
+            plan,
+            item_changes={},
+            po_changes={**plan.po_changes, **again.po_changes},
+            warnings=[*plan.warnings, warning],
+        )
 
 
 def _not_checked(po: PurchaseOrder, why: NotChecked) -> OrderResult:

@@ -1,39 +1,30 @@
 """``orderbridge demo``: the simulators in-process, the shipped scenario, live sync cycles.
 
-Autotask, TD SYNNEX, and the UPS and FedEx tracking simulators: one demo order is confirmed
-delivered by UPS only (signed for, with the time), which TD SYNNEX never reports.
-
 The demo is the real product against the simulators: the same bootstrap, clients, store and sync
-loop as a production run, over real HTTP on loopback ports.
+loop as a production run, over real HTTP on loopback ports. Besides Autotask and TD SYNNEX, the
+UPS and FedEx tracking simulators run too: one demo order (PO-10017) is confirmed delivered by
+UPS only (signed for, with the time), which TD SYNNEX never reports.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 import typer
-from pydantic import AnyHttpUrl, SecretStr
 
 from orderbridge.application.sync import OrderResult
 from orderbridge.bootstrap import SyncServices, sync_services
 from orderbridge.domain.history import OrderOutcome
-from orderbridge.settings import (
-    AutotaskSettings,
-    CarrierApiSettings,
-    CarrierSettings,
-    Settings,
-    StoreSettings,
-    TdSynnexSettings,
-)
+from orderbridge.settings import Settings
 from orderbridge.simulators._common import SimulatorServer
-from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
 from orderbridge.simulators.carriers import CarrierSimulator
-from orderbridge.simulators.scenario import builtin_scenario
-from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
+from orderbridge.simulators.harness import running_simulators
+from orderbridge.simulators.scenario import Scenario, builtin_scenario
+from orderbridge.simulators.tdsynnex import TdSynnexSimulator
 
 from ._common import console
 from ._render import run_summary
@@ -56,20 +47,17 @@ def demo(
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     scenario = builtin_scenario("demo")
-    autotask, tdsynnex = (
-        AutotaskSimulator(AutotaskSimConfig()),
-        TdSynnexSimulator(TdSynnexSimConfig()),
-    )
-    autotask.load_scenario(scenario)
-    tdsynnex.load_scenario(scenario)
     console.rule("orderbridge demo")
     console.print(
         f"Scenario {scenario.name!r}: {len(scenario.orders)} TD SYNNEX orders in every state, "
         "with their Autotask purchase orders."
     )
-    with _serving(autotask, tdsynnex) as settings_for:
-        settings = settings_for(database)
-        anyio.run(_cycles, settings, tdsynnex, rounds)
+    with running_simulators(scenario) as sims, _carriers(scenario) as carriers:
+        console.print(
+            f"Autotask simulator on {sims.autotask_url}, TD SYNNEX simulator on {sims.tdsynnex_url}"
+        )
+        settings = Settings.model_validate({**sims.settings_dict(database), "carriers": carriers})
+        anyio.run(_cycles, settings, sims.tdsynnex, rounds)
     config_file = (directory / DEMO_CONFIG).resolve()
     config_file.write_text(f'[store]\nurl = "sqlite:///{database}"\n', encoding="utf-8")
     console.rule("what next")
@@ -81,59 +69,21 @@ def demo(
 
 
 @contextmanager
-def _serving(autotask: AutotaskSimulator, tdsynnex: TdSynnexSimulator) -> Iterator[_SettingsFor]:
-    ups, fedex = CarrierSimulator("ups"), CarrierSimulator("fedex")
-    for carrier in (ups, fedex):
-        carrier.load_scenario(builtin_scenario("demo"))
-    with (
-        SimulatorServer(autotask.app) as at_server,
-        SimulatorServer(tdsynnex.app) as td_server,
-        SimulatorServer(ups.app) as ups_server,
-        SimulatorServer(fedex.app) as fedex_server,
-    ):
-        console.print(
-            f"Autotask simulator on {at_server.url}, TD SYNNEX simulator on {td_server.url}, "
-            f"UPS on {ups_server.url}, FedEx on {fedex_server.url}"
-        )
-        settings_for = _SettingsFor(at_server.url, td_server.url, autotask, tdsynnex)
-        settings_for.carriers = {"ups": (ups_server.url, ups), "fedex": (fedex_server.url, fedex)}
-        yield settings_for
-
-
-class _SettingsFor:
-    """Settings pointing at the running simulators, with their built-in credentials."""
-
-    def __init__(self, at_url: str, td_url: str, at: AutotaskSimulator, td: TdSynnexSimulator):
-        self.at_url, self.td_url, self.at, self.td = at_url, td_url, at, td
-        self.carriers: dict[str, tuple[str, CarrierSimulator]] = {}
-
-    def __call__(self, database: Path) -> Settings:
-        at_cfg, td_cfg = self.at.config, self.td.config
-        return Settings(
-            autotask=AutotaskSettings(
-                zone_lookup_url=AnyHttpUrl(f"{self.at_url}/ATServicesRest/V1.0/zoneInformation"),
-                username=at_cfg.username,
-                secret=SecretStr(at_cfg.secret),
-                integration_code=SecretStr(at_cfg.integration_code),
-            ),
-            tdsynnex=TdSynnexSettings(
-                status_url=AnyHttpUrl(f"{self.td_url}/SynnexXML/POStatus"),
-                invoice_url=AnyHttpUrl(f"{self.td_url}/webservice/invoice/query"),
-                customer_number=td_cfg.customer_number,
-                user_id=td_cfg.user_id,
-                password=SecretStr(td_cfg.password),
-            ),
-            store=StoreSettings(url=f"sqlite:///{database}"),
-            carriers=CarrierSettings(**{name: self._carrier(name) for name in self.carriers}),
-        )
-
-    def _carrier(self, name: str) -> CarrierApiSettings:
-        url, sim = self.carriers[name]
-        return CarrierApiSettings(
-            base_url=AnyHttpUrl(url),
-            client_id=sim.config.client_id,
-            client_secret=SecretStr(sim.config.client_secret),
-        )
+def _carriers(scenario: Scenario) -> Iterator[dict[str, Any]]:
+    """The UPS and FedEx tracking simulators with the scenario; yields their [carriers] keys."""
+    with ExitStack() as stack:
+        keys: dict[str, Any] = {}
+        for name in ("ups", "fedex"):
+            sim = CarrierSimulator(name)
+            sim.load_scenario(scenario)
+            url = stack.enter_context(SimulatorServer(sim.app)).url
+            console.print(f"{name.upper() if name == 'ups' else 'FedEx'} simulator on {url}")
+            keys[name] = {
+                "base_url": url,
+                "client_id": sim.config.client_id,
+                "client_secret": sim.config.client_secret,
+            }
+        yield keys
 
 
 async def _cycles(settings: Settings, tdsynnex: TdSynnexSimulator, rounds: int) -> None:

@@ -150,7 +150,7 @@ def _normalised(answers: InitAnswers) -> list[str]:
 
 async def _vendor_candidates(settings: Settings) -> list[tuple[int, str]]:
     async with doctor_session(settings) as doctor:
-        found = await doctor.autotask.vendors_named(VENDOR_SEARCH)
+        found = await doctor.upstream.autotask.vendors_named(VENDOR_SEARCH)
     return [(c.id, c.name) for c in found]
 
 

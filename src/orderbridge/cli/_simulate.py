@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from orderbridge.simulators.scenario import Scenario, ScenarioError, builtin_scenario, load_scenario
+from orderbridge.simulators.scenario import (
+    Scenario,
+    ScenarioError,
+    TdErrorStyle,
+    builtin_scenario,
+    load_scenario,
+)
 
 from ._common import fail
 
@@ -52,15 +58,28 @@ def autotask(
     serve(port=port, host=host, scenario=_scenario(scenario))
 
 
+ErrorStyleOption = Annotated[
+    TdErrorStyle,
+    typer.Option(
+        "--error-style",
+        help="Error elements refused requests get (which form TD SYNNEX uses is unconfirmed).",
+    ),
+]
+
+
 @app.command("tdsynnex")
 def tdsynnex(
-    port: PortOption = 8082, host: HostOption = "127.0.0.1", scenario: ScenarioOption = None
+    port: PortOption = 8082,
+    host: HostOption = "127.0.0.1",
+    scenario: ScenarioOption = None,
+    error_style: ErrorStyleOption = TdErrorStyle.LOWER,
 ) -> None:
     """Serve the TD SYNNEX XML simulator (POST /SynnexXML/POStatus, admin under /_sim/)."""
-    from orderbridge.simulators.tdsynnex import serve
+    from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, serve
 
     typer.echo(f"TD SYNNEX simulator on http://{host}:{port}/SynnexXML/POStatus (Ctrl-C stops)")
-    serve(port=port, host=host, scenario=_scenario(scenario))
+    config = TdSynnexSimConfig(error_style=error_style)
+    serve(port=port, host=host, scenario=_scenario(scenario), config=config)
 
 
 _CARRIER_PATHS = {

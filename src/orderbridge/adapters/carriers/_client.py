@@ -17,7 +17,7 @@ from typing import Any
 import anyio
 import httpx2
 
-from orderbridge.adapters.tdsynnex import parse_retry_after
+from orderbridge.adapters._retry import parse_retry_after
 
 from ._errors import CarrierBadPayload, CarrierRateLimited, CarrierUnavailable, redact
 from ._limits import RequestWindow

@@ -15,6 +15,7 @@ from orderbridge.ports import (
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
+from orderbridge.redaction import redact as redact_text
 
 __all__ = [
     "CarrierAuthFailed",
@@ -56,8 +57,5 @@ class CarrierBadPayload(CarrierError, UpstreamBadPayload):
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """Remove every non-empty secret from carrier-supplied text, and clip it."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "***")
-    return text[:300]
+    """Carrier-supplied text without any of our secrets (the one redaction), clipped."""
+    return redact_text(text, secrets)[:300]

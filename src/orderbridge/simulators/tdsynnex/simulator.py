@@ -12,7 +12,7 @@ from orderbridge.simulators._common import (
     SimulatorServer,
     common_admin_routes,
 )
-from orderbridge.simulators.scenario import Scenario, ScenarioOrder, TdState
+from orderbridge.simulators.scenario import Scenario, ScenarioOrder, TdErrorStyle, TdState
 
 from .admin import admin_routes
 from .app import SynnexXmlService, endpoint_of
@@ -58,7 +58,18 @@ class TdSynnexSimulator:
         resolved = resolve_scenario(scenario)
         count = install(self.orders, resolved, self.state.clock.now(), replace=replace)
         self._scenario = resolved if replace or self._scenario is None else self._scenario
+        if resolved.error_style is not None:
+            self.service.error_style = resolved.error_style
         return count
+
+    @property
+    def error_style(self) -> TdErrorStyle:
+        """The error-element form refused requests are answered with."""
+        return self.service.error_style
+
+    @error_style.setter
+    def error_style(self, style: TdErrorStyle | str) -> None:
+        self.service.error_style = TdErrorStyle(style)
 
     def add_order(self, order: ScenarioOrder, customer_number: str | None = None) -> TdState:
         """Create (or replace) one order in its scenario state; returns that state."""
@@ -90,8 +101,11 @@ class TdSynnexSimulator:
 
     def _restore(self) -> None:
         self.orders.clear()
+        self.service.error_style = self.config.error_style
         if self._scenario is not None:
             install(self.orders, self._scenario, self.state.clock.now())
+            if self._scenario.error_style is not None:
+                self.service.error_style = self._scenario.error_style
 
 
 def serve(
