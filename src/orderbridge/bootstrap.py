@@ -86,7 +86,10 @@ class SyncServices:
 
     def request_counts(self) -> dict[str, int]:
         """Requests, retries and faults by kind so far, per upstream (for the activity log)."""
-        counts: dict[str, int] = {name: t.requests for name, t in self.trackers.items()}
+        counts: dict[str, int] = {}
+        for name, tracker in self.trackers.items():
+            counts[name] = tracker.requests
+            counts[f"{name} retries"] = sum(tracker.stats.retries.values())
         for name, stats in (
             ("autotask", self.autotask.stats.to_json()),
             ("tdsynnex", self.tdsynnex.stats.to_json()),
@@ -272,6 +275,7 @@ def carrier_trackers(
             per_hour=api.max_requests_per_hour,
             per_day=api.max_requests_per_day,
             timeout_s=api.timeout_s,
+            retry=retry_policy(settings),
         )
         tracker = build_tracker(account, clock=clock, transport=transport)
         trackers[tracker.carrier] = tracker

@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx2
 
+from orderbridge.adapters._retry import RetryPolicy
+
 from ._client import CarrierHttp
 from ._dhl import DhlTracker
 from ._errors import (
@@ -22,6 +24,7 @@ from ._errors import (
     CarrierError,
     CarrierRateLimited,
     CarrierUnavailable,
+    CarrierWindowSpent,
 )
 from ._fedex import FedExTracker
 from ._limits import RequestWindow
@@ -37,6 +40,7 @@ __all__ = [
     "CarrierError",
     "CarrierRateLimited",
     "CarrierUnavailable",
+    "CarrierWindowSpent",
     "DhlTracker",
     "FedExTracker",
     "Tracker",
@@ -80,6 +84,7 @@ class CarrierAccount:
     per_day: int | None = None
     timeout_s: float = 30.0
     max_wait_s: float = 10.0
+    retry: RetryPolicy | None = None
 
     def __repr__(self) -> str:
         return f"CarrierAccount({self.name!r}, base_url={self.base_url!r})"
@@ -110,6 +115,7 @@ def build_tracker(
         secrets=secrets,
         timeout_s=account.timeout_s,
         max_wait_s=account.max_wait_s,
+        retry=account.retry,
         transport=transport,
     )
     if name == "dhl":

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from orderbridge.adapters._retry import RequestStats
 from orderbridge.domain.package_tracking import (
     PackageStatus,
     PackageTracking,
@@ -126,6 +127,11 @@ class DhlTracker:
     def requests(self) -> int:
         """Requests sent so far."""
         return self._http.requests
+
+    @property
+    def stats(self) -> RequestStats:
+        """Requests, retries and faults so far."""
+        return self._http.stats
 
     def allowance(self) -> int:
         """Requests that may go out now."""

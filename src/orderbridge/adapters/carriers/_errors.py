@@ -23,6 +23,7 @@ __all__ = [
     "CarrierError",
     "CarrierRateLimited",
     "CarrierUnavailable",
+    "CarrierWindowSpent",
     "redact",
 ]
 
@@ -50,6 +51,10 @@ class CarrierRateLimited(CarrierUnavailable, UpstreamRateLimited):
     def __init__(self, carrier: str, message: str, retry_after: float | None = None) -> None:
         super().__init__(carrier, message)
         self.retry_after = retry_after
+
+
+class CarrierWindowSpent(CarrierRateLimited):
+    """Our own request window for this carrier is spent (or closed by a Retry-After): not sent."""
 
 
 class CarrierBadPayload(CarrierError, UpstreamBadPayload):

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx2
 
+from orderbridge.adapters._retry import RequestStats
+
 from ._client import CarrierHttp
 from ._errors import CarrierAuthFailed, CarrierBadPayload
 from ._token import AccessToken, TokenKeeper
@@ -59,6 +61,11 @@ class OAuthTracker:
     def requests(self) -> int:
         """Requests sent so far, token requests included."""
         return self._http.requests
+
+    @property
+    def stats(self) -> RequestStats:
+        """Requests, retries and faults so far."""
+        return self._http.stats
 
     def allowance(self) -> int:
         """Requests that may go out now."""
