@@ -327,6 +327,7 @@ async def sync_services(
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
         config_digest=write_settings_digest(settings),
+        invoices=settings.tdsynnex.invoices,
         carrier_round=CarrierRound(list(trackers.values()), clock) if trackers else None,
     )
     guarded = GuardedSync(
@@ -373,6 +374,7 @@ async def doctor_session(
                 vendor_name=at.vendor_name,
                 base_url=None if at.base_url is None else str(at.base_url),
                 is_ip_refusal=_is_ip_refusal,
+                invoices=settings.tdsynnex.invoices,
             )
             carriers = CarrierDoctor(
                 trackers=services.trackers,

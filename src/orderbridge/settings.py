@@ -132,6 +132,8 @@ class TdSynnexSettings(_Section):
     user_id: str | None = None
     password: SecretStr | None = None
     timeout_s: float = Field(default=30.0, gt=0, le=600)
+    # Look invoices up (a separate TD SYNNEX service that may need its own enablement).
+    invoices: bool = True
     # TD SYNNEX writes times without an offset; its guide shows US Pacific (ADR 21).
     timezone: str = "America/Los_Angeles"
 

@@ -111,6 +111,30 @@ class RunStop:
 ProgressHook = Callable[[OrderResult], None]
 
 
+@dataclass
+class InvoiceLookups:
+    """The run's use of TD SYNNEX's invoice query, which lives on a service of its own.
+
+    Invoices are optional: any invoice-side error is a warning on that order, and a refusal
+    (the invoice host not enabled for the account, or this server's IP not on its allow-list)
+    is said once for the run and stops invoice lookups for the rest of it. Status, shipments and
+    ETAs are written either way.
+    """
+
+    enabled: bool = True
+    refused: str | None = None
+
+    def run_warning(self) -> str | None:
+        """The run-level line for a refusal, if there was one."""
+        if self.refused is None:
+            return None
+        return (
+            f"TD SYNNEX refused the invoice query ({self.refused}); invoices were not read this "
+            "run, everything else was synced. Ask TD SYNNEX to enable the invoice service for "
+            "your account and allow this server's IP on it, or set [tdsynnex] invoices = false"
+        )
+
+
 class OrderLocks:
     """One check of an order at a time in this process (a cycle and a handed-over resync)."""
 
@@ -151,6 +175,7 @@ class SyncService:
     # A digest of the settings that decide what is written: a field quirk recorded under other
     # settings is tried again (see ``orderbridge.domain.writes``).
     config_digest: str = ""
+    invoices: bool = True  # ``[tdsynnex] invoices``: look invoices up at all
     carrier_round: CarrierRound | None = None  # None: no carrier is tracked
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
@@ -173,6 +198,7 @@ class SyncService:
             trigger = RunTrigger.SCHEDULED if only is None else RunTrigger.RESYNC
         report = RunReport(started_at=self.clock(), trigger=trigger)
         ledger = RunLedger(self.store, tenant=self.tenant, clock=self.clock, dry_run=dry_run)
+        lookups = InvoiceLookups(enabled=self.invoices)
         await ledger.open(report)
         if trigger is RunTrigger.RESYNC:
             await ledger.forget_quirks()  # a resync tries every field again
@@ -187,7 +213,9 @@ class SyncService:
             await self._ask_carriers(pos, ledger, force=only is not None)
             if on_total is not None:
                 on_total(len(pos))
-            results = await self._check_all(pos, ledger, halted, on_order=on_order, stop=stop)
+            results = await self._check_all(
+                pos, ledger, halted, lookups, on_order=on_order, stop=stop
+            )
             await self._note_quirks(results, ledger, report)
             if any(r.not_checked is NotChecked.STOPPED for r in results):
                 report.outcome = RunOutcome.INTERRUPTED
@@ -209,6 +237,9 @@ class SyncService:
                 report.outcome, report.error = first.outcome, first.message(skipped)
                 report.resume_at = first.resume_at
             self._tally(report, results, before)
+            refusal = lookups.run_warning()
+            if refusal is not None:
+                report.warnings.append(refusal)
             report.finished_at = self.clock()
             await ledger.close(report)
         return report, results
@@ -268,6 +299,7 @@ class SyncService:
         pos: Sequence[PurchaseOrder],
         ledger: RunLedger,
         halted: list[RunStop],
+        lookups: InvoiceLookups,
         *,
         on_order: ProgressHook | None,
         stop: anyio.Event | None,
@@ -283,7 +315,7 @@ class SyncService:
                 elif halted:
                     result = _not_checked(po, halted[0].skip)
                 else:
-                    checked = await self._check_one(po, ledger)
+                    checked = await self._check_one(po, ledger, lookups)
                     result = (
                         checked if isinstance(checked, OrderResult) else _halt(halted, checked, po)
                     )
@@ -300,7 +332,9 @@ class SyncService:
             await ledger.flush()
         return sorted(results, key=lambda r: r.report.po_number)
 
-    async def _check_one(self, po: PurchaseOrder, ledger: RunLedger) -> OrderResult | RunStop:
+    async def _check_one(
+        self, po: PurchaseOrder, ledger: RunLedger, lookups: InvoiceLookups
+    ) -> OrderResult | RunStop:
         """Check, plan, apply and commit one order; a ``RunStop`` when the run must stop."""
         if po.unreadable is not None:
             return _failed(po, po.po_number or "(PO with no readable id)", po.unreadable)
@@ -310,8 +344,10 @@ class SyncService:
         try:
             async with self._checking.hold(number):
                 previous = ledger.previous(number)
-                state = await self._observe(po, previous, ledger.carriers)
+                state, invoice_note = await self._observe(po, previous, lookups, ledger.carriers)
                 plan = self._plan(po, state, previous, ledger)
+                if invoice_note is not None:
+                    plan.warnings.append(invoice_note)
                 if not ledger.dry_run:
                     plan = await self._apply(po, state, plan, ledger)
                     await ledger.commit_order(po, state, plan.history, plan.written)
@@ -341,13 +377,18 @@ class SyncService:
         )
 
     async def _observe(
-        self, po: PurchaseOrder, previous: OrderState | None, carriers: CarrierPass
-    ) -> OrderState:
+        self,
+        po: PurchaseOrder,
+        previous: OrderState | None,
+        lookups: InvoiceLookups,
+        carriers: CarrierPass,
+    ) -> tuple[OrderState, str | None]:
         """Ask TD SYNNEX about the PO; query invoices only when something invoiced is new.
 
         The invoice query costs a request per PO, so it runs when the order is invoiced and
         either no invoice is known yet or TD SYNNEX reports something new for the order (a later
-        shipment may bring a second invoice). An unchanged invoiced order costs one call.
+        shipment may bring a second invoice). An unchanged invoiced order costs one call. An
+        invoice-side failure is returned as a note for the order (see ``InvoiceLookups``).
         """
         number = po.po_number or ""
         order = await self.distributor.get_order_status(number)
@@ -358,10 +399,17 @@ class SyncService:
             facts = more
             state = self._derive(po, order, known_invoices, previous, facts)
         newly_changed = previous is None or state.fingerprint() != previous.fingerprint()
-        if _invoiced(order) and (not known_invoices or newly_changed):
+        wanted = _invoiced(order) and (not known_invoices or newly_changed)
+        if not wanted or not lookups.enabled or lookups.refused is not None:
+            return state, None
+        try:
             invoices = await self.distributor.get_invoices(po_number=number)
-            state = self._derive(po, order, invoices, previous, facts)
-        return state
+        except UpstreamAuthError as exc:
+            lookups.refused = lookups.refused or str(exc)
+            return state, "invoices not read: TD SYNNEX refused the invoice query (see the run)"
+        except UpstreamError as exc:
+            return state, f"invoices not read this time: {exc}"
+        return self._derive(po, order, invoices, previous, facts), None
 
     def _derive(
         self,

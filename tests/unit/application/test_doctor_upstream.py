@@ -22,6 +22,7 @@ from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice
 from orderbridge.ports import (
     CompanyRef,
     EntityAccess,
+    FieldQuirk,
     MonitoredScope,
     RunRecord,
     StoredOrder,
@@ -88,6 +89,7 @@ class FakeAutotask:
 class FakeDistributor:
     error: UpstreamError | None = None
     asked: list[str] = field(default_factory=list)
+    invoices_asked: list[str] = field(default_factory=list)
 
     async def get_order_status(self, po_number: str) -> DistributorOrder:
         self.asked.append(po_number)
@@ -96,7 +98,8 @@ class FakeDistributor:
         return DistributorOrder(po_number=po_number, code=DistributorCode.NOT_FOUND)
 
     async def get_invoices(self, *, po_number: str) -> list[Invoice]:
-        raise AssertionError("doctor never asks for invoices")
+        self.invoices_asked.append(po_number)  # the invoice service is probed once, for a dummy
+        return []
 
 
 class EmptyStore:
@@ -122,6 +125,9 @@ class EmptyStore:
 
     def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, StoredOrder]:
         return {}
+
+    def field_quirks(self, tenant: str) -> list[FieldQuirk]:
+        return []
 
 
 async def _scope() -> MonitoredScope:

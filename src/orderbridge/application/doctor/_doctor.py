@@ -49,6 +49,7 @@ class Doctor:
         autotask = await self.upstream.autotask_checks()
         checks.extend(autotask.checks)
         checks.append(await self.upstream.distributor_check())
+        checks.append(await self.upstream.invoice_check())
         checks.extend(await self.upstream.scope_checks(autotask.blocked))
         checks.extend(await self.store.order_checks(store_ready=store_ready))
         if self.carriers is not None:

@@ -14,6 +14,7 @@ from typing import Protocol
 from orderbridge.ports import (
     CompanyRef,
     EntityAccess,
+    FieldQuirk,
     MonitoredScope,
     RunRecord,
     StoredOrder,
@@ -80,4 +81,8 @@ class DoctorStore(Protocol):
 
     def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, StoredOrder]:
         """Last known states by PO number."""
+        ...
+
+    def field_quirks(self, tenant: str) -> list[FieldQuirk]:
+        """Fields the tenant does not keep as written."""
         ...

@@ -15,7 +15,7 @@ import anyio
 
 from orderbridge.domain.history import OrderReport
 from orderbridge.domain.lifecycle import OrderState, OrderStatus
-from orderbridge.ports import RunRecord, StoredOrder
+from orderbridge.ports import FieldQuirk, RunRecord, StoredOrder
 
 from ._findings import Check, Outcome, listed, not_checked
 from ._ports import DoctorStore
@@ -31,6 +31,7 @@ ORDER_CHECK_NAMES = (
     "POs TD SYNNEX does not know",
     "TD SYNNEX order number mismatches",
     "shipped without tracking",
+    "fields Autotask does not keep",
     "last sync run",
 )
 _FAILED_OUTCOMES = frozenset({"failed", "refused", "interrupted"})
@@ -89,6 +90,7 @@ class StoreChecks:
             not_found_check(evidence, set(fallbacks)),
             order_number_check(evidence),
             tracking_check(evidence),
+            quirk_check(evidence.quirks),
             last_run_check(evidence.runs, self.clock()),
         ]
 
@@ -119,6 +121,7 @@ class StoreEvidence:
     latest: dict[str, OrderReport] = field(default_factory=dict)
     checked: dict[str, OrderReport] = field(default_factory=dict)
     states: Mapping[str, StoredOrder] = field(default_factory=dict)
+    quirks: Sequence[FieldQuirk] = ()
 
     @classmethod
     def read(cls, store: DoctorStore, tenant: str) -> StoreEvidence:
@@ -132,6 +135,7 @@ class StoreEvidence:
                 if report.status:
                     evidence.checked.setdefault(report.po_number, report)
         evidence.states = store.load_states(tenant, sorted(evidence.latest))
+        evidence.quirks = store.field_quirks(tenant)
         return evidence
 
     def fallback_numbers(self) -> list[str]:
@@ -226,6 +230,25 @@ def tracking_check(evidence: StoreEvidence) -> Check:
     )
 
 
+_FIX_QUIRKS = (
+    "Autotask keeps something other than what orderbridge writes, so orderbridge stopped writing "
+    "these fields: check the API user's security level can edit them (vendor invoice fields are "
+    "a common case), set [autotask] timezone when dates read back a day off, or turn the field "
+    "off under [mapping]. Then run orderbridge resync PO to try again."
+)
+
+
+def quirk_check(quirks: Sequence[FieldQuirk]) -> Check:
+    """Fields the tenant did not keep as written (orderbridge stopped writing them)."""
+    name = ORDER_CHECK_NAMES[4]
+    if not quirks:
+        return Check(name, Outcome.PASS, "every field orderbridge writes reads back as written")
+    detail = "; ".join(
+        f"{q.field} (wrote {q.wanted!r} to {q.record}, Autotask reads {q.found!r})" for q in quirks
+    )
+    return Check(name, Outcome.WARN, detail, _FIX_QUIRKS)
+
+
 def _failed(run: RunRecord) -> bool:
     """A run that stopped, or in which every order it checked failed."""
     if run.outcome in _FAILED_OUTCOMES:
@@ -243,7 +266,7 @@ def _describe(run: RunRecord) -> str:
 
 def last_run_check(runs: Sequence[RunRecord], now: datetime) -> Check:
     """The last successful run and the last error; warn when the last failed or none in 24 h."""
-    name = ORDER_CHECK_NAMES[4]
+    name = ORDER_CHECK_NAMES[5]
     finished = [r for r in runs if r.outcome != "running"]
     if not finished:
         return Check(

@@ -61,6 +61,15 @@ _FIX_TD_DOWN = (
     "Check that this server can reach the TD SYNNEX endpoint (tdsynnex.region and "
     "tdsynnex.environment, or tdsynnex.status_url), then run orderbridge doctor again."
 )
+_FIX_TD_INVOICES = (
+    "Ask TD SYNNEX to enable the invoice query (a separate service) for your account and to "
+    "allow this server's IP address on it, or set [tdsynnex] invoices = false. Status, shipments "
+    "and ETAs sync either way."
+)
+_FIX_TD_INVOICES_DOWN = (
+    "Check that this server can reach the TD SYNNEX invoice endpoint (tdsynnex.invoice_url, or "
+    "region and environment); status, shipments and ETAs sync either way."
+)
 _FIX_VENDOR_NAME = (
     "Set autotask.vendor_name to part of the TD SYNNEX vendor company's name, or "
     "autotask.vendor_company_ids to its company id."
@@ -152,6 +161,7 @@ class UpstreamChecks:
     base_url: str | None = None
     # Telling an IP allow-list refusal from bad credentials needs the adapter's error words.
     is_ip_refusal: Callable[[UpstreamAuthError], bool] = field(default=_never_ip)
+    invoices: bool = True  # ``[tdsynnex] invoices``
 
     async def autotask_checks(self) -> AutotaskFindings:
         """Zone, credentials, rights and request budget."""
@@ -211,6 +221,21 @@ class UpstreamChecks:
             f"accepted: a status request for a test PO number was answered ({order.code.value}), "
             "so the account and this server's IP address are allowed",
         )
+
+    async def invoice_check(self) -> Check:
+        """An invoice query for a dummy PO: the invoice service is a host of its own."""
+        name = "TD SYNNEX invoices"
+        if not self.invoices:
+            return Check(
+                name, Outcome.PASS, "invoice lookups are off ([tdsynnex] invoices = false)"
+            )
+        try:
+            await self.distributor.get_invoices(po_number=PROBE_PO_NUMBER)
+        except UpstreamAuthError as exc:
+            return Check(name, Outcome.WARN, str(exc), _FIX_TD_INVOICES)
+        except UpstreamError as exc:
+            return Check(name, Outcome.WARN, str(exc), _FIX_TD_INVOICES_DOWN)
+        return Check(name, Outcome.PASS, "the invoice query answered for this account and IP")
 
     async def scope_checks(self, blocked: str | None) -> list[Check]:
         """The vendor company and how many POs are in scope."""

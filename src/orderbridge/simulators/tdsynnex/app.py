@@ -103,7 +103,7 @@ class SynnexXmlService:
         started = perf_counter()
         kind = kinds if isinstance(kinds, str) else kinds[0]
         try:
-            self._check_ip(request)
+            self._check_ip(request, invoice=kind == "InvoiceRequest")
             declared = request.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.config.max_body_bytes:
                 raise BodyTooLarge(declared)
@@ -126,8 +126,10 @@ class SynnexXmlService:
             # A front-end proxy, not the XML service, refuses oversized bodies.
             return self._gateway.error_response(413, None)
 
-    def _check_ip(self, request: Request) -> None:
+    def _check_ip(self, request: Request, *, invoice: bool) -> None:
         allowed = self.config.allowed_ips
+        if invoice and self.config.invoice_allowed_ips is not None:
+            allowed = self.config.invoice_allowed_ips  # the invoice host's own allow-list
         if allowed is None:
             return
         client = request.client.host if request.client is not None else ""

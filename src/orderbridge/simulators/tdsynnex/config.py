@@ -49,6 +49,9 @@ class TdSynnexSimConfig:
     extra_accounts: tuple[TdSynnexAccount, ...] = ()
     uppercase_codes: bool = False
     allowed_ips: list[str] | None = None
+    # The invoice query lives on another host that may need its own enablement and allow-list
+    # entry (reference §3): None shares ``allowed_ips``; a list refuses other addresses there only.
+    invoice_allowed_ips: list[str] | None = None
     max_body_bytes: int = 64 * 1024
     # None: emit every optional field. A version such as "2.6" drops fields introduced later.
     max_field_version: str | None = None
