@@ -11,13 +11,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
-from orderbridge.domain.lifecycle import LineState, OrderState, Shipment
+from orderbridge.domain.lifecycle import LineState, LineStatus, OrderState, Shipment
 from orderbridge.domain.line_derivation import tracking_key
 from orderbridge.domain.package_tracking import (
     PackageStatus,
     PackageTracking,
     TrackingReply,
 )
+
+_GONE = (LineStatus.CANCELLED, LineStatus.REJECTED)
+_DELIVERED = (LineStatus.DELIVERED, LineStatus.CLOSED)
 
 __all__ = [
     "NO_FACTS",
@@ -103,20 +106,53 @@ def _shipment(s: Shipment, known: Mapping[str, PackageTracking], facts: CarrierF
     return replace(s, tracking=tracking)
 
 
+def _carrier_eta(line: LineState) -> date | None:
+    """The latest carrier ETA of a fully shipped, undelivered line whose every package has one."""
+    if line.status not in (LineStatus.SHIPPED, LineStatus.INVOICED) or not line.shipments:
+        return None
+    etas = [s.tracking.estimated_delivery if s.tracking else None for s in line.shipments]
+    open_etas = [eta for s, eta in zip(line.shipments, etas, strict=True) if s.delivered_on is None]
+    if not open_etas or any(eta is None for eta in open_etas):
+        return None
+    return max(eta for eta in open_etas if eta is not None)
+
+
 def _line(line: LineState, known: Mapping[str, PackageTracking], facts: CarrierFacts) -> LineState:
     shipments = tuple(_shipment(s, known, facts) for s in line.shipments)
-    return line if shipments == line.shipments else replace(line, shipments=shipments)
+    updated = line if shipments == line.shipments else replace(line, shipments=shipments)
+    # Once shipped, the carrier's live estimate beats TD SYNNEX's estimated delivery date.
+    eta = _carrier_eta(updated)
+    if eta is not None and eta != updated.estimated_delivery:
+        updated = replace(updated, estimated_delivery=eta)
+    return updated
+
+
+def _expected_delivery(lines: tuple[LineState, ...]) -> date | None:
+    """The order's expected delivery, worked out as derive does, over the updated lines."""
+    waiting = [
+        line.estimated_delivery or line.eta
+        for line in lines
+        if line.status not in _GONE and line.status not in _DELIVERED
+    ]
+    present = [d for d in waiting if d is not None]
+    return max(present) if present else None
 
 
 def apply_carrier_facts(
     state: OrderState, previous: OrderState | None, facts: CarrierFacts
 ) -> OrderState:
-    """``state`` with each package's latest carrier answer (fresh, else remembered)."""
+    """``state`` with each package's latest carrier answer (fresh, else remembered).
+
+    A fully shipped line whose open packages all have a carrier ETA takes the latest of them as
+    its estimated delivery (the item ETA in Autotask), and the order's expected delivery follows.
+    """
     known = _remembered(previous)
     if not known and not len(facts):
         return state
     lines = tuple(_line(line, known, facts) for line in state.lines)
-    return state if lines == state.lines else replace(state, lines=lines)
+    if lines == state.lines:
+        return state
+    return replace(state, lines=lines, expected_delivery=_expected_delivery(lines))
 
 
 def _clock(at: datetime) -> str:

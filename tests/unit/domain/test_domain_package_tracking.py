@@ -166,3 +166,27 @@ class TestNews:
             "UPS: returned to sender",
             "refused",
         ]
+
+
+class TestCarrierEta:
+    def test_a_shipped_line_takes_the_latest_carrier_eta_of_its_open_packages(self) -> None:
+        soon, later = date(2026, 12, 3), date(2026, 12, 4)
+        facts = CarrierFacts(
+            {
+                "1Z1": tracked(PackageStatus.IN_TRANSIT, NOW, estimated_delivery=soon),
+                "1Z2": tracked(PackageStatus.IN_TRANSIT, NOW, estimated_delivery=later),
+            }
+        )
+        state = order(shipment("1Z1"), shipment("1Z2"))
+        updated = apply_carrier_facts(state, None, facts)
+        assert updated.lines[0].estimated_delivery == later
+        assert updated.expected_delivery == later
+
+    def test_no_carrier_eta_for_every_open_package_keeps_td_synnex_estimate(self) -> None:
+        facts = CarrierFacts(
+            {"1Z1": tracked(PackageStatus.IN_TRANSIT, NOW, estimated_delivery=date(2026, 12, 3))}
+        )
+        state = order(shipment("1Z1"), shipment("1Z2"))
+        updated = apply_carrier_facts(state, None, facts)
+        assert updated.lines[0].estimated_delivery is None
+        assert updated.expected_delivery is None
