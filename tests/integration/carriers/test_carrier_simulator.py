@@ -94,3 +94,16 @@ def test_a_simulator_serves_over_a_real_socket() -> None:
         reply = httpx2.get(f"{server.url}/track/shipments", params={"trackingNumber": "1"})
     assert reply.status_code == 401
     assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+def test_simulate_has_a_command_per_carrier() -> None:
+    from typer.testing import CliRunner
+
+    from orderbridge.cli import app
+
+    for carrier in ("ups", "fedex", "usps", "dhl"):
+        result = CliRunner().invoke(app, ["simulate", carrier, "--help"])
+        assert result.exit_code == 0, result.output
+        assert "--port" in result.output
+    wrong = CliRunner().invoke(app, ["simulate", "purolator"])
+    assert wrong.exit_code != 0

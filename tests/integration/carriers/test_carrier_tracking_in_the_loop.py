@@ -54,6 +54,8 @@ async def test_a_carrier_confirmed_delivery_lands_in_autotask(world: World) -> N
     assert f"FedEx confirmed delivery {tracking.delivered_at:%Y-%m-%d %H:%M}" in po["generalMemo"]
     assert "signed by J SMITH" in po["generalMemo"]
     assert "Front Door" in po["generalMemo"]
+    assert tracking.weight is not None
+    assert str(tracking.weight) in po["generalMemo"]  # the carrier's weight, e.g. "12.3 LB"
     items = world.upstreams.items("PO-FDX")
     assert {i["estimatedArrivalDate"][:10] for i in items} == {delivered_day}
     carrier_lines = [h for h in history if h.source is HistorySource.CARRIER]

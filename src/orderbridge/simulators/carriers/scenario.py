@@ -8,6 +8,7 @@ with the block's scans placed ``hours`` after that package's TD SYNNEX ship time
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from orderbridge.simulators.scenario import Scenario, ScenarioOrder, TdState
 from orderbridge.simulators.tdsynnex.orders import OrderBook
@@ -32,8 +33,8 @@ def carrier_of_ship_method(code: str) -> str:
 
 def _shipped(
     order: ScenarioOrder, customer_number: str, now: datetime
-) -> list[tuple[str, str, datetime]]:
-    """(ship method, tracking number, ship time) of every package once the order has shipped.
+) -> list[tuple[str, str, datetime, Decimal]]:
+    """(ship method, tracking number, ship time, weight) of every package once shipped.
 
     An order not yet shipped in the scenario is looked at as if it had just shipped.
     """
@@ -43,7 +44,7 @@ def _shipped(
         view = order.model_copy(update={"state": TdState.SHIPPED})
     record = OrderBook().add(view, customer_number, now)
     return [
-        (row.ship_method, package.tracking, package.shipped_at)
+        (row.ship_method, package.tracking, package.shipped_at, package.weight)
         for row in build_status(record).rows
         for package in row.packages
     ]
@@ -56,7 +57,7 @@ def scenario_packages(scenario: Scenario, carrier: str, now: datetime) -> list[P
         plan = order.carrier
         if plan is None:
             continue
-        for method, number, shipped_at in _shipped(order, scenario.customer_number, now):
+        for method, number, shipped_at, weight in _shipped(order, scenario.customer_number, now):
             if carrier_of_ship_method(method) != carrier:
                 continue
             events = tuple(
@@ -77,6 +78,7 @@ def scenario_packages(scenario: Scenario, carrier: str, now: datetime) -> list[P
                     shipped_at=shipped_at,
                     events=events,
                     eta=None if eta is None else eta.date(),
+                    weight=weight,  # the carrier weighs what TD SYNNEX says it shipped
                     signed_by=plan.signed_by,
                     left_at=plan.left_at,
                 )
