@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import httpx2
 import pytest
+from typer.testing import CliRunner
 
+from orderbridge.cli import app
 from orderbridge.simulators._common import SimulatorServer
 from orderbridge.simulators.carriers import CarrierSimulator
 from orderbridge.simulators.scenario import builtin_scenario
@@ -97,10 +99,6 @@ def test_a_simulator_serves_over_a_real_socket() -> None:
 
 
 def test_simulate_has_a_command_per_carrier() -> None:
-    from typer.testing import CliRunner
-
-    from orderbridge.cli import app
-
     for carrier in ("ups", "fedex", "usps", "dhl"):
         result = CliRunner().invoke(app, ["simulate", carrier, "--help"])
         assert result.exit_code == 0, result.output
