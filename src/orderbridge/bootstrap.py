@@ -37,6 +37,7 @@ from orderbridge.application.lease import RunnerLease
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sync import SyncService
+from orderbridge.bootstrap_notifications import cycle_notices
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
@@ -44,6 +45,7 @@ from orderbridge.ports import UpstreamAuthError
 from orderbridge.settings import Settings
 
 __all__ = [
+    "DEFAULT_TENANT",
     "SyncServices",
     "autotask_client",
     "carrier_trackers",
@@ -98,6 +100,9 @@ class SyncServices:
             counts[f"{name} retries"] = sum(stats["retries"].values())
             for kind, n in stats["faults"].items():
                 counts[f"{name} faults: {kind}"] = int(n)
+        notices = self.sync.notices  # notifications (issue 11): sent/failed in the activity log
+        if notices is not None and notices.sender is not None:
+            counts.update(notices.sender.tally.as_counts())
         return counts
 
 
@@ -328,6 +333,7 @@ async def sync_services(
         request_counts=lambda: services.request_counts(),
         config_digest=write_settings_digest(settings),
         invoices=settings.tdsynnex.invoices,
+        notices=cycle_notices(settings.notifications, the_store, autotask, clock),
         carrier_round=CarrierRound(list(trackers.values()), clock) if trackers else None,
     )
     guarded = GuardedSync(

@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunOutcome, RunReport, RunTrigger
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
+from orderbridge.domain.notices import OrderFacts
+from orderbridge.domain.notify_rules import PendingNotification, Person, QueuedNotification
 from orderbridge.domain.package_tracking import TrackingReply
 
 __all__ = [
@@ -24,7 +26,11 @@ __all__ = [
     "EntityAccess",
     "FieldQuirk",
     "MonitoredScope",
+    "NotificationChannel",
+    "NotificationOutbox",
+    "NotificationUndeliverable",
     "OrderStore",
+    "PeopleDirectory",
     "PurchaseOrderGateway",
     "ResyncHandoffs",
     "ResyncRequest",
@@ -269,10 +275,12 @@ class OrderStore(Protocol):
         history: Sequence[HistoryEntry],
         checked_at: datetime,
         written: Mapping[str, str] | None = None,
+        notifications: Sequence[PendingNotification] = (),
     ) -> int:
-        """Commit the new state and history in one transaction; returns new history rows.
+        """Commit the new state, history and its notifications in one transaction.
 
-        ``written`` (when given) replaces what is remembered of orderbridge's writes to the PO.
+        Returns how many history rows were new. ``written`` (when given) replaces what is
+        remembered of orderbridge's writes to the PO.
         """
         ...
 
@@ -348,4 +356,84 @@ class CarrierTracker(Protocol):
 
     async def check_credentials(self) -> None:
         """Obtain a token (or make one cheap call) to prove the credentials are accepted."""
+
+
+# -- notifications (issue 11) --------------------------------------------------------------------
+
+
+class NotificationUndeliverable(UpstreamError):
+    """This message cannot be delivered as configured (no ticket to note, no address for a
+    person, a URL that is not a channel); trying again will not help."""
+
+    service = "notifications"
+
+
+class NotificationOutbox(Protocol):
+    """The store's notification outbox (synchronous; run in a thread)."""
+
+    def enqueue_notifications(
+        self, tenant: str, entries: Sequence[PendingNotification], at: datetime
+    ) -> int:
+        """Queue entries not queued before (per event key and channel); return how many."""
+        ...
+
+    def claim_notifications(
+        self, tenant: str, now: datetime, *, claim_s: float, limit: int = 500
+    ) -> list[QueuedNotification]:
+        """Take due entries for sending, counting the attempt."""
+        ...
+
+    def mark_notifications_sent(
+        self, ids: Sequence[int], at: datetime, recipients: Sequence[str]
+    ) -> None:
+        """Record that the entries reached ``recipients``."""
+        ...
+
+    def mark_notifications_failed(
+        self, ids: Sequence[int], at: datetime, error: str, retry_at: datetime | None
+    ) -> None:
+        """Record a failed try; ``retry_at`` None gives the entries up as ``failed``."""
+        ...
+
+    def get_setting(self, tenant: str, key: str) -> str | None:
+        """One runtime setting (the first cycle's baseline mark lives there)."""
+        ...
+
+    def set_setting(self, tenant: str, key: str, value: str) -> None:
+        """Store a runtime setting."""
+        ...
+
+
+class NotificationChannel(Protocol):
+    """One configured destination. ``send`` raises ``UpstreamError`` subclasses on failure.
+
+    ``UpstreamAuthError`` and ``UpstreamBadPayload`` are not worth retrying; the others are.
+    """
+
+    @property
+    def name(self) -> str:
+        """The channel's configured name."""
+        ...
+
+    @property
+    def per_order(self) -> bool:
+        """True when every message must be about one order (an Autotask ticket note)."""
+        ...
+
+    async def send(
+        self, title: str, body: str, *, facts: OrderFacts | None, recipients: Sequence[str]
+    ) -> list[str]:
+        """Deliver one message; return who or what it reached (addresses, ticket ids)."""
+        ...
+
+    async def check(self) -> str:
+        """Check the URL and that the destination is reachable; return what was checked."""
+        ...
+
+
+class PeopleDirectory(Protocol):
+    """People Autotask knows about an order, as e-mail addresses (cached; within the budget)."""
+
+    async def addresses(self, person: Person, facts: OrderFacts) -> list[str]:
+        """The e-mail addresses of ``person`` for that order; empty when Autotask has none."""
         ...

@@ -33,6 +33,7 @@ from pydantic_settings import (
 
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
+from orderbridge.notification_settings import NotificationSettings
 from orderbridge.settings_carriers import CarrierApiSettings, DhlApiSettings
 
 __all__ = [
@@ -301,6 +302,7 @@ class Settings(BaseSettings):
     mapping: MappingSettings = Field(default_factory=MappingSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)  # issue 11
 
     @classmethod
     def settings_customise_sources(
@@ -318,7 +320,7 @@ class Settings(BaseSettings):
         """Every configured secret in plain text, for the log redactor (never print these)."""
         values = (self.autotask.secret, self.autotask.integration_code, self.tdsynnex.password)
         found = [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
-        return found + self.carriers.secret_values()
+        return found + self.notifications.secret_values() + self.carriers.secret_values()
 
     def credential_problems(self) -> list[str]:
         """What is missing before orderbridge can talk to both services."""

@@ -15,7 +15,7 @@ A dry run keeps the same shape and writes nothing: no run record, no state, no a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import TypeVar
@@ -26,6 +26,7 @@ from orderbridge.application.carrier_tracking import CarrierPass
 from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import PurchaseOrder
+from orderbridge.domain.notify_rules import PendingNotification
 from orderbridge.domain.writes import NotSticking
 from orderbridge.ports import FieldQuirk, OrderStore, StoredOrder
 
@@ -158,16 +159,25 @@ class RunLedger:
         state: OrderState,
         history: Sequence[HistoryEntry],
         written: Mapping[str, str],
-    ) -> None:
-        """Commit the order's new state, history and writes, when any is new (not for a dry run)."""
+        *,
+        kept: Collection[str] = (),
+        notifications: Sequence[PendingNotification] = (),
+    ) -> bool:
+        """Commit the order's new state, history, writes and the notifications they call for.
+
+        Nothing happens for a dry run or when nothing is new (False: the caller keeps any
+        notifications for later); otherwise one transaction, so a notification is queued
+        exactly when the change it tells of is recorded.
+        """
         number = po.po_number or ""
         known = self._known.get(number)
         if self._dry_run:
-            return
+            return False
         unchanged = known is not None and known.fingerprint == state.fingerprint()
-        if not history and not written and unchanged:
-            return
-        remembered = {**(known.written if known is not None else {}), **written}
+        if not history and not written and not kept and unchanged:
+            return False
+        before = known.written if known is not None else {}
+        remembered = {k: v for k, v in before.items() if k not in kept} | dict(written)
         store, tenant, now = self._store, self._tenant, self._clock()
         await _in_thread(
             lambda: store.save_order(
@@ -180,8 +190,10 @@ class RunLedger:
                 history=history,
                 checked_at=now,
                 written=remembered,
+                notifications=notifications,
             )
         )
+        return True
 
     async def record(self, report: OrderReport) -> None:
         """Add an order's activity-log line; written in batches."""

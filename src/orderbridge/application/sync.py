@@ -23,6 +23,7 @@ import anyio
 
 from orderbridge.application.carrier_tracking import CarrierPass, CarrierRound
 from orderbridge.application.ledger import RunLedger
+from orderbridge.application.notifications import CycleNotices
 from orderbridge.application.scope import SyncSetupError
 from orderbridge.domain.carrier_facts import NO_FACTS, CarrierFacts, apply_carrier_facts
 from orderbridge.domain.carriers import CarrierCatalog
@@ -176,6 +177,7 @@ class SyncService:
     # settings is tried again (see ``orderbridge.domain.writes``).
     config_digest: str = ""
     invoices: bool = True  # ``[tdsynnex] invoices``: look invoices up at all
+    notices: CycleNotices | None = None  # notifications: queued with the changes they tell of
     carrier_round: CarrierRound | None = None  # None: no carrier is tracked
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
@@ -206,6 +208,8 @@ class SyncService:
         halted: list[RunStop] = []
         before = dict(self.request_counts())
         try:
+            if self.notices is not None:
+                await self.notices.before_cycle(dry_run=dry_run, whole=only is None)
             pos = await self._in_scope(
                 await self.purchase_orders.monitored(await self.scope()), ledger, only
             )
@@ -236,6 +240,9 @@ class SyncService:
                 skipped = sum(1 for r in results if r.not_checked is first.skip)
                 report.outcome, report.error = first.outcome, first.message(skipped)
                 report.resume_at = first.resume_at
+            if self.notices is not None and not dry_run:  # before the tally: see after_cycle
+                with anyio.CancelScope(shield=True):
+                    await self.notices.after_cycle(report, [r.report for r in results])
             self._tally(report, results, before)
             refusal = lookups.run_warning()
             if refusal is not None:
@@ -350,7 +357,18 @@ class SyncService:
                     plan.warnings.append(invoice_note)
                 if not ledger.dry_run:
                     plan = await self._apply(po, state, plan, ledger)
-                    await ledger.commit_order(po, state, plan.history, plan.written)
+                    outbox = (
+                        []
+                        if self.notices is None
+                        else self.notices.for_order(
+                            po, state, previous, ledger.recent_history(number), plan
+                        )
+                    )
+                    saved = await ledger.commit_order(
+                        po, state, plan.history, plan.written, kept=plan.kept, notifications=outbox
+                    )
+                    if outbox and not saved and self.notices is not None:
+                        self.notices.defer(outbox)  # alerts of an unchanged order
         except UpstreamError as exc:
             run_stop = RunStop.from_error(exc)
             if run_stop is None:

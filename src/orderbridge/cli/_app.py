@@ -9,6 +9,7 @@ from orderbridge import __version__
 from ._demo import demo
 from ._doctor import doctor
 from ._init import init
+from ._notify import app as notify_app
 from ._orders import log, status
 from ._resync import resync
 from ._run import run
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(settings_app, name="settings")
+app.add_typer(notify_app, name="notify")  # notifications (issue 11)
 app.command("init")(init)
 app.command("sync")(sync)
 app.command("run")(run)

@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from orderbridge.application.doctor import Check, Outcome, has_failures
 from orderbridge.bootstrap import doctor_session, utc_now
+from orderbridge.bootstrap_notifications import notification_doctor_checks
 from orderbridge.ports import StoreUnavailable
 from orderbridge.settings import Settings
 
@@ -32,7 +33,8 @@ _LABEL = {
 async def run_doctor(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> list[Check]:
     """Every doctor check for these settings."""
     async with doctor_session(settings, clock=clock) as doctor:
-        return await doctor.run(settings.credential_problems())
+        checks = await doctor.run(settings.credential_problems())
+    return checks + await notification_doctor_checks(settings)  # notifications (issue 11)
 
 
 def print_checks(checks: Sequence[Check]) -> None:

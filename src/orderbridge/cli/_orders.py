@@ -12,6 +12,7 @@ from orderbridge.domain.lifecycle import OrderState
 from orderbridge.ports import StoreUnavailable
 
 from ._common import ConfigOption, console, fail, settings_or_exit
+from ._notify import notifications_table
 from ._render import (
     history_table,
     lines_table,
@@ -34,6 +35,7 @@ def status(
         with open_store(settings) as store:
             stored = store.load_state("default", po_number)
             history = store.history("default", po_number)
+            notified = store.order_notifications("default", po_number)
     except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
     if stored is None:
@@ -57,6 +59,8 @@ def status(
     if state.shipments:
         console.print(shipments_table(state))
     console.print(history_table(history))
+    if notified:  # notifications (issue 11): who was notified
+        console.print(notifications_table(notified))
 
 
 def log(

@@ -53,6 +53,9 @@ async def _serve_until_stopped(settings: Settings, forced: list[int]) -> None:
         group.start_soon(_watch_signals, stop, group.cancel_scope, forced)
         daemon = daemon_for(services)
         group.start_soon(_announce, daemon, services)
+        if services.sync.notices is not None:  # notifications (issue 11): continuous delivery
+            every = services.settings.notifications.deliver_every_s
+            group.start_soon(services.sync.notices.deliver_forever, stop, every)
         try:
             await daemon.run(stop)
         finally:

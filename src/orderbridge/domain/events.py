@@ -13,14 +13,18 @@ from decimal import Decimal
 from orderbridge.domain.lifecycle import OrderStatus
 
 __all__ = [
+    "BackorderAging",
     "Backordered",
     "CarrierException",
     "Delivered",
+    "EtaSlipped",
     "Invoiced",
     "OrderEvent",
     "Problem",
     "Shipped",
     "StatusChanged",
+    "Stuck",
+    "WatchEvent",
 ]
 
 
@@ -100,6 +104,47 @@ class CarrierException:
     at: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class EtaSlipped:
+    """A line's ETA or expected delivery moved later by more than the configured days."""
+
+    po_number: str
+    key: str
+    line_key: str
+    part_number: str | None
+    previous: date
+    current: date
+
+    @property
+    def days(self) -> int:
+        """How many days later the line now arrives."""
+        return (self.current - self.previous).days
+
+
+@dataclass(frozen=True, slots=True)
+class BackorderAging:
+    """A line has waited for stock longer than the configured days."""
+
+    po_number: str
+    key: str
+    line_key: str
+    part_number: str | None
+    since: date
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stuck:
+    """An open order has shown no change at TD SYNNEX for longer than the configured days."""
+
+    po_number: str
+    key: str
+    status: OrderStatus
+    since: datetime
+    days: int
+
+
 OrderEvent = (
     StatusChanged | Shipped | Delivered | Invoiced | Backordered | Problem | CarrierException
 )
+WatchEvent = EtaSlipped | BackorderAging | Stuck

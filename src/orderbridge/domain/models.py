@@ -136,6 +136,9 @@ class PurchaseOrderItem:
     part_numbers: frozenset[str] = field(default_factory=frozenset)
     estimated_arrival: datetime | None = None
     memo: str = ""
+    # The ticket or project the item was bought for (notifications: notes, technician).
+    ticket_id: int | None = None
+    project_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +159,6 @@ class PurchaseOrder:
     # Why Autotask's record of this PO (or one of its items) could not be read. Such a PO is
     # reported on its own and never checked or written; the other POs sync as usual.
     unreadable: str | None = None
+    # Who the order is for (purchaseForCompanyID) and who created it: notification routing.
+    customer_id: int | None = None
+    creator_resource_id: int | None = None

@@ -91,6 +91,7 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     # What this plan writes (field key -> digest), and fields found not to keep what was written.
     written: dict[str, str] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)  # earlier writes now read back as written
     not_sticking: list[NotSticking] = field(default_factory=list)
 
     @property
@@ -135,8 +136,9 @@ def _invoice_numbers(state: OrderState, plan: Plan) -> tuple[str | None, str | N
     return first, ", ".join(kept)
 
 
-def _po_write(check: WriteCheck, name: str, wanted: object, current: object) -> bool:
-    return check.allow(f"PurchaseOrder.{name}", "the PO", f"po.{name}", wanted, current)
+def _po_write(check: WriteCheck, name: str, wanted: object, current: object, equal: bool) -> bool:
+    key = f"po.{name}"
+    return check.propose(f"PurchaseOrder.{name}", "the PO", key, wanted, current, equal=equal)
 
 
 def _plan_po(
@@ -155,15 +157,13 @@ def _plan_po(
         memo, warning = render_memo(po.general_memo, lines, options.memo_limit)
         if warning:
             plan.warnings.append(f"PO general memo: {warning}")
-        if not same_text(po.general_memo, memo) and _po_write(
-            check, "general_memo", memo, po.general_memo
-        ):
+        current = po.general_memo
+        if _po_write(check, "general_memo", memo, current, same_text(current, memo)):
             changes["general_memo"] = memo
     ship = _shipping_date(state, options.distributor_zone) if options.write_shipping_date else None
-    if (
-        ship is not None
-        and not same_day(po.shipping_date, ship, options.tenant_zone)
-        and _po_write(check, "shipping_date", _noon(ship), po.shipping_date)
+    shipped = po.shipping_date
+    if ship is not None and _po_write(
+        check, "shipping_date", _noon(ship), shipped, same_day(shipped, ship, options.tenant_zone)
     ):
         changes["shipping_date"] = _noon(ship)
     if not options.write_invoice_numbers:
@@ -171,14 +171,16 @@ def _plan_po(
     first, additional = _invoice_numbers(state, plan)
     if first is None:
         return
-    current = po.vendor_invoice_number
-    if not same_text(current, first) and _po_write(check, "vendor_invoice_number", first, current):
+    vendor = po.vendor_invoice_number
+    if _po_write(check, "vendor_invoice_number", first, vendor, same_text(vendor, first)):
         changes["vendor_invoice_number"] = first
-    current = po.additional_vendor_invoice_numbers
-    if (
-        options.write_additional_invoice_numbers
-        and not same_text(current, additional)
-        and _po_write(check, "additional_vendor_invoice_numbers", additional or "", current)
+    more = po.additional_vendor_invoice_numbers
+    if options.write_additional_invoice_numbers and _po_write(
+        check,
+        "additional_vendor_invoice_numbers",
+        additional or "",
+        more,
+        same_text(more, additional),
     ):
         changes["additional_vendor_invoice_numbers"] = additional or ""
 
@@ -193,10 +195,10 @@ def items_writable(po: PurchaseOrder, options: PlanOptions) -> bool:
 
 
 def _item_write(
-    check: WriteCheck, item_id: int, name: str, wanted: object, current: object
+    check: WriteCheck, item_id: int, name: str, wanted: object, current: object, equal: bool
 ) -> bool:
-    field_name, record = f"PurchaseOrderItem.{name}", f"item {item_id}"
-    return check.allow(field_name, record, f"item:{item_id}.{name}", wanted, current)
+    field_name, key = f"PurchaseOrderItem.{name}", f"item:{item_id}.{name}"
+    return check.propose(field_name, f"item {item_id}", key, wanted, current, equal=equal)
 
 
 def _plan_items(
@@ -212,10 +214,13 @@ def _plan_items(
         changes = ItemChanges()
         eta = _item_eta(line) if options.write_item_eta else None
         current_eta = item.estimated_arrival
-        if (
-            eta is not None
-            and not same_day(current_eta, eta, options.tenant_zone)
-            and _item_write(check, item.id, "estimated_arrival", _noon(eta), current_eta)
+        if eta is not None and _item_write(
+            check,
+            item.id,
+            "estimated_arrival",
+            _noon(eta),
+            current_eta,
+            same_day(current_eta, eta, options.tenant_zone),
         ):
             changes["estimated_arrival"] = _noon(eta)
         if options.write_item_memo:
@@ -223,9 +228,7 @@ def _plan_items(
             memo, warning = render_memo(item.memo, lines, options.memo_limit)
             if warning:
                 plan.warnings.append(f"item {item.id} memo: {warning}")
-            if not same_text(item.memo, memo) and _item_write(
-                check, item.id, "memo", memo, item.memo
-            ):
+            if _item_write(check, item.id, "memo", memo, item.memo, same_text(item.memo, memo)):
                 changes["memo"] = memo
         if changes:
             plan.item_changes[item.id] = changes
@@ -259,7 +262,7 @@ def plan_updates(
         plan.events.extend(events)
     _plan_po(po, state, [*recent_history, *plan.history], opts, plan, check)
     _plan_items(po, state, opts, plan, check)
-    plan.written, plan.not_sticking = check.new, check.not_sticking
+    plan.written, plan.kept, plan.not_sticking = check.new, check.kept, check.not_sticking
     return plan
 
 

@@ -7,10 +7,13 @@ and write forever, so:
 
 - values that mean the same compare equal (line ends and trailing spaces of text; a day that
   reads back as that day in UTC or in the tenant's zone);
-- a write is remembered per record and field (a digest of the value); when the same value is
-  wanted again because the field reads back different, it is not written again: the field
-  "does not stick". The tenant's quirk is recorded, and the field is not planned again for that
-  tenant until its configuration changes or ``orderbridge resync`` clears the quirks.
+- a write is remembered per record and field (a digest of the value) until a later check reads
+  it back as written; when the same value is wanted again because the field reads back
+  different right after it was written, it is not written again: the field "does not stick".
+  (A field that read back as written once and changes later was edited by someone: it is
+  written again, as any other difference.) The tenant's quirk is recorded, and the field is
+  not planned again for that tenant until its configuration changes or ``orderbridge resync``
+  clears the quirks.
 """
 
 from __future__ import annotations
@@ -90,7 +93,25 @@ class WriteCheck:
     written: Mapping[str, str] = field(default_factory=dict)
     stuck: frozenset[str] = frozenset()
     new: dict[str, str] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)
     not_sticking: list[NotSticking] = field(default_factory=list)
+
+    def propose(
+        self,
+        tenant_field: str,
+        record: str,
+        key: str,
+        wanted: object,
+        current: object,
+        *,
+        equal: bool,
+    ) -> bool:
+        """Whether to write ``wanted`` over ``current``; ``equal`` says they mean the same."""
+        if equal:
+            if key in self.written:
+                self.kept.add(key)  # it read back as written: it sticks, forget the write
+            return False
+        return self.allow(tenant_field, record, key, wanted, current)
 
     def allow(
         self, tenant_field: str, record: str, key: str, wanted: object, current: object

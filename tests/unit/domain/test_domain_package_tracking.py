@@ -11,7 +11,9 @@ from orderbridge.domain.carrier_facts import (
     carrier_details,
     carrier_news,
 )
+from orderbridge.domain.events import CarrierException
 from orderbridge.domain.lifecycle import LineState, LineStatus, OrderState, Shipment
+from orderbridge.domain.notices import EventKind, notice_for
 from orderbridge.domain.package_tracking import (
     Dimensions,
     PackageStatus,
@@ -190,3 +192,14 @@ class TestCarrierEta:
         updated = apply_carrier_facts(state, None, facts)
         assert updated.lines[0].estimated_delivery is None
         assert updated.expected_delivery is None
+
+
+def test_a_carrier_exception_is_an_error_notice_grouped_by_its_cause() -> None:
+    event = CarrierException(
+        "PO-1", "PO-1:carrier:1Z1:exception:x", "UPS", "1Z1", "delivery exception: NO ACCESS", NOW
+    )
+    notice = notice_for(event)
+    assert notice.kind is EventKind.ERROR
+    assert notice.key == event.key
+    assert notice.cause == "UPS: delivery exception: NO ACCESS"
+    assert "1Z1" in notice.lines[0]

@@ -66,3 +66,16 @@ def test_a_field_the_tenant_does_not_keep_is_not_written_at_all() -> None:
     assert not check.allow("PurchaseOrder.memo", "the PO", "po.memo", "x", "")
     assert check.new == {}
     assert check.not_sticking == []
+
+
+def test_a_write_that_read_back_as_written_is_forgotten_so_a_later_edit_is_rewritten() -> None:
+    first = WriteCheck("PO-1")
+    assert first.propose("PurchaseOrder.memo", "the PO", "po.memo", "v", "", equal=False)
+    kept = WriteCheck("PO-1", written=first.new)
+    assert not kept.propose("PurchaseOrder.memo", "the PO", "po.memo", "v", "v", equal=True)
+    assert kept.kept == {"po.memo"}
+    remembered = {k: v for k, v in first.new.items() if k not in kept.kept}
+    # Someone edits the field later: it is written again, and that is no quirk.
+    later = WriteCheck("PO-1", written=remembered)
+    assert later.propose("PurchaseOrder.memo", "the PO", "po.memo", "v", "edited", equal=False)
+    assert later.not_sticking == []

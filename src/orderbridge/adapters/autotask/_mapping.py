@@ -44,7 +44,17 @@ ITEM_WRITE_FIELDS: Mapping[str, str] = {
     "estimated_arrival": "estimatedArrivalDate",
     "memo": "memo",
 }
-ITEM_FIELDS = ("id", "orderID", "quantity", "productID", "estimatedArrivalDate", "memo")
+ITEM_FIELDS = (
+    "id",
+    "orderID",
+    "quantity",
+    "productID",
+    "estimatedArrivalDate",
+    "memo",
+    # notifications (issue 11): the ticket or project the item was bought for
+    "ticketID",
+    "projectID",
+)
 PRODUCT_FIELDS = ("id", "manufacturerProductName", "vendorProductNumber", "sku")
 _PO_FIELDS = (
     "id",
@@ -56,6 +66,9 @@ _PO_FIELDS = (
     "vendorInvoiceNumber",
     "additionalVendorInvoiceNumbers",
     "submitDateTime",
+    # notifications (issue 11): routing by customer, the PO creator as a recipient
+    "purchaseForCompanyID",
+    "creatorResourceID",
 )
 # .NET may send 7 fractional digits; Python accepts at most 6
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -174,6 +187,8 @@ def item_from_json(row: Row, part_numbers: Mapping[int, frozenset[str]]) -> Purc
         part_numbers=part_numbers.get(product_id, frozenset()) if product_id else frozenset(),
         estimated_arrival=row.optional_datetime("estimatedArrivalDate"),
         memo=row.optional_str("memo") or "",
+        ticket_id=row.optional_int("ticketID"),
+        project_id=row.optional_int("projectID"),
     )
 
 
@@ -199,6 +214,8 @@ def purchase_order_from_json(
         additional_vendor_invoice_numbers=row.optional_str("additionalVendorInvoiceNumbers"),
         submitted_at=row.optional_datetime("submitDateTime"),
         items=tuple(sorted(items, key=lambda item: item.id)),
+        customer_id=row.optional_int("purchaseForCompanyID"),
+        creator_resource_id=row.optional_int("creatorResourceID"),
     )
 
 

@@ -18,18 +18,20 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
+from orderbridge.domain.notify_rules import PendingNotification
 from orderbridge.ports import FieldQuirk
 
-from . import _handoffs, _migrate, _orders, _quirks, _runs, _runtime
+from . import _handoffs, _migrate, _orders, _outbox, _quirks, _runs, _runtime
 from ._engine import WRITE, create_store_engine, parse_url
 from ._errors import shown_url, translate_errors
+from ._notifications import OutboxMethods
 from ._records import JsonObject, ResyncRequest, RunRecord, StoredOrder
 from ._statements import insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, TenantRow
 from ._writers import WriterQueue
 
 if TYPE_CHECKING:
-    from orderbridge.ports import OrderStore
+    from orderbridge.ports import NotificationOutbox, OrderStore
 
 __all__ = ["DEFAULT_CLOSED_STATUSES", "SqlStore"]
 
@@ -38,7 +40,7 @@ DEFAULT_CLOSED_STATUSES = ("closed", "cancelled")
 MAX_TENANT_LENGTH = 64
 
 
-class SqlStore:
+class SqlStore(OutboxMethods):
     """Orders, history, activity log, settings and leases in SQLite or PostgreSQL."""
 
     def __init__(self, url: str | URL) -> None:
@@ -164,11 +166,14 @@ class SqlStore:
         history: Sequence[HistoryEntry],
         checked_at: datetime,
         written: Mapping[str, str] | None = None,
+        notifications: Sequence[PendingNotification] = (),
     ) -> int:
         """Save state and new history in one transaction; return how many history rows were new.
 
         Call only after the Autotask write succeeded. History entries whose key is already
-        stored for this PO are ignored, so replaying a run never duplicates history.
+        stored for this PO are ignored, so replaying a run never duplicates history. The
+        ``notifications`` that announce the history are queued in the same transaction
+        (outbox), never twice per event key and channel.
         """
         require_aware(checked_at, "checked_at")
         for entry in history:
@@ -187,7 +192,10 @@ class SqlStore:
                 checked_at=checked_at,
                 written=written,
             )
-            return _orders.insert_history(session, tenant, history, checked_at)
+            new = _orders.insert_history(session, tenant, history, checked_at)
+            # notifications (issue 11): the outbox rows commit with the history they announce
+            _outbox.insert_notifications(session, tenant, notifications, checked_at)
+            return new
 
     def touch_checked(self, tenant: str, po_numbers: Iterable[str], checked_at: datetime) -> None:
         """Record that unchanged POs were checked at ``checked_at`` (unknown POs are ignored)."""
@@ -444,4 +452,8 @@ if TYPE_CHECKING:
 
     def _satisfies_the_port(store: SqlStore) -> OrderStore:
         """Type-checked proof that ``SqlStore`` implements the application's ``OrderStore``."""
+        return store
+
+    def _has_an_outbox(store: SqlStore) -> NotificationOutbox:
+        """Type-checked proof that ``SqlStore`` implements the ``NotificationOutbox`` port."""
         return store

@@ -224,19 +224,36 @@ class LeaseRow(Base):
 
 
 class NotificationRow(Base):
-    """One outbound notification, de-duplicated per tenant by its key."""
+    """One outbox entry: a notice for one channel, sent at most once per event key and channel.
+
+    ``status`` is ``pending`` until delivered (``sent``, with the resolved recipients) or given
+    up (``failed``, with the reason). ``next_attempt_at`` is when a sender may take it next: the
+    digest/quiet-hours due time first, later the retry backoff or a sender's claim on it.
+    """
 
     __tablename__ = "notification"
-    __table_args__ = (UniqueConstraint("tenant", "dedup_key"),)
+    __table_args__ = (
+        UniqueConstraint("tenant", "event_key", "channel"),
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "tenant", "po_number"),
+        Index(None, "tenant", "finished_at"),
+    )
 
     id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
     tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"))
-    dedup_key: Mapped[str] = mapped_column(String(255))
+    po_number: Mapped[str | None] = mapped_column(String(64))
+    event_key: Mapped[str] = mapped_column(String(512))
+    kind: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(64))
-    recipient: Mapped[str] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[int | None] = mapped_column(Integer())
+    digest: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[dict[str, Any]] = mapped_column(_json())
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer(), default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    recipients: Mapped[list[str]] = mapped_column(_json())
     error: Mapped[str | None] = mapped_column(Text())
 
 

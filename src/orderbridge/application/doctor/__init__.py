@@ -14,6 +14,7 @@ Build a ``Doctor`` from its ``UpstreamChecks`` (Autotask and TD SYNNEX) and ``St
 from ._carriers import CARRIER_CHECK_NAMES, CarrierDoctor
 from ._doctor import Doctor
 from ._findings import Check, Outcome, has_failures
+from ._notifications import channel_checks, delivery_check
 from ._ports import AutotaskSetup, DoctorStore
 from ._store import StoreChecks
 from ._upstream import PROBE_PO_NUMBER, UpstreamChecks
@@ -29,5 +30,7 @@ __all__ = [
     "Outcome",
     "StoreChecks",
     "UpstreamChecks",
+    "channel_checks",
+    "delivery_check",
     "has_failures",
 ]

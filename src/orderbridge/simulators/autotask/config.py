@@ -29,6 +29,7 @@ def _default_create_only() -> dict[str, frozenset[str]]:
         "PurchaseOrders": frozenset({"vendorID", "purchaseOrderNumber"}),
         "PurchaseOrderItems": frozenset({"orderID"}),
         "TicketNotes": frozenset({"ticketID"}),
+        "ProjectNotes": frozenset({"projectID"}),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .config import AutotaskSimConfig
+from .notes import people_and_notes_specs
 from .schema import DataType, EntitySpec, FieldSpec, Picklist, PicklistValue
 
 __all__ = ["EntityCatalog", "build_catalog"]
@@ -184,6 +185,7 @@ def _tickets() -> EntitySpec:
             FieldSpec("priority", _I, required=True, picklist=priority),
             FieldSpec("queueID", _I),
             FieldSpec("assignedResourceID", _I),
+            FieldSpec("contactID", _I, reference="Contact"),
             FieldSpec("dueDateTime", _T),
             _ro("createDate", _T),
             _ro("lastActivityDate", _T),
@@ -236,6 +238,7 @@ class EntityCatalog:
         "purchaseorders": {"items": "PurchaseOrderItems"},
         "purchaseorderitems": {"receiving": "PurchaseOrderItemReceiving"},
         "tickets": {"notes": "TicketNotes"},
+        "projects": {"notes": "ProjectNotes"},
     }
 
     def __init__(self, specs: list[EntitySpec]) -> None:
@@ -269,5 +272,6 @@ def build_catalog(config: AutotaskSimConfig) -> EntityCatalog:
             _tickets(),
             _ticket_notes(),
             _inventory_locations(),
+            *people_and_notes_specs(),  # notifications (issue 11)
         ]
     )

@@ -222,4 +222,6 @@ _NO_RULES = EntityRules()
 
 def rules_for(path: str) -> EntityRules:
     """The rules of one entity (by URL name)."""
-    return _RULES.get(path, _NO_RULES)
+    from .notes import NOTE_RULES  # notifications (issue 11); notes imports this module
+
+    return _RULES.get(path) or NOTE_RULES.get(path, _NO_RULES)

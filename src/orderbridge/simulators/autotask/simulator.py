@@ -19,6 +19,7 @@ from .config import AutotaskSimConfig
 from .database import AutotaskDatabase
 from .gateway import AutotaskFaultResponder, AutotaskGateway, endpoint_resolver
 from .limits import HourlyCounter, ThreadGate
+from .notes import people_and_notes_routes
 from .paging import CursorRegistry
 from .rendering import render_record
 from .seeding import ScenarioLoader, SeedSummary
@@ -68,6 +69,7 @@ class AutotaskSimulator:
         routes = [
             *common_admin_routes(self.state, on_reset=self.reset),
             *autotask_admin_routes(self),
+            *people_and_notes_routes(self),  # notifications (issue 11)
             Route("/{path:path}", self.api.handle, methods=_ALL_METHODS),
         ]
         return Starlette(routes=routes, exception_handlers={Exception: on_error})
