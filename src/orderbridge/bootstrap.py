@@ -7,7 +7,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import anyio
@@ -22,6 +22,8 @@ from orderbridge.adapters.autotask import (
     AutotaskPurchaseOrders,
 )
 from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
+from orderbridge.adapters.oidc import OidcClient
+from orderbridge.adapters.passwords import Argon2Hasher
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
     IpNotAllowed,
@@ -29,13 +31,16 @@ from orderbridge.adapters.tdsynnex import (
     TdSynnexEndpoints,
     endpoints_for,
 )
+from orderbridge.application.accounts import Accounts
 from orderbridge.application.carrier_tracking import CarrierRound
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
 from orderbridge.application.doctor import CarrierDoctor, Doctor, StoreChecks, UpstreamChecks
 from orderbridge.application.lease import RunnerLease
+from orderbridge.application.queries import DashboardQueries
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
+from orderbridge.application.sso import RoleRules
 from orderbridge.application.sync import SyncService
 from orderbridge.bootstrap_notifications import cycle_notices
 from orderbridge.domain.carriers import CarrierCatalog
@@ -46,20 +51,29 @@ from orderbridge.settings import Settings
 
 __all__ = [
     "DEFAULT_TENANT",
+    "Store",
     "SyncServices",
+    "accounts",
     "autotask_client",
     "carrier_trackers",
     "daemon_for",
+    "dashboard_queries",
     "file_runtime_values",
+    "oidc_client",
     "open_store",
     "plan_options",
     "retry_policy",
     "runner_guard",
     "runtime_settings",
+    "sso_role_rules",
     "sync_services",
     "tdsynnex_client",
     "utc_now",
 ]
+
+
+# The store type bootstrap hands out, for entrypoints that hold one.
+Store = SqlStore
 
 
 def utc_now() -> datetime:
@@ -391,3 +405,57 @@ async def doctor_session(
             yield Doctor(upstream, checks, carriers)
     finally:
         store.close()
+
+
+# -- the web dashboard (issue 12) ---------------------------------------------------------------
+
+
+def dashboard_queries(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> DashboardQueries:
+    """The read models over ``store`` for the dashboard, the JSON API and the CLI."""
+    return DashboardQueries(
+        store.dashboard_reads(),
+        clock=clock,
+        tenant=DEFAULT_TENANT,
+        stuck_days=settings.web.stuck_after_days,
+        backordered_days=settings.web.backordered_after_days,
+    )
+
+
+def accounts(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> Accounts:
+    """Dashboard users, sessions and API tokens kept in ``store``."""
+    return Accounts(
+        store.accounts(),
+        Argon2Hasher(),
+        clock=clock,
+        session_ttl=timedelta(hours=settings.web.session_hours),
+    )
+
+
+def oidc_client(settings: Settings) -> OidcClient | None:
+    """The single sign-on client from ``[web.oidc]``, or None when it is not configured."""
+    oidc = settings.web.oidc
+    if oidc.issuer is None:
+        return None
+    return OidcClient(
+        issuer=str(oidc.issuer),
+        client_id=oidc.client_id,
+        client_secret=_secret(oidc.client_secret),
+        scopes=list(oidc.scopes),
+        timeout_s=oidc.timeout_s,
+    )
+
+
+def sso_role_rules(settings: Settings) -> RoleRules:
+    """Which groups and e-mail domains earn which dashboard role."""
+    oidc = settings.web.oidc
+    return RoleRules(
+        admin_groups=tuple(oidc.admin_groups),
+        viewer_groups=tuple(oidc.viewer_groups),
+        admin_domains=tuple(oidc.admin_domains),
+        viewer_domains=tuple(oidc.viewer_domains),
+        groups_claim=oidc.groups_claim,
+    )

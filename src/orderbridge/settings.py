@@ -45,11 +45,13 @@ __all__ = [
     "DhlApiSettings",
     "LoggingSettings",
     "MappingSettings",
+    "OidcSettings",
     "RetrySettings",
     "Settings",
     "StoreSettings",
     "SyncSettings",
     "TdSynnexSettings",
+    "WebSettings",
     "config_file_warnings",
     "load_settings",
     "resolve_config_path",
@@ -284,6 +286,63 @@ class CarrierSettings(_Section):
         return value
 
 
+class OidcSettings(_Section):
+    """``[web.oidc]``: single sign-on through OpenID Connect (e.g. Microsoft Entra ID).
+
+    Off until ``issuer`` is set. A signed-in person gets the admin role when one of their
+    groups is in ``admin_groups`` or their e-mail domain in ``admin_domains``, else the viewer
+    role by ``viewer_groups``/``viewer_domains``, else no access.
+    """
+
+    issuer: AnyHttpUrl | None = None
+    client_id: str = ""
+    client_secret: SecretStr | None = None
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+    groups_claim: str = "groups"
+    admin_groups: list[str] = Field(default_factory=list)
+    viewer_groups: list[str] = Field(default_factory=list)
+    admin_domains: list[str] = Field(default_factory=list)
+    viewer_domains: list[str] = Field(default_factory=list)
+    button_label: str = "Sign in with single sign-on"
+    timeout_s: float = Field(default=15.0, gt=0, le=120)
+
+    @field_validator("admin_domains", "viewer_domains")
+    @classmethod
+    def _lower_domains(cls, value: list[str]) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in value if d.strip()]
+
+    @property
+    def enabled(self) -> bool:
+        """Whether single sign-on is configured."""
+        return self.issuer is not None
+
+
+class WebSettings(_Section):
+    """``[web]``: the dashboard and JSON API (``orderbridge serve``, or inside ``run``)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65_535)
+    public_metrics: bool = False
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    secure_cookies: Literal["auto", "always", "never"] = "auto"
+    stuck_after_days: int = Field(default=14, ge=1, le=365)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
+    backordered_after_days: int = Field(default=7, ge=0, le=365)
+    # Autotask documents no address for a PO's page, so the link is the user's template.
+    autotask_po_url: str = ""
+
+    @field_validator("autotask_po_url")
+    @classmethod
+    def _po_url_template(cls, value: str) -> str:
+        if value and ("{po_id}" not in value or not value.startswith(("https://", "http://"))):
+            raise ValueError(
+                "use an http(s) address with a {po_id} placeholder, copied from a PO's page "
+                "in Autotask, or leave it empty for no link"
+            )
+        return value
+
+
 class Settings(BaseSettings):
     """The whole configuration."""
 
@@ -301,6 +360,7 @@ class Settings(BaseSettings):
     retry: RetrySettings = Field(default_factory=RetrySettings)
     mapping: MappingSettings = Field(default_factory=MappingSettings)
     carriers: CarrierSettings = Field(default_factory=CarrierSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)  # issue 11
 
@@ -318,7 +378,12 @@ class Settings(BaseSettings):
 
     def secret_values(self) -> list[str]:
         """Every configured secret in plain text, for the log redactor (never print these)."""
-        values = (self.autotask.secret, self.autotask.integration_code, self.tdsynnex.password)
+        values = (
+            self.autotask.secret,
+            self.autotask.integration_code,
+            self.tdsynnex.password,
+            self.web.oidc.client_secret,
+        )
         found = [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
         return found + self.notifications.secret_values() + self.carriers.secret_values()
 

@@ -13,10 +13,12 @@ from ._notify import app as notify_app
 from ._orders import log, status
 from ._resync import resync
 from ._run import run
+from ._serve import serve
 from ._settings import app as settings_app
 from ._simulate import app as simulate_app
 from ._switch import disable, enable
 from ._sync import sync
+from ._users import tokens_app, users_app
 
 app = typer.Typer(
     name="orderbridge",
@@ -28,6 +30,8 @@ app = typer.Typer(
 app.add_typer(simulate_app, name="simulate")
 app.add_typer(settings_app, name="settings")
 app.add_typer(notify_app, name="notify")  # notifications (issue 11)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
 app.command("init")(init)
 app.command("sync")(sync)
 app.command("run")(run)
@@ -38,6 +42,7 @@ app.command("disable")(disable)
 app.command("status")(status)
 app.command("log")(log)
 app.command("demo")(demo)
+app.command("serve")(serve)
 
 
 @app.command("version")

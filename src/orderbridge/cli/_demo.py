@@ -28,6 +28,7 @@ from orderbridge.simulators.tdsynnex import TdSynnexSimulator
 
 from ._common import console
 from ._render import run_summary
+from ._serve import serve_demo
 
 DEMO_CONFIG = "orderbridge-demo.toml"
 
@@ -40,6 +41,13 @@ def demo(
     rounds: Annotated[
         int, typer.Option("--rounds", min=1, max=20, help="Lifecycle steps to simulate.")
     ] = 5,
+    serve: Annotated[
+        bool,
+        typer.Option("--serve", help="Keep the dashboard open after the cycles (Ctrl-C stops)."),
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="The dashboard's port with --serve.")
+    ] = 8080,
 ) -> None:
     """Run orderbridge against the built-in TD SYNNEX and Autotask simulators."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -58,6 +66,9 @@ def demo(
         )
         settings = Settings.model_validate({**sims.settings_dict(database), "carriers": carriers})
         anyio.run(_cycles, settings, sims.tdsynnex, rounds)
+        if serve:
+            console.rule("dashboard")
+            serve_demo(settings, port)  # simulators stay up, so "Resync now" works
     config_file = (directory / DEMO_CONFIG).resolve()
     config_file.write_text(f'[store]\nurl = "sqlite:///{database}"\n', encoding="utf-8")
     console.rule("what next")
@@ -66,6 +77,13 @@ def demo(
     console.print(f"  uv run orderbridge log --config {config_file}", highlight=False)
     console.print(f"  uv run orderbridge status PO-10005 --config {config_file}", highlight=False)
     console.print("  uv run orderbridge simulate tdsynnex --scenario demo   (docs/simulators.md)")
+    console.print("Open the dashboard:")
+    console.print("  uv run orderbridge demo --serve   (prints the address and a demo login)")
+    console.print(
+        f"  or: uv run orderbridge users add admin --role admin --config {config_file}"
+        f" && uv run orderbridge serve --config {config_file}   (docs/dashboard.md)",
+        highlight=False,
+    )
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from orderbridge.settings import Settings
 
 from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, errors, fail
 from ._common import upstream_settings_or_exit as _settings
+from ._serve import dashboard_task
 
 _SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -56,6 +57,8 @@ async def _serve_until_stopped(settings: Settings, forced: list[int]) -> None:
         if services.sync.notices is not None:  # notifications (issue 11): continuous delivery
             every = services.settings.notifications.deliver_every_s
             group.start_soon(services.sync.notices.deliver_forever, stop, every)
+        if settings.web.enabled:
+            group.start_soon(dashboard_task, settings, services.store, stop)
         try:
             await daemon.run(stop)
         finally:

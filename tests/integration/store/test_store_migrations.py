@@ -19,15 +19,20 @@ from orderbridge.adapters.store._tables import Base
 EXPECTED_TABLES = {
     "alembic_version",
     "field_quirk",
+    "api_token",
     "lease",
+    "login_failure",
     "notification",
     "order_event",
+    "order_lookup",
     "order_state",
     "resync_request",
     "setting",
     "status_history",
     "sync_run",
     "tenant",
+    "web_session",
+    "web_user",
 }
 
 # The newest migration file in the package (``NNNN_title.py``), which the head must be.

@@ -21,10 +21,12 @@ from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 from orderbridge.domain.notify_rules import PendingNotification
 from orderbridge.ports import FieldQuirk
 
-from . import _handoffs, _migrate, _orders, _outbox, _quirks, _runs, _runtime
+from . import _handoffs, _lookup, _migrate, _orders, _outbox, _quirks, _runs, _runtime
+from ._accounts import SqlAccounts
 from ._engine import WRITE, create_store_engine, parse_url
 from ._errors import shown_url, translate_errors
 from ._notifications import OutboxMethods
+from ._queries import SqlDashboardReads
 from ._records import JsonObject, ResyncRequest, RunRecord, StoredOrder
 from ._statements import insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, TenantRow
@@ -193,6 +195,7 @@ class SqlStore(OutboxMethods):
                 written=written,
             )
             new = _orders.insert_history(session, tenant, history, checked_at)
+            _lookup.index_order(session, tenant, po_number, state)
             # notifications (issue 11): the outbox rows commit with the history they announce
             _outbox.insert_notifications(session, tenant, notifications, checked_at)
             return new
@@ -399,6 +402,16 @@ class SqlStore(OutboxMethods):
         """All runtime settings of a tenant."""
         with self._read("reading settings") as session:
             return _runtime.settings(session, tenant)
+
+    # -- the dashboard ------------------------------------------------------------------------
+
+    def dashboard_reads(self) -> SqlDashboardReads:
+        """The read models behind the dashboard, the JSON API and the CLI."""
+        return SqlDashboardReads(self._read)
+
+    def accounts(self) -> SqlAccounts:
+        """Dashboard users, sessions, API tokens and failed sign-ins."""
+        return SqlAccounts(self._read, self._write)
 
     # -- single-runner lease ------------------------------------------------------------------
 

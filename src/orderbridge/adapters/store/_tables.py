@@ -5,7 +5,7 @@ Migrations in ``migrations/versions`` create exactly these tables; a test compar
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -29,11 +30,14 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 __all__ = [
     "DEFAULT_TENANT",
+    "ApiTokenRow",
     "Base",
     "FieldQuirkRow",
     "LeaseRow",
+    "LoginFailureRow",
     "NotificationRow",
     "OrderEventRow",
+    "OrderLookupRow",
     "OrderStateRow",
     "ResyncRequestRow",
     "SettingRow",
@@ -41,6 +45,8 @@ __all__ = [
     "SyncRunRow",
     "TenantRow",
     "UtcDateTime",
+    "WebSessionRow",
+    "WebUserRow",
 ]
 
 DEFAULT_TENANT = "default"
@@ -111,6 +117,12 @@ class OrderStateRow(Base):
         UniqueConstraint("tenant", "po_number"),
         Index(None, "tenant", "status"),
         Index(None, "tenant", "updated_at"),
+        # The dashboard's listings: one index per sort order, each ending in the PO number so
+        # filters, counts and pages are answered from the index without reading the JSON state.
+        Index(None, "tenant", "archived", "updated_at", "po_number", "status", "expected_delivery"),
+        Index(None, "tenant", "archived", "status", "updated_at", "po_number"),
+        Index(None, "tenant", "archived", "checked_at", "po_number"),
+        Index(None, "tenant", "archived", "po_number"),
     )
 
     id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
@@ -128,6 +140,8 @@ class OrderStateRow(Base):
     checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
     archived: Mapped[bool] = mapped_column(Boolean(), default=False)
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Copied from the state when it is saved, for the dashboard's "late against ETA" filter.
+    expected_delivery: Mapped[date | None] = mapped_column(Date())
 
 
 class StatusHistoryRow(Base):
@@ -137,6 +151,8 @@ class StatusHistoryRow(Base):
     __table_args__ = (
         UniqueConstraint("tenant", "po_number", "key"),
         Index(None, "tenant", "po_number", "at"),
+        # The dashboard's chart of status changes per day reads history by time alone.
+        Index(None, "tenant", "at", "to_status"),
         CheckConstraint("key <> ''", name="key_not_empty"),
         CheckConstraint("to_status <> ''", name="to_status_not_empty"),
     )
@@ -284,3 +300,93 @@ class FieldQuirkRow(Base):
     found: Mapped[str] = mapped_column(Text())
     config_digest: Mapped[str] = mapped_column(String(64))
     detected_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# -- the web dashboard (migration 0008) ----------------------------------------------------------
+
+
+class OrderLookupRow(Base):
+    """A searchable term of one order (PO, TD SYNNEX order, tracking or part number).
+
+    Derived from ``order_state.state`` whenever an order is saved, so a search is an index range
+    scan instead of a scan of every order's JSON.
+    """
+
+    __tablename__ = "order_lookup"
+    __table_args__ = (
+        UniqueConstraint("tenant", "po_number", "kind", "term"),
+        # Covering, so a prefix search never reads the table itself.
+        Index(None, "tenant", "term", "kind", "po_number"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"))
+    po_number: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    # Byte order on PostgreSQL too: prefix ranges must not depend on the database's locale.
+    term: Mapped[str] = mapped_column(
+        String(255).with_variant(String(255, collation="C"), "postgresql")
+    )
+
+
+class WebUserRow(Base):
+    """A dashboard user: a name, a role and an argon2 password hash (never the password)."""
+
+    __tablename__ = "web_user"
+    __table_args__ = (
+        UniqueConstraint("username"),
+        CheckConstraint("role IN ('admin', 'viewer')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WebSessionRow(Base):
+    """A signed-in browser session; the cookie holds a secret whose sha256 is the key here."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(_BIG_ID, ForeignKey("web_user.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ApiTokenRow(Base):
+    """A named API token for scripts; only the token's sha256 is kept."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (
+        UniqueConstraint("name"),
+        UniqueConstraint("token_hash"),
+        CheckConstraint("role IN ('admin', 'viewer')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class LoginFailureRow(Base):
+    """One failed sign-in, kept for a while to throttle password guessing."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index(None, "username", "at"),
+        Index(None, "remote", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64))
+    remote: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())

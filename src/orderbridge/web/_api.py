@@ -1,0 +1,295 @@
+"""The JSON API under ``/api/v1/``: the pages' twins, one query and two renderings.
+
+Authenticate with ``Authorization: Bearer TOKEN`` (``orderbridge tokens create``) or a session
+cookie plus the ``X-CSRF-Token`` header. Reads need any role; changes need ``admin``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from pydantic import BaseModel
+
+from orderbridge.application.doctor import Check
+from orderbridge.application.queries import OrderListItem
+from orderbridge.ports import RunRow
+
+from ._auth import Principal, admin_change, any_change, services_of, signed_in
+from ._settings import apply_settings
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["orderbridge"])
+Reader = Annotated[Principal, Depends(signed_in)]
+
+
+class OrderOut(BaseModel):
+    """One order in a listing."""
+
+    po_number: str
+    status: str
+    customer: str | None
+    order_numbers: list[str]
+    eta: date | None
+    updated_at: datetime
+    checked_at: datetime
+    attention: list[str]
+
+
+class OrderListOut(BaseModel):
+    """A page of orders."""
+
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    orders: list[OrderOut]
+
+
+class HistoryOut(BaseModel):
+    """One status change."""
+
+    at: datetime
+    from_status: str | None
+    to_status: str
+    source: str
+    summary: str
+
+
+class TouchOut(BaseModel):
+    """What one run did with the order."""
+
+    run_id: int
+    at: datetime
+    outcome: str
+    changes: list[str]
+    warnings: list[str]
+    error: str | None
+
+
+class OrderDetailOut(BaseModel):
+    """One order with its state, timeline and the runs that touched it."""
+
+    po_number: str
+    po_id: int | None
+    status: str
+    attention: list[str]
+    state: dict[str, Any]
+    history: list[HistoryOut]
+    runs: list[TouchOut]
+
+
+class RunOut(BaseModel):
+    """One run from the activity log."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    duration_s: float | None
+    monitored: int
+    checked: int
+    updated: int
+    unchanged: int
+    failed: int
+    skipped: int
+    requests: dict[str, int]
+    error: str | None
+
+
+class RunDetailOut(RunOut):
+    """One run with every order it reported on."""
+
+    orders: list[dict[str, Any]]
+
+
+class CheckOut(BaseModel):
+    """One doctor finding."""
+
+    name: str
+    outcome: str
+    detail: str
+    fix: str
+
+
+class ResyncOut(BaseModel):
+    """What a resync did."""
+
+    ok: bool
+    message: str
+
+
+def _order(item: OrderListItem) -> OrderOut:
+    return OrderOut(
+        po_number=item.po_number,
+        status=item.status,
+        customer=item.customer,
+        order_numbers=list(item.order_numbers),
+        eta=item.eta,
+        updated_at=item.updated_at,
+        checked_at=item.checked_at,
+        attention=list(item.attention),
+    )
+
+
+def _run(run: RunRow) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "outcome": run.outcome,
+        "duration_s": run.duration_s,
+        "monitored": run.monitored,
+        "checked": run.checked,
+        "updated": run.updated,
+        "unchanged": run.unchanged,
+        "failed": run.failed,
+        "skipped": run.skipped,
+        "requests": dict(run.requests),
+        "error": run.error,
+    }
+
+
+@router.get("/orders")
+async def list_orders(
+    request: Request,
+    _: Reader,
+    q: str = "",
+    status: str = "",
+    attention: bool = False,
+    sort: str = "updated",
+    dir: str = "desc",
+    page: int = 1,
+    per_page: int = 50,
+) -> OrderListOut:
+    """Orders: search (PO, TD SYNNEX order, tracking or part number), filter, sort, page."""
+    queries = services_of(request).queries
+    try:
+        listing = await anyio.to_thread.run_sync(
+            lambda: queries.orders(
+                search=q,
+                status=status or None,
+                attention=attention,
+                sort=sort,
+                descending=dir != "asc",
+                page=page,
+                per_page=per_page,
+            )
+        )
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return OrderListOut(
+        total=listing.total,
+        page=listing.page,
+        per_page=listing.per_page,
+        pages=listing.pages,
+        orders=[_order(i) for i in listing.items],
+    )
+
+
+@router.get("/orders/{po_number}")
+async def get_order(request: Request, po_number: str, _: Reader) -> OrderDetailOut:
+    """One order with its state, full history and the runs that touched it."""
+    detail = await anyio.to_thread.run_sync(services_of(request).queries.order, po_number)
+    if detail is None:
+        raise HTTPException(404, f"orderbridge has not seen PO {po_number}")
+    return OrderDetailOut(
+        po_number=detail.row.po_number,
+        po_id=detail.row.po_id,
+        status=detail.row.status,
+        attention=list(detail.attention),
+        state=dict(detail.row.state),
+        history=[
+            HistoryOut(
+                at=e.at,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                source=str(e.source),
+                summary=e.summary,
+            )
+            for e in detail.history
+        ],
+        runs=[
+            TouchOut(
+                run_id=t.run_id,
+                at=t.at,
+                outcome=str(t.report.outcome),
+                changes=list(t.report.changes),
+                warnings=list(t.report.warnings),
+                error=t.report.error,
+            )
+            for t in detail.touches
+        ],
+    )
+
+
+@router.post("/orders/{po_number}/resync")
+async def resync_order(
+    request: Request, po_number: str, _: Annotated[Principal, Depends(admin_change)]
+) -> ResyncOut:
+    """Check one order at TD SYNNEX now (admin)."""
+    outcome = await services_of(request).resync(po_number)
+    return ResyncOut(ok=outcome.ok, message=outcome.message)
+
+
+@router.get("/runs")
+async def list_runs(request: Request, _: Reader, page: int = 1) -> list[RunOut]:
+    """The activity log, newest first, 50 runs a page."""
+    runs = await anyio.to_thread.run_sync(services_of(request).queries.runs, page)
+    return [RunOut(**_run(r)) for r in runs.runs]
+
+
+@router.get("/runs/{run_id}")
+async def get_run(request: Request, run_id: int, _: Reader) -> RunDetailOut:
+    """One run with every order it reported on."""
+    found = await anyio.to_thread.run_sync(services_of(request).queries.run, run_id)
+    if found is None:
+        raise HTTPException(404, f"no run {run_id}")
+    run, reports = found
+    orders = [
+        {
+            "po_number": r.po_number,
+            "outcome": str(r.outcome),
+            "status": r.status,
+            "changes": list(r.changes),
+            "warnings": list(r.warnings),
+            "error": r.error,
+        }
+        for r in reports
+    ]
+    return RunDetailOut(**_run(run), orders=orders)
+
+
+@router.get("/settings")
+async def get_settings(request: Request, _: Reader) -> dict[str, str]:
+    """The effective runtime settings (as ``orderbridge settings`` shows them)."""
+    values = await anyio.to_thread.run_sync(services_of(request).runtime.load)
+    return values.texts()
+
+
+@router.patch("/settings")
+async def change_settings(
+    request: Request,
+    _: Annotated[Principal, Depends(admin_change)],
+    changes: Annotated[dict[str, str | bool | int | float], Body(examples=[{"enabled": False}])],
+) -> dict[str, str]:
+    """Change runtime settings (admin); 422 with the problem per key when any is invalid."""
+    runtime = services_of(request).runtime
+    texts = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in changes.items()}
+    problems = await anyio.to_thread.run_sync(apply_settings, runtime, texts)
+    if problems:
+        raise HTTPException(422, problems)
+    values = await anyio.to_thread.run_sync(runtime.load)
+    return values.texts()
+
+
+@router.post("/doctor")
+async def doctor(request: Request, _: Annotated[Principal, Depends(any_change)]) -> list[CheckOut]:
+    """Run every doctor check now."""
+    checks: list[Check] = await services_of(request).doctor()
+    return [
+        CheckOut(name=c.name, outcome=str(c.outcome), detail=c.detail, fix=c.fix) for c in checks
+    ]
