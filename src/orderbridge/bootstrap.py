@@ -20,6 +20,7 @@ from orderbridge.adapters.autotask import (
     AutotaskClient,
     AutotaskCredentials,
     AutotaskPurchaseOrders,
+    MetadataCache,
 )
 from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
 from orderbridge.adapters.oidc import OidcClient
@@ -29,6 +30,7 @@ from orderbridge.adapters.tdsynnex import (
     IpNotAllowed,
     TdSynnexClient,
     TdSynnexEndpoints,
+    UnrecognisedError,
     endpoints_for,
 )
 from orderbridge.application.accounts import Accounts
@@ -46,7 +48,7 @@ from orderbridge.bootstrap_notifications import cycle_notices
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
-from orderbridge.ports import UpstreamAuthError
+from orderbridge.ports import UpstreamAuthError, UpstreamError
 from orderbridge.settings import Settings
 
 __all__ = [
@@ -239,6 +241,7 @@ def autotask_client(
     *,
     transport: httpx2.AsyncBaseTransport | None = None,
     budget: AutotaskBudget | None = None,
+    metadata_cache: MetadataCache | None = None,
 ) -> AutotaskClient:
     """The Autotask client from ``[autotask]`` and ``[retry]``."""
     at = settings.autotask
@@ -252,8 +255,11 @@ def autotask_client(
         zone_lookup_url=str(at.zone_lookup_url),
         timeout_s=at.timeout_s,
         transport=transport,
+        paging="id" if at.paging == "id" else "next-url",
         retry=retry_policy(settings),
         budget=budget if budget is not None else autotask_budget(settings),
+        error_texts=at.error_texts(),
+        metadata_cache=metadata_cache,
     )
 
 
@@ -271,6 +277,9 @@ def tdsynnex_client(
         transport=transport,
         retry=retry_policy(settings),
         source_tz=ZoneInfo(td.timezone),
+        status_version=td.status_request_version,
+        invoice_version=td.invoice_request_version,
+        vocabulary=td.error_vocabulary(),
     )
 
 
@@ -314,12 +323,21 @@ async def sync_services(
     store: SqlStore | None = None,
     autotask_transport: httpx2.AsyncBaseTransport | None = None,
     tdsynnex_transport: httpx2.AsyncBaseTransport | None = None,
+    cache_metadata: bool = True,
 ) -> AsyncIterator[SyncServices]:
-    """Build the sync object graph; closes the clients (and a store it opened) on exit."""
+    """Build the sync object graph; closes the clients (and a store it opened) on exit.
+
+    ``cache_metadata=False`` asks Autotask for its zone and metadata afresh (doctor does).
+    """
     at = settings.autotask
     owned_store = store is None
     the_store = store if store is not None else open_store(settings)
-    autotask = autotask_client(settings, transport=autotask_transport)
+    metadata = (
+        MetadataCache(the_store, tenant=DEFAULT_TENANT, ttl_s=at.metadata_cache_s, clock=clock)
+        if cache_metadata and at.metadata_cache_s > 0
+        else None
+    )
+    autotask = autotask_client(settings, transport=autotask_transport, metadata_cache=metadata)
     tdsynnex = tdsynnex_client(settings, transport=tdsynnex_transport)
     trackers = carrier_trackers(settings, clock=clock)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
@@ -376,6 +394,11 @@ def _is_ip_refusal(exc: UpstreamAuthError) -> bool:
     return isinstance(exc, IpNotAllowed)
 
 
+def _is_unrecognised_text(exc: UpstreamError) -> bool:
+    """Whether TD SYNNEX answered an error text no configured word list recognises."""
+    return isinstance(exc, UnrecognisedError)
+
+
 @asynccontextmanager
 async def doctor_session(
     settings: Settings, *, clock: Callable[[], datetime] = utc_now
@@ -385,7 +408,9 @@ async def doctor_session(
     # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it.
     store = SqlStore(settings.store.url)
     try:
-        async with sync_services(settings, store=store, clock=clock) as services:
+        async with sync_services(
+            settings, store=store, clock=clock, cache_metadata=False
+        ) as services:
             upstream = UpstreamChecks(
                 autotask=AutotaskAccess(services.autotask),
                 distributor=services.tdsynnex,
@@ -394,6 +419,7 @@ async def doctor_session(
                 vendor_name=at.vendor_name,
                 base_url=None if at.base_url is None else str(at.base_url),
                 is_ip_refusal=_is_ip_refusal,
+                is_unrecognised_text=_is_unrecognised_text,
                 invoices=settings.tdsynnex.invoices,
             )
             carriers = CarrierDoctor(

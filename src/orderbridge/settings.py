@@ -9,6 +9,7 @@ The key names are a contract: add, never rename. docs/configuration.md documents
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any, Literal
@@ -31,6 +32,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from orderbridge.adapters.autotask import ErrorTexts
+from orderbridge.adapters.tdsynnex import ErrorVocabulary
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
 from orderbridge.notification_settings import NotificationSettings
@@ -85,6 +88,19 @@ def _zone_name(value: str) -> str:
     return name
 
 
+def _error_texts(value: list[str]) -> list[str]:
+    """Error-text fragments as they are matched: trimmed, lower case, none empty."""
+    cleaned = [" ".join(text.split()).lower() for text in value]
+    if any(not text for text in cleaned):
+        raise ValueError("an empty text would match every error; remove it")
+    return cleaned
+
+
+_VERSION = re.compile(r"[0-9]+(\.[0-9]+)*")
+_TD_WORDS = ErrorVocabulary()
+_AT_WORDS = ErrorTexts()
+
+
 class AutotaskSettings(_Section):
     """``[autotask]``: how to reach Autotask and which purchase orders are TD SYNNEX's."""
 
@@ -110,11 +126,47 @@ class AutotaskSettings(_Section):
     # The zone the tenant keeps date-only values in (UNCONFIRMED; ADR 21): a written day that
     # reads back as that day in this zone counts as written.
     timezone: str = "UTC"
+    # How queries page (ADR 6): "id" re-queries with id gt the highest id seen; "next_page_url"
+    # follows Autotask's pageDetails.nextPageUrl. That the service sorts by id is UNCONFIRMED.
+    paging: Literal["id", "next_page_url"] = "id"
+    # How long the zone, picklists and vendor ids are kept in the store between processes
+    # (ADR 24); 0 asks Autotask afresh in every process.
+    metadata_cache_s: float = Field(default=86_400.0, ge=0, le=30 * 86_400)
+    # Which error texts mean what; Autotask does not document them (UNCONFIRMED, ADR 23).
+    unknown_user_error_texts: list[str] = Field(
+        default_factory=lambda: list(_AT_WORDS.unknown_user)
+    )
+    integration_code_error_texts: list[str] = Field(
+        default_factory=lambda: list(_AT_WORDS.integration_code)
+    )
+    permission_error_texts: list[str] = Field(default_factory=lambda: list(_AT_WORDS.permission))
+    thread_limit_error_texts: list[str] = Field(
+        default_factory=lambda: list(_AT_WORDS.thread_limit)
+    )
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         return _zone_name(value)
+
+    @field_validator(
+        "unknown_user_error_texts",
+        "integration_code_error_texts",
+        "permission_error_texts",
+        "thread_limit_error_texts",
+    )
+    @classmethod
+    def _texts(cls, value: list[str]) -> list[str]:
+        return _error_texts(value)
+
+    def error_texts(self) -> ErrorTexts:
+        """The configured error texts as the adapter matches them."""
+        return ErrorTexts(
+            unknown_user=tuple(self.unknown_user_error_texts),
+            integration_code=tuple(self.integration_code_error_texts),
+            permission=tuple(self.permission_error_texts),
+            thread_limit=tuple(self.thread_limit_error_texts),
+        )
 
     @field_validator("vendor_company_ids")
     @classmethod
@@ -139,11 +191,43 @@ class TdSynnexSettings(_Section):
     invoices: bool = True
     # TD SYNNEX writes times without an offset; its guide shows US Pacific (ADR 21).
     timezone: str = "America/Los_Angeles"
+    # The ``version`` attribute of each request (seen in public clients; UNCONFIRMED, ADR 23).
+    status_request_version: str = "2.7"
+    invoice_request_version: str = "2.2"
+    # Which error texts mean what (matched as case-insensitive parts; UNCONFIRMED, ADR 23).
+    auth_error_texts: list[str] = Field(default_factory=lambda: list(_TD_WORDS.auth))
+    ip_refusal_texts: list[str] = Field(default_factory=lambda: list(_TD_WORDS.ip_not_allowed))
+    transient_error_texts: list[str] = Field(default_factory=lambda: list(_TD_WORDS.transient))
+    not_found_texts: list[str] = Field(default_factory=lambda: list(_TD_WORDS.not_found))
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
         return _zone_name(value)
+
+    @field_validator(
+        "auth_error_texts", "ip_refusal_texts", "transient_error_texts", "not_found_texts"
+    )
+    @classmethod
+    def _texts(cls, value: list[str]) -> list[str]:
+        return _error_texts(value)
+
+    @field_validator("status_request_version", "invoice_request_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        version = value.strip()
+        if version and not _VERSION.fullmatch(version):
+            raise ValueError(f'{value!r} is not a version such as 2.7 (or "" to send none)')
+        return version
+
+    def error_vocabulary(self) -> ErrorVocabulary:
+        """The configured error texts as the adapter matches them."""
+        return ErrorVocabulary(
+            transient=tuple(self.transient_error_texts),
+            ip_not_allowed=tuple(self.ip_refusal_texts),
+            auth=tuple(self.auth_error_texts),
+            not_found=tuple(self.not_found_texts),
+        )
 
     @field_validator("region", mode="before")
     @classmethod

@@ -147,3 +147,68 @@ def test_doctor_exits_2_when_the_configuration_cannot_be_loaded(
     result = runner.invoke(cli, ["doctor", "--config", str(bad)])
     assert result.exit_code == 2
     assert "autotask.vendor_nmae" in result.stderr
+
+
+def test_doctor_names_the_settings_for_a_login_refusal_it_cannot_read(
+    cli: typer.Typer, runner: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    config = TdSynnexSimConfig(auth_error_message="Anmeldung abgelehnt", auth_error_detail="")
+    with simulated_upstreams(tdsynnex_config=config) as upstreams:
+        wrong = {"password": "not-the-password"}
+        unknown = write_config(upstreams, tmp_path / "a.toml", database, tdsynnex=wrong)
+        unread = runner.invoke(cli, ["doctor", "--config", str(unknown)])
+        learnt = {**wrong, "auth_error_texts": ["anmeldung abgelehnt"]}
+        known = write_config(upstreams, tmp_path / "b.toml", database, tdsynnex=learnt)
+        read = runner.invoke(cli, ["doctor", "--config", str(known)])
+    td = block(unread.stdout, "TD SYNNEX credentials")
+    assert td.startswith("FAIL")
+    assert "'Anmeldung abgelehnt'" in td
+    assert "tdsynnex.auth_error_texts" in td
+    assert "tdsynnex.ip_refusal_texts" in td
+    td = block(read.stdout, "TD SYNNEX credentials")
+    assert td.startswith("FAIL")
+    assert "rejected the credentials" in td
+    assert "tdsynnex.password" in td
+    assert "auth_error_texts" not in td
+
+
+def test_doctor_names_the_autotask_keys_for_a_refusal_it_cannot_read(
+    cli: typer.Typer, runner: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    with simulated_upstreams() as upstreams:
+        wrong = "NOT-THE-CODE"
+        unread = write_config(
+            upstreams,
+            tmp_path / "a.toml",
+            database,
+            integration_code=wrong,
+            integration_code_error_texts=["words autotask never says"],
+        )
+        unknown = runner.invoke(cli, ["doctor", "--config", str(unread)])
+        read = write_config(upstreams, tmp_path / "b.toml", database, integration_code=wrong)
+        known = runner.invoke(cli, ["doctor", "--config", str(read)])
+    at = block(unknown.stdout, "Autotask credentials")
+    assert at.startswith("FAIL")
+    assert "autotask.integration_code_error_texts" in at
+    assert "autotask.unknown_user_error_texts" in at
+    at = block(known.stdout, "Autotask credentials")
+    assert at.startswith("FAIL")
+    assert "autotask.integration_code" in at
+    assert "error_texts" not in at
+
+
+def test_doctor_names_not_found_texts_for_an_invoice_answer_it_cannot_read(
+    cli: typer.Typer, runner: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    config = TdSynnexSimConfig(invoice_not_found_reason="Kein Beleg zu {what}.")
+    with simulated_upstreams(tdsynnex_config=config) as upstreams:
+        unknown = write_config(upstreams, tmp_path / "a.toml", database)
+        unread = runner.invoke(cli, ["doctor", "--config", str(unknown)])
+        learnt = {"not_found_texts": ["kein beleg"]}
+        known = write_config(upstreams, tmp_path / "b.toml", database, tdsynnex=learnt)
+        read = runner.invoke(cli, ["doctor", "--config", str(known)])
+    invoices = block(unread.stdout, "TD SYNNEX invoices")
+    assert invoices.startswith("WARN")
+    assert "Kein Beleg zu PO# ORDERBRIDGE-DOCTOR-PROBE." in invoices
+    assert "tdsynnex.not_found_texts" in invoices
+    assert block(read.stdout, "TD SYNNEX invoices").startswith("PASS")

@@ -31,6 +31,7 @@ EXPECTED_TABLES = {
     "status_history",
     "sync_run",
     "tenant",
+    "upstream_cache",
     "web_session",
     "web_user",
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from orderbridge.bootstrap import plan_options
-from orderbridge.settings import ConfigError, config_file_warnings, load_settings
+from orderbridge.settings import ConfigError, Settings, config_file_warnings, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -115,3 +115,38 @@ def test_world_readable_file_with_secrets_gives_a_warning(tmp_path: Path) -> Non
     path.chmod(0o644)
     [warning] = config_file_warnings(path)
     assert "chmod 600" in warning
+
+
+def test_error_texts_and_request_versions_are_read_and_checked(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[tdsynnex]\nauth_error_texts = ["  Anmeldung   Abgelehnt "]\n'
+        'status_request_version = "3.0"\ninvoice_request_version = ""\n'
+        '[autotask]\nunknown_user_error_texts = ["Benutzer unbekannt"]\npaging = "next_page_url"\n',
+    )
+    settings = load_settings(path)
+    assert settings.tdsynnex.error_vocabulary().auth == ("anmeldung abgelehnt",)
+    assert (
+        settings.tdsynnex.error_vocabulary().transient
+        == Settings().tdsynnex.error_vocabulary().transient
+    )
+    assert (
+        settings.tdsynnex.status_request_version,
+        settings.tdsynnex.invoice_request_version,
+    ) == ("3.0", "")
+    assert settings.autotask.error_texts().unknown_user == ("benutzer unbekannt",)
+    assert settings.autotask.paging == "next_page_url"
+    bad = write(
+        tmp_path,
+        '[tdsynnex]\nnot_found_texts = ["not found", " "]\nstatus_request_version = "v2"\n'
+        '[autotask]\npaging = "offset"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(bad)
+    keys = sorted(line.split(":")[0] for line in caught.value.problems)
+    assert keys == [
+        "autotask.paging",
+        "tdsynnex.not_found_texts",
+        "tdsynnex.status_request_version",
+    ]
+    assert any("would match every error" in line for line in caught.value.problems)

@@ -24,6 +24,7 @@ from ._errors import (
     AutotaskError,
     BadPayload,
     BudgetExhausted,
+    ErrorTexts,
     NotFoundError,
     PermissionDenied,
     RateLimited,
@@ -31,6 +32,7 @@ from ._errors import (
     Unavailable,
     ValidationFailed,
 )
+from ._metadata_cache import MetadataCache
 from ._purchase_orders import AutotaskPurchaseOrders
 from ._query import F, Filter
 
@@ -44,8 +46,10 @@ __all__ = [
     "AutotaskPurchaseOrders",
     "BadPayload",
     "BudgetExhausted",
+    "ErrorTexts",
     "F",
     "Filter",
+    "MetadataCache",
     "NotFoundError",
     "PermissionDenied",
     "RateLimited",

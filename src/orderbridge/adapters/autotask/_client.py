@@ -17,6 +17,8 @@ Contract of ``AutotaskClient``:
   retry, or, when the wait would be long, locks the database out and raises ``BudgetExhausted``.
 - Failures raise the typed errors of ``_errors`` with Autotask's own words; the ``Secret``
   header never appears in an error or a log line.
+- With a ``metadata_cache`` the zone and entity field lists are kept between processes for its
+  time-to-live (see ``_metadata_cache``); a cached zone that answers 401 is looked up afresh.
 - ``request_count`` counts every HTTP request sent, per entity endpoint, retries included;
   ``stats`` adds retries, faults by kind and budget waits.
 
@@ -29,6 +31,7 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, nullcontext
@@ -57,6 +60,7 @@ from ._errors import (
     decode_answer,
     fault_kind,
 )
+from ._metadata_cache import MetadataCache
 from ._paging import PagingMode, pages
 from ._picklists import PicklistCache
 from ._query import MAX_IN_VALUES, MAX_OR_CONDITIONS, Filter, plan_queries
@@ -95,6 +99,7 @@ class AutotaskClient(PooledClient):
         error_texts: ErrorTexts | None = None,
         max_in_values: int = MAX_IN_VALUES,
         max_or_conditions: int = MAX_OR_CONDITIONS,
+        metadata_cache: MetadataCache | None = None,
     ) -> None:
         if paging not in ("id", "next-url"):
             raise ValueError(f"paging must be 'id' or 'next-url', not {paging!r}")
@@ -122,7 +127,12 @@ class AutotaskClient(PooledClient):
         self._limiters: dict[str, anyio.CapacityLimiter] = {}
         self._zone_lock: anyio.Lock | None = None
         self._tally = RequestTally()
-        self.picklists = PicklistCache(self._fetch_fields, ttl_s=picklist_ttl_s)
+        self._metadata = metadata_cache
+        self.picklists = PicklistCache(
+            self._fetch_fields,
+            ttl_s=picklist_ttl_s,
+            refetch=None if metadata_cache is None else self._fetch_fields_live,
+        )
 
     def __repr__(self) -> str:
         return f"AutotaskClient(user={self._credentials.username!r}, base={self._base!r})"
@@ -140,13 +150,18 @@ class AutotaskClient(PooledClient):
 
     # -- zone ---------------------------------------------------------------------------
 
-    async def zone(self) -> str:
-        """The API base URL ending in ``/V1.0/``: explicit, or discovered once and cached."""
+    async def zone(self, *, fresh: bool = False) -> str:
+        """The API base URL ending in ``/V1.0/``: explicit, or discovered once and cached.
+
+        ``fresh`` skips the metadata cache (the zone is being looked up again after a 401).
+        """
         if self._base is not None:
             return self._base
         if self._zone_lock is None:
             self._zone_lock = anyio.Lock()
         async with self._zone_lock:
+            if self._base is None and not fresh and self._metadata is not None:
+                self._use_cached_zone(await self._metadata.get(self._zone_key()))
             if self._base is None:
                 payload = await self._call(
                     "GET",
@@ -159,7 +174,40 @@ class AutotaskClient(PooledClient):
                 self._base = zone_url_from_json(payload)
                 self._ci = zone_ci(payload)
                 log.info("autotask zone discovered", extra={"base_url": self._base})
+                if self._metadata is not None:
+                    await self._metadata.put(self._zone_key(), {"url": self._base, "ci": self._ci})
             return self._base
+
+    def _zone_key(self) -> str:
+        """The cache key of the zone: per lookup URL and username (hashed, so it stays short)."""
+        who = f"{self._zone_lookup_url}\n{self._credentials.username.strip().lower()}"
+        return f"autotask zone {hashlib.sha256(who.encode()).hexdigest()[:32]}"
+
+    def _use_cached_zone(self, cached: Any) -> None:
+        if not isinstance(cached, dict) or not isinstance(cached.get("url"), str):
+            return
+        ci = cached.get("ci")
+        self._base = api_base(cached["url"])
+        self._ci = ci if isinstance(ci, int) and not isinstance(ci, bool) else None
+
+    async def _metadata_key(self, name: str) -> str:
+        """A cache key for ``name`` within this client's Autotask database."""
+        await self.zone()
+        key = f"autotask {self.database} {name}"
+        if len(key) > 255:
+            key = f"autotask {hashlib.sha256(key.encode()).hexdigest()}"
+        return key
+
+    async def remembered(self, name: str) -> Any | None:
+        """A value kept in the metadata cache for this database, while fresh (else None)."""
+        if self._metadata is None:
+            return None
+        return await self._metadata.get(await self._metadata_key(name))
+
+    async def remember(self, name: str, value: Any) -> None:
+        """Keep a JSON-able value (never a credential) in the metadata cache."""
+        if self._metadata is not None:
+            await self._metadata.put(await self._metadata_key(name), value)
 
     # -- transport ----------------------------------------------------------------------
 
@@ -287,7 +335,7 @@ class AutotaskClient(PooledClient):
             return False
         old, self._base = self._base, None
         try:
-            return await self.zone() != old
+            return await self.zone(fresh=True) != old
         except AutotaskError:
             self._base = old
             return False
@@ -395,8 +443,17 @@ class AutotaskClient(PooledClient):
         return created
 
     async def _fetch_fields(self, entity: str) -> Any:
+        cached = await self.remembered(f"fields {entity.lower()}")
+        if isinstance(cached, dict):
+            return cached
+        return await self._fetch_fields_live(entity)
+
+    async def _fetch_fields_live(self, entity: str) -> Any:
         target = f"{entity}/entityInformation/fields"
-        return await self._call("GET", entity, target, retry=True)
+        payload = await self._call("GET", entity, target, retry=True)
+        if isinstance(payload, dict) and isinstance(payload.get("fields"), list):
+            await self.remember(f"fields {entity.lower()}", payload)
+        return payload
 
     async def picklist(self, entity: str, field: str) -> dict[str, int]:
         """``{label: value}`` of a picklist field, from cached entity metadata."""

@@ -76,8 +76,13 @@ _WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() takes more
 
 
 def po_fields(po_number_field: str) -> list[str]:
-    """The PurchaseOrders fields the adapter reads, with the configured PO-number field."""
-    return [*_PO_FIELDS, po_number_field]
+    """The PurchaseOrders fields the adapter reads, with the configured PO-number field.
+
+    Each field is named once: ``po_number_field = "id"`` (or another field already read) must
+    not send a name twice in ``IncludeFields``.
+    """
+    known = {name.lower() for name in _PO_FIELDS}
+    return [*_PO_FIELDS] if po_number_field.lower() in known else [*_PO_FIELDS, po_number_field]
 
 
 def parse_datetime(value: object, *, where: str = "value") -> datetime | None:

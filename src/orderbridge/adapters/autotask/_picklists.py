@@ -4,7 +4,9 @@ Picklist integers differ per tenant, so filters and writes always go label → v
 cache, never through hard-coded numbers. Entity, field and label names compare case-insensitively
 (older tenants answer in PascalCase). One fetch per entity per ``ttl_s`` — concurrent callers of a
 cold cache wait for the same fetch instead of each firing one (metadata bursts trip Autotask's
-thread limit).
+thread limit). With ``refetch`` (metadata that may come from a cache kept between processes), a
+label that is not found is looked for once more in freshly fetched metadata before it is an
+error: a choice added since the cache was filled is then found.
 """
 
 from __future__ import annotations
@@ -89,8 +91,11 @@ class PicklistCache:
         *,
         ttl_s: float = 12 * 3600.0,
         clock: Callable[[], float] = time.monotonic,
+        refetch: FetchFields | None = None,
     ) -> None:
         self._fetch = fetch
+        self._refetch = refetch
+        self._refetched: set[str] = set()
         self._ttl_s = ttl_s
         self._clock = clock
         self._cache: dict[str, tuple[float, dict[str, FieldInfo]]] = {}
@@ -115,6 +120,17 @@ class PicklistCache:
             self._cache[key] = (self._clock(), parsed)
             return parsed
 
+    async def _fetch_again(self, entity: str) -> bool:
+        """Replace possibly stale metadata by a fresh fetch, once per entity; whether it was."""
+        key = entity.lower()
+        if self._refetch is None or key in self._refetched:
+            return False
+        self._refetched.add(key)
+        async with self._locks.setdefault(key, anyio.Lock()):
+            parsed = parse_fields(entity, await self._refetch(entity))
+            self._cache[key] = (self._clock(), parsed)
+        return True
+
     async def field(self, entity: str, field: str) -> FieldInfo:
         """One field's metadata; an unknown field is an error naming the known ones."""
         fields = await self.fields(entity)
@@ -135,6 +151,8 @@ class PicklistCache:
         info = await self.field(entity, field)
         wanted = " ".join(label.split()).casefold()
         matches = [c for c in info.choices if " ".join(c.label.split()).casefold() == wanted]
+        if not matches and await self._fetch_again(entity):
+            return await self.resolve(entity, field, label)
         if not matches:
             choices = tuple(c.label for c in info.choices if c.is_active)
             raise UnknownPicklistLabel(entity, info.name, label, choices)

@@ -63,7 +63,14 @@ class AutotaskPurchaseOrders:
         self._part_numbers: dict[int, frozenset[str]] = {}
 
     async def vendor_ids_by_name(self, name: str) -> list[int]:
-        """Ids of vendor companies whose name contains ``name`` (company type resolved by label)."""
+        """Ids of vendor companies whose name contains ``name`` (company type resolved by label).
+
+        A found list is kept in the client's metadata cache, if it has one.
+        """
+        remembered_as = f"vendors {self._vendor_type_label.casefold()} {name.casefold()}"
+        cached = await self._client.remembered(remembered_as)
+        if isinstance(cached, list) and cached and all(type(i) is int for i in cached):
+            return sorted(cached)
         vendor_type = await self._client.picklists.resolve(
             _COMPANIES, "companyType", self._vendor_type_label
         )
@@ -72,7 +79,10 @@ class AutotaskPurchaseOrders:
             [F("companyType").eq(vendor_type), F("companyName").contains(name)],
             include_fields=["id", "companyName"],
         )
-        return sorted(Row(r, entity=_COMPANIES).required_int("id") for r in rows)
+        found = sorted(Row(r, entity=_COMPANIES).required_int("id") for r in rows)
+        if found:
+            await self._client.remember(remembered_as, found)
+        return found
 
     async def status_values(self, labels: Sequence[str]) -> list[int]:
         """The tenant's integers for PO status ``labels``."""

@@ -21,7 +21,7 @@ from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 from orderbridge.domain.notify_rules import PendingNotification
 from orderbridge.ports import FieldQuirk
 
-from . import _handoffs, _lookup, _migrate, _orders, _outbox, _quirks, _runs, _runtime
+from . import _cache, _handoffs, _lookup, _migrate, _orders, _outbox, _quirks, _runs, _runtime
 from ._accounts import SqlAccounts
 from ._engine import WRITE, create_store_engine, parse_url
 from ._errors import shown_url, translate_errors
@@ -40,6 +40,7 @@ __all__ = ["DEFAULT_CLOSED_STATUSES", "SqlStore"]
 # Statuses after which an order no longer changes; archive_orders looks only at these.
 DEFAULT_CLOSED_STATUSES = ("closed", "cancelled")
 MAX_TENANT_LENGTH = 64
+MAX_CACHE_KEY_LENGTH = 255
 
 
 class SqlStore(OutboxMethods):
@@ -349,6 +350,21 @@ class SqlStore(OutboxMethods):
         """Forget every recorded quirk of the tenant; returns how many there were."""
         with self._write("clearing field quirks", tenant) as session:
             return _quirks.clear_field_quirks(session, tenant)
+
+    # -- upstream metadata kept between processes ---------------------------------------------
+
+    def cached_upstream(self, tenant: str, key: str) -> tuple[str, datetime] | None:
+        """The cached value under ``key`` and when it was stored, or None."""
+        with self._read(f"reading cached {key}") as session:
+            return _cache.cached_value(session, tenant, key)
+
+    def cache_upstream(self, tenant: str, key: str, value: str, stored_at: datetime) -> None:
+        """Keep ``value`` under ``key`` (never a credential)."""
+        require_aware(stored_at, "stored_at")
+        if len(key) > MAX_CACHE_KEY_LENGTH:
+            raise ValueError(f"cache keys are at most {MAX_CACHE_KEY_LENGTH} characters")
+        with self._write(f"caching {key}", tenant) as session:
+            _cache.store_cached(session, tenant, key, value, stored_at)
 
     # -- resync requests handed to the daemon ---------------------------------------------------
 

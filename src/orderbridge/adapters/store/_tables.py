@@ -44,6 +44,7 @@ __all__ = [
     "StatusHistoryRow",
     "SyncRunRow",
     "TenantRow",
+    "UpstreamCacheRow",
     "UtcDateTime",
     "WebSessionRow",
     "WebUserRow",
@@ -390,3 +391,14 @@ class LoginFailureRow(Base):
     username: Mapped[str] = mapped_column(String(64))
     remote: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class UpstreamCacheRow(Base):
+    """Slow-changing upstream metadata kept between processes (ADR 24); never a credential."""
+
+    __tablename__ = "upstream_cache"
+
+    tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[str] = mapped_column(Text())
+    stored_at: Mapped[datetime] = mapped_column(UtcDateTime())

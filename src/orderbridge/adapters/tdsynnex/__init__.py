@@ -33,6 +33,7 @@ from ._errors import (
     RequestRejected,
     TdSynnexError,
     TransientError,
+    UnrecognisedError,
 )
 
 __all__ = [
@@ -47,5 +48,6 @@ __all__ = [
     "TdSynnexEndpoints",
     "TdSynnexError",
     "TransientError",
+    "UnrecognisedError",
     "endpoints_for",
 ]

@@ -49,6 +49,7 @@ from ._errors import (
     RequestRejected,
     TdSynnexError,
     TransientError,
+    UnrecognisedError,
     fault_kind,
 )
 from ._invoices import parse_invoices
@@ -182,10 +183,13 @@ class TdSynnexClient(PooledClient):
             raise self._scrubbed(exc) from exc.__cause__
 
     def _scrubbed(self, exc: TdSynnexError) -> TdSynnexError:
-        clean = redact(exc.message, [self._credentials.password])
+        secrets = [self._credentials.password]
+        clean = redact(exc.message, secrets)
         if clean != exc.message:
             exc.message = clean
             exc.args = (clean,)
+        if isinstance(exc, UnrecognisedError):
+            exc.text = redact(exc.text, secrets)
         return exc
 
     async def _exchange(
@@ -267,4 +271,9 @@ class TdSynnexClient(PooledClient):
             root = read_document(raw, max_bytes=self._max_body_bytes)
         except BadPayload:
             return None
-        return find_error(root, vocabulary=self._vocabulary, **ids)
+        return find_error(
+            root,
+            vocabulary=self._vocabulary,
+            po_number=ids.get("po_number"),
+            order_number=ids.get("order_number"),
+        )

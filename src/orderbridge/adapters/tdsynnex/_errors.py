@@ -4,7 +4,10 @@ TD SYNNEX answers most business and auth failures with HTTP 200 and an error ele
 (``errorMessage``/``errorDetail``, ``ErrorMessage``/``ErrorDetail``, ``BizError/detail``, or
 ``InvoiceResponse/ErrorCode``+``ErrorReason``). The exact texts are only partly known, so the words
 that mark an error as transient, an auth failure or "not found" are an ``ErrorVocabulary`` that
-callers may extend without a code change.
+the configuration sets (``[tdsynnex] auth_error_texts`` and friends; these defaults are its
+defaults). A text no word list recognises is ``UnrecognisedError``: it fails only the order it was
+about, is never retried, and its message quotes the text and names the settings that would teach
+orderbridge its meaning.
 
 Every error carries the PO number (or TD SYNNEX order number) it was about, and a message a user can
 act on. Messages never contain the password or the request body: server-supplied text is passed
@@ -34,6 +37,7 @@ __all__ = [
     "RequestRejected",
     "TdSynnexError",
     "TransientError",
+    "UnrecognisedError",
     "classify_error",
     "fault_kind",
 ]
@@ -107,6 +111,37 @@ class RequestRejected(TdSynnexError):
     """TD SYNNEX understood the request and refused it for a reason retrying will not change."""
 
 
+class UnrecognisedError(RequestRejected):
+    """TD SYNNEX answered an error text that no configured word list recognises.
+
+    Failing closed: the order it was about fails with the quoted text, nothing is retried, and
+    the run goes on. ``text`` is the (redacted, shortened) text as TD SYNNEX sent it.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        invoice_query: bool = False,
+        po_number: str | None = None,
+        order_number: str | None = None,
+    ) -> None:
+        meanings = [
+            "the login was refused, add a distinctive part of it to [tdsynnex] auth_error_texts",
+            "this server's IP address was refused, to [tdsynnex] ip_refusal_texts",
+            "a temporary fault that passes on its own, to [tdsynnex] transient_error_texts",
+        ]
+        if invoice_query:
+            meanings.append("the PO has no invoice yet, to [tdsynnex] not_found_texts")
+        super().__init__(
+            f"TD SYNNEX answered an error orderbridge does not know: {text!r}; if it means "
+            + "; if ".join(meanings),
+            po_number=po_number,
+            order_number=order_number,
+        )
+        self.text = text
+
+
 class InvalidRequest(TdSynnexError):
     """The request could not be built (for example a PO number with control characters)."""
 
@@ -175,8 +210,12 @@ def classify_error(
     vocabulary: ErrorVocabulary,
     po_number: str | None = None,
     order_number: str | None = None,
+    invoice_query: bool = False,
 ) -> TdSynnexError:
-    """Turn an error element's message and detail into the matching typed error."""
+    """Turn an error element's message and detail into the matching typed error.
+
+    A text none of the vocabulary's word lists recognises is an ``UnrecognisedError``.
+    """
     shown = " - ".join(part for part in (message, detail) if part) or "no error text"
     shown = shown[:500]
     ids: dict[str, Any] = {"po_number": po_number, "order_number": order_number}
@@ -186,7 +225,7 @@ def classify_error(
         return TransientError(f"TD SYNNEX reported a temporary problem ({shown})", **ids)
     if vocabulary.matches(vocabulary.auth, message, detail):
         return AuthFailed(_AUTH_HINT.format(detail=shown), **ids)
-    return RequestRejected(f"TD SYNNEX refused the request ({shown})", **ids)
+    return UnrecognisedError(shown, invoice_query=invoice_query, **ids)
 
 
 def fault_kind(error: Exception) -> str | None:
@@ -199,6 +238,8 @@ def fault_kind(error: Exception) -> str | None:
         return "auth"
     if isinstance(error, BadPayload):
         return "bad_payload"
+    if isinstance(error, UnrecognisedError):
+        return "unrecognised_error"
     return "rejected"
 
 

@@ -1,11 +1,11 @@
 """Invoice-query answers (``SynnexB2B/InvoiceResponse``) into domain ``Invoice`` values.
 
 Contract of ``parse_invoices``: it returns a list (possibly empty) or raises a ``TdSynnexError``.
-``ErrorCode``/``ErrorReason`` that read as "not found" give an empty list, since a PO that is not
-invoiced yet is normal, unless they also read as a refused login or IP address; other error
-codes, and the error shapes of ``parse_order_status``, raise
-the matching typed error. Hostile or malformed bodies raise ``BadPayload``, as does an
-``Invoice`` without an ``InvoiceNumber``.
+``ErrorCode``/``ErrorReason`` that read as "not found" (the vocabulary's ``not_found`` words) give
+an empty list, since a PO that is not invoiced yet is normal, unless they also read as a refused
+login or IP address; other error codes, and the error shapes of ``parse_order_status``, raise
+the matching typed error (``UnrecognisedError`` for a text no word list knows). Hostile or
+malformed bodies raise ``BadPayload``, as does an ``Invoice`` without an ``InvoiceNumber``.
 
 Reading rules: one or many ``Invoice`` elements; amounts from ``Summary`` (falling back to the
 invoice element itself); ``Tracking/TrackNumber`` repeated and/or comma-separated; the ship-to
@@ -53,8 +53,8 @@ def parse_invoices(
         refused = words.matches(words.auth + words.ip_not_allowed, code, reason)
         if not refused and words.matches(words.not_found, code, reason):
             return []
-        raise classify_error(code, reason, vocabulary=words, **ids)
-    error = find_error(root, vocabulary=words, **ids)
+        raise classify_error(code, reason, vocabulary=words, invoice_query=True, **ids)
+    error = find_error(root, vocabulary=words, invoice_query=True, **ids)
     if error is not None:
         raise error
     response = root if root.tag.rsplit("}", 1)[-1].lower() == "invoiceresponse" else None

@@ -3,8 +3,8 @@
 Contract of ``parse_order_status``: it returns a ``DistributorOrder`` or raises a
 ``TdSynnexError``. Malformed, hostile or incomplete bodies raise ``BadPayload``; error elements
 inside an otherwise good body (``errorMessage``/``errorDetail`` in any casing, ``BizError/detail``)
-raise the error their text classifies as (``AuthFailed``, ``TransientError``,
-``RequestRejected``). Nothing else escapes.
+raise the error their text classifies as (``AuthFailed``, ``IpNotAllowed``, ``TransientError``,
+or ``UnrecognisedError`` when no configured word list knows the text). Nothing else escapes.
 
 Reading rules: element names match without regard to case or namespace; one ``Item``/``Package``
 or many are the same; empty elements are absent; ``EstimateDeliveryDate`` (sic) is read like
@@ -95,6 +95,7 @@ def find_error(
     vocabulary: ErrorVocabulary,
     po_number: str | None = None,
     order_number: str | None = None,
+    invoice_query: bool = False,
 ) -> TdSynnexError | None:
     """The typed error an answer reports in its body, or None when it reports none."""
     message = _first_text(root, _ERROR_MESSAGE)
@@ -107,7 +108,12 @@ def find_error(
     if message is None and detail is None:
         return None
     return classify_error(
-        message, detail, vocabulary=vocabulary, po_number=po_number, order_number=order_number
+        message,
+        detail,
+        vocabulary=vocabulary,
+        po_number=po_number,
+        order_number=order_number,
+        invoice_query=invoice_query,
     )
 
 

@@ -18,6 +18,7 @@ from orderbridge.ports import (
     MonitoredScope,
     ThresholdInfo,
     UpstreamAuthError,
+    UpstreamBadPayload,
     UpstreamError,
     UpstreamRateLimited,
     UpstreamUnavailable,
@@ -57,6 +58,19 @@ _FIX_TD_AUTH = (
     "Check tdsynnex.customer_number, tdsynnex.user_id and tdsynnex.password for the configured "
     "region and environment."
 )
+_FIX_TD_WORDS = (
+    "TD SYNNEX answered with an error text orderbridge does not know (its real wording is not "
+    "published). If it means the login was refused, add a distinctive part of it to "
+    "tdsynnex.auth_error_texts; if this server's IP address was refused, to "
+    "tdsynnex.ip_refusal_texts; then run orderbridge doctor again."
+)
+_FIX_AT_WORDS = (
+    "Autotask answered with an error text orderbridge does not recognise (its wording for a bad "
+    "username or integration code is not published). If it means the username is unknown, add "
+    "a distinctive part of it to autotask.unknown_user_error_texts; if the integration code is "
+    "wrong, to autotask.integration_code_error_texts; if the API user lacks a right, to "
+    "autotask.permission_error_texts."
+)
 _FIX_TD_DOWN = (
     "Check that this server can reach the TD SYNNEX endpoint (tdsynnex.region and "
     "tdsynnex.environment, or tdsynnex.status_url), then run orderbridge doctor again."
@@ -69,6 +83,12 @@ _FIX_TD_INVOICES = (
 _FIX_TD_INVOICES_DOWN = (
     "Check that this server can reach the TD SYNNEX invoice endpoint (tdsynnex.invoice_url, or "
     "region and environment); status, shipments and ETAs sync either way."
+)
+_FIX_TD_INVOICE_WORDS = (
+    "The invoice query answered a test PO number with an error text orderbridge does not know. "
+    "If it means there is no invoice for that PO, add a distinctive part of it to "
+    "tdsynnex.not_found_texts; if the invoice service refused this account or IP address, to "
+    "tdsynnex.auth_error_texts or tdsynnex.ip_refusal_texts."
 )
 _FIX_VENDOR_NAME = (
     "Set autotask.vendor_name to part of the TD SYNNEX vendor company's name, or "
@@ -141,6 +161,18 @@ def _never_ip(_exc: UpstreamAuthError) -> bool:
     return False
 
 
+def _never_unrecognised(_exc: UpstreamError) -> bool:
+    return False
+
+
+def _credentials_fix(exc: UpstreamError) -> str:
+    """A refusal Autotask worded in a way no configured text matched reads as a plain error."""
+    plain = not isinstance(
+        exc, UpstreamAuthError | UpstreamRateLimited | UpstreamUnavailable | UpstreamBadPayload
+    )
+    return _FIX_AT_WORDS if plain else _fix_for(exc)
+
+
 @dataclass(frozen=True)
 class AutotaskFindings:
     """The Autotask checks, and why the later Autotask checks cannot run (None when they can)."""
@@ -161,6 +193,8 @@ class UpstreamChecks:
     base_url: str | None = None
     # Telling an IP allow-list refusal from bad credentials needs the adapter's error words.
     is_ip_refusal: Callable[[UpstreamAuthError], bool] = field(default=_never_ip)
+    # An error text no configured word list recognised (the fix is a setting, not a password).
+    is_unrecognised_text: Callable[[UpstreamError], bool] = field(default=_never_unrecognised)
     invoices: bool = True  # ``[tdsynnex] invoices``
 
     async def autotask_checks(self) -> AutotaskFindings:
@@ -180,7 +214,7 @@ class UpstreamChecks:
         except UpstreamError as exc:
             blocked = "Autotask refused the credentials"
             checks += [
-                Check("Autotask credentials", Outcome.FAIL, str(exc), _fix_for(exc)),
+                Check("Autotask credentials", Outcome.FAIL, str(exc), _credentials_fix(exc)),
                 not_checked("Autotask permissions", blocked),
                 not_checked("Autotask request budget", blocked),
             ]
@@ -208,6 +242,8 @@ class UpstreamChecks:
         except UpstreamUnavailable as exc:
             return Check(name, Outcome.FAIL, str(exc), _FIX_TD_DOWN)
         except UpstreamError as exc:
+            if self.is_unrecognised_text(exc):
+                return Check(name, Outcome.FAIL, str(exc), _FIX_TD_WORDS)
             return Check(
                 name,
                 Outcome.FAIL,
@@ -234,6 +270,8 @@ class UpstreamChecks:
         except UpstreamAuthError as exc:
             return Check(name, Outcome.WARN, str(exc), _FIX_TD_INVOICES)
         except UpstreamError as exc:
+            if self.is_unrecognised_text(exc):
+                return Check(name, Outcome.WARN, str(exc), _FIX_TD_INVOICE_WORDS)
             return Check(name, Outcome.WARN, str(exc), _FIX_TD_INVOICES_DOWN)
         return Check(name, Outcome.PASS, "the invoice query answered for this account and IP")
 

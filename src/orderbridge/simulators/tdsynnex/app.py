@@ -185,6 +185,7 @@ class SynnexXmlService:
             cap=self._cap(parsed),
             zone=self.config.zone,
             error_style=self.error_style,
+            server_error_message=self.config.server_error_message,
         )
 
     def _invoices(self, parsed: B2BRequest, started: float) -> str:
@@ -198,7 +199,10 @@ class SynnexXmlService:
                 f"PO# {parsed.po_number}" if parsed.po_number else f"Order# {parsed.order_number}"
             )
             return render_invoice_error(
-                customer, parsed.po_number, self.config.invoice_not_found_code, f"{what} not found."
+                customer,
+                parsed.po_number,
+                self.config.invoice_not_found_code,
+                self.config.invoice_not_found_reason.format(what=what),
             )
         invoices = build_invoices(record, build_status(record))
         if parsed.order_number is not None:
@@ -208,7 +212,7 @@ class SynnexXmlService:
                 customer,
                 record.po_number,
                 self.config.invoice_not_invoiced_code,
-                f"No invoice found for PO# {record.po_number}.",
+                self.config.invoice_not_invoiced_reason.format(po_number=record.po_number),
             )
         return render_invoices(
             record, invoices, ship_to=self.config.ship_to_name, customer_number=customer

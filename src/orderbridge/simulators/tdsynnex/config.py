@@ -68,6 +68,11 @@ class TdSynnexSimConfig:
     error_style: TdErrorStyle = TdErrorStyle.LOWER
     invoice_not_found_code: str = "1001"
     invoice_not_invoiced_code: str = "1002"
+    # The invoice query's ErrorReason texts (UNCONFIRMED); ``{what}`` is "PO# X" or "Order# X".
+    invoice_not_found_reason: str = "{what} not found."
+    invoice_not_invoiced_reason: str = "No invoice found for PO# {po_number}."
+    # The errorMessage of an order in the server_error state (a known transient text).
+    server_error_message: str = "ServerError"
     ship_to_name: str = "Example MSP Inc"
     # The zone of the wall-clock times SynnexXML writes without an offset (UNCONFIRMED: the
     # guide's examples are Pacific). Dates are the calendar days of that zone.

@@ -142,11 +142,12 @@ def render_status(
     cap: tuple[int, ...] | None,
     zone: tzinfo = WIRE_ZONE,
     error_style: TdErrorStyle = TdErrorStyle.LOWER,
+    server_error_message: str = "ServerError",
 ) -> str:
     """The POStatus answer for ``record`` at ``now``."""
     state = record.state
     if state is TdState.SERVER_ERROR:
-        return error_body("ServerError", _SERVER_ERROR_DETAIL, style=error_style)
+        return error_body(server_error_message, _SERVER_ERROR_DETAIL, style=error_style)
     if state is TdState.NOT_FOUND:
         spaced = record.has(Variant.NOT_FOUND_SPACED)
         upper = uppercase or record.has(Variant.UPPERCASE_CODES)

@@ -16,6 +16,7 @@ from orderbridge.adapters.autotask._mapping import (
     item_from_json,
     parse_datetime,
     patch_body,
+    po_fields,
     product_part_numbers,
     purchase_order_from_json,
 )
@@ -201,3 +202,10 @@ def test_patch_body_renames_fields_and_sends_explicit_null() -> None:
 def test_patch_body_refuses_unknown_domain_fields() -> None:
     with pytest.raises(ValueError, match="cannot write tracking"):
         patch_body(1, {"tracking": "1Z"}, PO_WRITE_FIELDS)
+
+
+@pytest.mark.parametrize("field", ["id", "ID", "externalPONumber", "purchaseOrderNumber"])
+def test_po_fields_name_every_field_once(field: str) -> None:
+    fields = [f.lower() for f in po_fields(field)]
+    assert len(fields) == len(set(fields))
+    assert field.lower() in fields

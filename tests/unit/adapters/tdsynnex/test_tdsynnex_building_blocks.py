@@ -14,6 +14,7 @@ from orderbridge.adapters.tdsynnex import (
     RequestRejected,
     TdSynnexEndpoints,
     TransientError,
+    UnrecognisedError,
     endpoints_for,
 )
 from orderbridge.adapters.tdsynnex._errors import classify_error
@@ -116,3 +117,18 @@ def test_classification_and_custom_vocabulary() -> None:
     assert isinstance(classify_error("Credit hold", None, vocabulary=vocabulary), RequestRejected)
     custom = ErrorVocabulary(transient=("credit hold",))
     assert isinstance(classify_error("Credit hold", None, vocabulary=custom), TransientError)
+
+
+def test_an_unknown_text_is_quoted_with_the_settings_that_would_teach_its_meaning() -> None:
+    error = classify_error("Sign-on blocked", None, vocabulary=ErrorVocabulary(), po_number="P1")
+    assert isinstance(error, UnrecognisedError)
+    assert isinstance(error, RequestRejected)
+    assert error.text == "Sign-on blocked"
+    said = str(error)
+    assert said.startswith("PO P1: TD SYNNEX answered an error orderbridge does not know")
+    assert "'Sign-on blocked'" in said
+    for key in ("auth_error_texts", "ip_refusal_texts", "transient_error_texts"):
+        assert f"[tdsynnex] {key}" in said
+    assert "not_found_texts" not in said
+    on_invoices = classify_error("Odd", None, vocabulary=ErrorVocabulary(), invoice_query=True)
+    assert "[tdsynnex] not_found_texts" in str(on_invoices)

@@ -13,8 +13,8 @@ from orderbridge.adapters.tdsynnex import (
     AuthFailed,
     BadPayload,
     IpNotAllowed,
-    RequestRejected,
     TransientError,
+    UnrecognisedError,
 )
 from orderbridge.adapters.tdsynnex._parse import parse_order_status
 from orderbridge.domain.models import DistributorCode
@@ -203,7 +203,7 @@ def test_wrong_response_kind_is_bad_payload() -> None:
         ("error_incomplete_xml.xml", TransientError, "IncompleteXML01"),
         ("error_top_level_bad_credentials.xml", AuthFailed, "Invalid UserID or Password"),
         ("error_pascal_ip_invalid.xml", IpNotAllowed, "allow-list"),
-        ("error_bizerror_detail.xml", RequestRejected, "not enabled for XML order status"),
+        ("error_bizerror_detail.xml", UnrecognisedError, "not enabled for XML order status"),
     ],
 )
 def test_error_shapes_raise_typed_errors(name: str, kind: type[Exception], words: str) -> None:
