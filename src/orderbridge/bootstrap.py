@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from orderbridge.adapters.autotask import (
     AutotaskPurchaseOrders,
     MetadataCache,
 )
+from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
 from orderbridge.adapters.oidc import OidcClient
 from orderbridge.adapters.passwords import Argon2Hasher
 from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, RestoreRefused, SqlStore
@@ -34,9 +35,10 @@ from orderbridge.adapters.tdsynnex import (
 )
 from orderbridge.application.accounts import Accounts
 from orderbridge.application.audit import AuditedSettings
+from orderbridge.application.carrier_tracking import CarrierRound
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
-from orderbridge.application.doctor import Doctor, StoreChecks, UpstreamChecks
+from orderbridge.application.doctor import CarrierDoctor, Doctor, StoreChecks, UpstreamChecks
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.queries import DashboardQueries
 from orderbridge.application.records import BackupSchedule, Housekeeping
@@ -61,6 +63,7 @@ __all__ = [
     "accounts",
     "autotask_client",
     "backup_schedule",
+    "carrier_trackers",
     "daemon_for",
     "dashboard_queries",
     "file_runtime_values",
@@ -105,10 +108,14 @@ class SyncServices:
     sync: SyncService
     runtime: RuntimeSettings
     guarded: GuardedSync
+    trackers: dict[str, Tracker] = field(default_factory=dict)  # configured carriers only
 
     def request_counts(self) -> dict[str, int]:
         """Requests, retries and faults by kind so far, per upstream (for the activity log)."""
         counts: dict[str, int] = {}
+        for name, tracker in self.trackers.items():
+            counts[name] = tracker.requests
+            counts[f"{name} retries"] = sum(tracker.stats.retries.values())
         for name, stats in (
             ("autotask", self.autotask.stats.to_json()),
             ("tdsynnex", self.tdsynnex.stats.to_json()),
@@ -294,6 +301,38 @@ def tdsynnex_client(
     )
 
 
+def carrier_trackers(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    transport: httpx2.AsyncBaseTransport | None = None,
+) -> dict[str, Tracker]:
+    """A tracker for each carrier that is enabled and has credentials, by carrier name."""
+    trackers: dict[str, Tracker] = {}
+    for name, api in settings.carriers.apis().items():
+        if not api.configured:
+            continue
+        account = CarrierAccount(
+            name,
+            client_id=getattr(api, "client_id", None) or "",
+            client_secret=_secret(getattr(api, "client_secret", None)),
+            api_key=_secret(getattr(api, "api_key", None)),
+            base_url=None if api.base_url is None else str(api.base_url),
+            per_hour=api.max_requests_per_hour,
+            per_day=api.max_requests_per_day,
+            timeout_s=api.timeout_s,
+            retry=retry_policy(settings),
+        )
+        tracker = build_tracker(account, clock=clock, transport=transport)
+        trackers[tracker.carrier] = tracker
+    return trackers
+
+
+def _unconfigured_carriers(settings: Settings) -> list[str]:
+    names = {"ups": "UPS", "fedex": "FedEx", "usps": "USPS", "dhl": "DHL"}
+    return [names[n] for n, api in settings.carriers.apis().items() if not api.configured]
+
+
 @asynccontextmanager
 async def sync_services(
     settings: Settings,
@@ -318,6 +357,7 @@ async def sync_services(
     )
     autotask = autotask_client(settings, transport=autotask_transport, metadata_cache=metadata)
     tdsynnex = tdsynnex_client(settings, transport=tdsynnex_transport)
+    trackers = carrier_trackers(settings, clock=clock)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
     runtime = runtime_settings(settings, the_store)
     scope = ScopeResolver(
@@ -345,6 +385,7 @@ async def sync_services(
         invoices=settings.tdsynnex.invoices,
         notices=cycle_notices(settings.notifications, the_store, autotask, clock),
         records=RecordsStore(the_store),  # audit trail and archive
+        carrier_round=CarrierRound(list(trackers.values()), clock) if trackers else None,
     )
     guarded = GuardedSync(
         sync=sync,
@@ -354,13 +395,15 @@ async def sync_services(
         tenant=DEFAULT_TENANT,
     )
     services = SyncServices(
-        settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime, guarded
+        settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime, guarded, trackers
     )
     try:
         yield services
     finally:
         await autotask.aclose()
         await tdsynnex.aclose()
+        for tracker in trackers.values():
+            await tracker.aclose()
         if owned_store:
             the_store.close()
 
@@ -398,7 +441,13 @@ async def doctor_session(
                 is_unrecognised_text=_is_unrecognised_text,
                 invoices=settings.tdsynnex.invoices,
             )
-            yield Doctor(upstream, StoreChecks(store, clock, po_number_field=at.po_number_field))
+            carriers = CarrierDoctor(
+                trackers=services.trackers,
+                unconfigured=_unconfigured_carriers(settings),
+                overdue_after_days=settings.carriers.overdue_after_days,
+            )
+            checks = StoreChecks(store, clock, po_number_field=at.po_number_field)
+            yield Doctor(upstream, checks, carriers)
     finally:
         store.close()
 

@@ -18,12 +18,14 @@ from orderbridge.domain.history import HistoryEntry, OrderReport, RunOutcome, Ru
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
 from orderbridge.domain.notices import OrderFacts
 from orderbridge.domain.notify_rules import PendingNotification, Person, QueuedNotification
+from orderbridge.domain.package_tracking import TrackingReply
 from orderbridge.domain.records import AuditEntry, ExportKind, RetentionCutoffs
 
 __all__ = [
     "AccountExists",
     "AccountStore",
     "BudgetExhausted",
+    "CarrierTracker",
     "CompanyRef",
     "DashboardReads",
     "DeliveryInputs",
@@ -337,6 +339,39 @@ class ResyncHandoffs(Protocol):
     def withdraw_resync_request(self, request_id: int) -> bool:
         """Take back an unclaimed request; False when the daemon already claimed it."""
         ...
+
+
+class CarrierTracker(Protocol):
+    """One parcel carrier's tracking API (UPS, FedEx, USPS, DHL), in the domain's words.
+
+    ``track`` sends at most ``batch_size`` numbers per request and returns one reply per number
+    it was given: the package's tracking, or a ``TrackingProblem`` when the carrier does not know
+    the number (unknown, not yet scanned, or another carrier's). A failure of the whole request
+    raises an ``UpstreamError`` subclass: ``UpstreamAuthError`` (credentials refused),
+    ``UpstreamRateLimited`` (429, with ``retry_after``), ``UpstreamUnavailable``,
+    ``UpstreamBadPayload``.
+    """
+
+    @property
+    def carrier(self) -> str:
+        """The carrier's name as the domain spells it (``UPS``, ``FedEx``, ``USPS``, ``DHL``)."""
+        ...
+
+    @property
+    def batch_size(self) -> int:
+        """Tracking numbers one request may carry."""
+        ...
+
+    def allowance(self) -> int:
+        """Requests this tracker may send now without passing the carrier's rate limit."""
+        ...
+
+    async def track(self, tracking_numbers: Sequence[str]) -> Mapping[str, TrackingReply]:
+        """The carrier's answer for each number, keyed by the number as given."""
+        ...
+
+    async def check_credentials(self) -> None:
+        """Obtain a token (or make one cheap call) to prove the credentials are accepted."""
 
 
 # -- notifications (issue 11) --------------------------------------------------------------------

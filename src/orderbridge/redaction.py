@@ -12,7 +12,14 @@ from urllib.parse import urlsplit, urlunsplit
 __all__ = ["MASK", "is_sensitive_key", "redact", "redact_bytes", "redact_url"]
 
 MASK = "***"
-_SENSITIVE_KEY_WORDS = ("secret", "password", "integration_code", "authorization", "token")
+_SENSITIVE_KEY_WORDS = (
+    "secret",
+    "password",
+    "integration_code",
+    "authorization",
+    "token",
+    "api_key",
+)
 
 
 def _forms(secrets: Iterable[str]) -> list[str]:

@@ -37,13 +37,16 @@ from orderbridge.adapters.tdsynnex import ErrorVocabulary
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
 from orderbridge.notification_settings import NotificationSettings
+from orderbridge.settings_carriers import CarrierApiSettings, DhlApiSettings
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",
     "AutotaskSettings",
     "BackupSettings",
+    "CarrierApiSettings",
     "CarrierSettings",
     "ConfigError",
+    "DhlApiSettings",
     "LoggingSettings",
     "MappingSettings",
     "OidcSettings",
@@ -338,9 +341,24 @@ class MappingSettings(_Section):
 
 
 class CarrierSettings(_Section):
-    """``[carriers]``: tracking-link templates per carrier, merged over the built-in ones."""
+    """``[carriers]``: tracking links, and the carriers' tracking APIs (each optional)."""
 
     tracking_urls: dict[str, str] = Field(default_factory=dict)
+    ups: CarrierApiSettings = Field(default_factory=CarrierApiSettings)
+    fedex: CarrierApiSettings = Field(default_factory=CarrierApiSettings)
+    usps: CarrierApiSettings = Field(default_factory=CarrierApiSettings)
+    dhl: DhlApiSettings = Field(default_factory=DhlApiSettings)
+    overdue_after_days: int = Field(default=10, ge=1, le=120)
+
+    def apis(self) -> dict[str, CarrierApiSettings | DhlApiSettings]:
+        """Each carrier's API section by name (ups, fedex, usps, dhl)."""
+        return {"ups": self.ups, "fedex": self.fedex, "usps": self.usps, "dhl": self.dhl}
+
+    def secret_values(self) -> list[str]:
+        """The carriers' secrets in plain text (for the log redactor only)."""
+        found = [self.ups.client_secret, self.fedex.client_secret, self.usps.client_secret]
+        found.append(self.dhl.api_key)
+        return [v.get_secret_value() for v in found if v is not None and v.get_secret_value()]
 
     @field_validator("tracking_urls")
     @classmethod
@@ -473,7 +491,7 @@ class Settings(BaseSettings):
             self.web.oidc.client_secret,
         )
         found = [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
-        return found + self.notifications.secret_values()  # notification channel URLs
+        return found + self.notifications.secret_values() + self.carriers.secret_values()
 
     def credential_problems(self) -> list[str]:
         """What is missing before orderbridge can talk to both services."""
@@ -553,4 +571,4 @@ def config_file_warnings(path: Path | None) -> list[str]:
 
 def _mentions_secrets(path: Path) -> bool:
     text = path.read_text(encoding="utf-8", errors="replace")
-    return any(word in text for word in ("secret", "password", "integration_code"))
+    return any(word in text for word in ("secret", "password", "integration_code", "api_key"))

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import anyio
 
+from orderbridge.application.carrier_tracking import CarrierPass
 from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import PurchaseOrder
@@ -62,6 +63,8 @@ class RunLedger:
         self._pending: list[OrderReport] = []
         self._unchanged: list[str] = []
         self._fresh = False  # a resync: what was written before does not count
+        # The carriers' answers for this run's packages (none until the sync asks them).
+        self.carriers = CarrierPass(None, force=False)
 
     @property
     def run_id(self) -> int | None:

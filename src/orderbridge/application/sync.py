@@ -22,9 +22,11 @@ from enum import StrEnum
 import anyio
 
 from orderbridge.application.audit import AuditedWrites, AuditTrail, unarchive_in_scope
+from orderbridge.application.carrier_tracking import CarrierPass, CarrierRound
 from orderbridge.application.ledger import RunLedger
 from orderbridge.application.notifications import CycleNotices
 from orderbridge.application.scope import SyncSetupError
+from orderbridge.domain.carrier_facts import NO_FACTS, CarrierFacts, apply_carrier_facts
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.derive import derive_order_state
 from orderbridge.domain.history import (
@@ -178,6 +180,7 @@ class SyncService:
     invoices: bool = True  # ``[tdsynnex] invoices``: look invoices up at all
     notices: CycleNotices | None = None  # notifications: queued with the changes they tell of
     records: AuditTrail | None = None  # the audit trail of writes, and the archive
+    carrier_round: CarrierRound | None = None  # None: no carrier is tracked
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
     async def run_once(
@@ -217,6 +220,7 @@ class SyncService:
                     self.records, self.tenant, pos, ledger.archived, self.clock()
                 )
             report.monitored = len(pos)
+            await self._ask_carriers(pos, ledger, force=only is not None)
             if on_total is not None:
                 on_total(len(pos))
             results = await self._check_all(
@@ -293,6 +297,16 @@ class SyncService:
             pos = [po for po in pos if not self.excludes(ledger.known_status(po.po_number))]
         return pos
 
+    async def _ask_carriers(
+        self, pos: Sequence[PurchaseOrder], ledger: RunLedger, *, force: bool
+    ) -> None:
+        """Track the due packages of these orders with their carriers, batched, before checking."""
+        if self.carrier_round is None:
+            return
+        ledger.carriers = self.carrier_round.start(force=force)
+        known = (ledger.previous(po.po_number) for po in pos if po.po_number)
+        await ledger.carriers.prefetch([s for s in known if s is not None])
+
     async def _check_all(
         self,
         pos: Sequence[PurchaseOrder],
@@ -343,7 +357,7 @@ class SyncService:
         try:
             async with self._checking.hold(number):
                 previous = ledger.previous(number)
-                state, invoice_note = await self._observe(po, previous, lookups)
+                state, invoice_note = await self._observe(po, previous, lookups, ledger.carriers)
                 plan = self._plan(po, state, previous, ledger)
                 if invoice_note is not None:
                     plan.warnings.append(invoice_note)
@@ -387,7 +401,11 @@ class SyncService:
         )
 
     async def _observe(
-        self, po: PurchaseOrder, previous: OrderState | None, lookups: InvoiceLookups
+        self,
+        po: PurchaseOrder,
+        previous: OrderState | None,
+        lookups: InvoiceLookups,
+        carriers: CarrierPass,
     ) -> tuple[OrderState, str | None]:
         """Ask TD SYNNEX about the PO; query invoices only when something invoiced is new.
 
@@ -399,7 +417,11 @@ class SyncService:
         number = po.po_number or ""
         order = await self.distributor.get_order_status(number)
         known_invoices: Sequence[Invoice] = previous.invoices if previous is not None else ()
-        state = self._derive(po, order, known_invoices, previous)
+        facts = carriers.facts
+        state = self._derive(po, order, known_invoices, previous, facts)
+        if (more := await carriers.for_order(state)) is not facts:
+            facts = more
+            state = self._derive(po, order, known_invoices, previous, facts)
         newly_changed = previous is None or state.fingerprint() != previous.fingerprint()
         wanted = _invoiced(order) and (not known_invoices or newly_changed)
         if not wanted or not lookups.enabled or lookups.refused is not None:
@@ -411,7 +433,7 @@ class SyncService:
             return state, "invoices not read: TD SYNNEX refused the invoice query (see the run)"
         except UpstreamError as exc:
             return state, f"invoices not read this time: {exc}"
-        return self._derive(po, order, invoices, previous), None
+        return self._derive(po, order, invoices, previous, facts), None
 
     def _derive(
         self,
@@ -419,15 +441,18 @@ class SyncService:
         order: DistributorOrder,
         invoices: Sequence[Invoice],
         previous: OrderState | None,
+        facts: CarrierFacts = NO_FACTS,
     ) -> OrderState:
-        return derive_order_state(
+        state = derive_order_state(
             order,
             invoices,
             items=po.items,
             carriers=self.carriers,
             previous=previous,
             observed_at=self.clock(),
+            deliveries=facts.deliveries(),
         )
+        return apply_carrier_facts(state, previous, facts)
 
     async def _apply(
         self, po: PurchaseOrder, state: OrderState, plan: Plan, ledger: RunLedger

@@ -1,13 +1,17 @@
-"""``orderbridge demo``: both simulators in-process, the shipped scenario, live sync cycles.
+"""``orderbridge demo``: the simulators in-process, the shipped scenario, live sync cycles.
 
 The demo is the real product against the simulators: the same bootstrap, clients, store and sync
-loop as a production run, over real HTTP on loopback ports.
+loop as a production run, over real HTTP on loopback ports. Besides Autotask and TD SYNNEX, the
+UPS and FedEx tracking simulators run too: one demo order (PO-10017) is confirmed delivered by
+UPS only (signed for, with the time), which TD SYNNEX never reports.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 import typer
@@ -16,8 +20,10 @@ from orderbridge.application.sync import OrderResult
 from orderbridge.bootstrap import SyncServices, sync_services
 from orderbridge.domain.history import OrderOutcome
 from orderbridge.settings import Settings
+from orderbridge.simulators._common import SimulatorServer
+from orderbridge.simulators.carriers import CarrierSimulator
 from orderbridge.simulators.harness import running_simulators
-from orderbridge.simulators.scenario import builtin_scenario
+from orderbridge.simulators.scenario import Scenario, builtin_scenario
 from orderbridge.simulators.tdsynnex import TdSynnexSimulator
 
 from ._common import console
@@ -54,11 +60,11 @@ def demo(
         f"Scenario {scenario.name!r}: {len(scenario.orders)} TD SYNNEX orders in every state, "
         "with their Autotask purchase orders."
     )
-    with running_simulators(scenario) as sims:
+    with running_simulators(scenario) as sims, _carriers(scenario) as carriers:
         console.print(
             f"Autotask simulator on {sims.autotask_url}, TD SYNNEX simulator on {sims.tdsynnex_url}"
         )
-        settings = Settings.model_validate(sims.settings_dict(database))
+        settings = Settings.model_validate({**sims.settings_dict(database), "carriers": carriers})
         anyio.run(_cycles, settings, sims.tdsynnex, rounds)
         if serve:
             console.rule("dashboard")
@@ -78,6 +84,24 @@ def demo(
         f" && uv run orderbridge serve --config {config_file}   (docs/dashboard.md)",
         highlight=False,
     )
+
+
+@contextmanager
+def _carriers(scenario: Scenario) -> Iterator[dict[str, Any]]:
+    """The UPS and FedEx tracking simulators with the scenario; yields their [carriers] keys."""
+    with ExitStack() as stack:
+        keys: dict[str, Any] = {}
+        for name in ("ups", "fedex"):
+            sim = CarrierSimulator(name)
+            sim.load_scenario(scenario)
+            url = stack.enter_context(SimulatorServer(sim.app)).url
+            console.print(f"{name.upper() if name == 'ups' else 'FedEx'} simulator on {url}")
+            keys[name] = {
+                "base_url": url,
+                "client_id": sim.config.client_id,
+                "client_secret": sim.config.client_secret,
+            }
+        yield keys
 
 
 async def _cycles(settings: Settings, tdsynnex: TdSynnexSimulator, rounds: int) -> None:

@@ -17,7 +17,10 @@ from orderbridge.simulators.scenario import (
 
 from ._common import fail
 
-app = typer.Typer(help="Run a local simulator of Autotask or TD SYNNEX.", no_args_is_help=True)
+app = typer.Typer(
+    help="Run a local simulator of Autotask, TD SYNNEX or a carrier's tracking API.",
+    no_args_is_help=True,
+)
 
 PortOption = Annotated[
     int, typer.Option("--port", "-p", help="TCP port to listen on.", min=0, max=65535)
@@ -77,3 +80,34 @@ def tdsynnex(
     typer.echo(f"TD SYNNEX simulator on http://{host}:{port}/SynnexXML/POStatus (Ctrl-C stops)")
     config = TdSynnexSimConfig(error_style=error_style)
     serve(port=port, host=host, scenario=_scenario(scenario), config=config)
+
+
+_CARRIER_PATHS = {
+    "ups": ("UPS", 8083, "GET /api/track/v1/details/{number}"),
+    "fedex": ("FedEx", 8084, "POST /track/v1/trackingnumbers"),
+    "usps": ("USPS", 8085, "GET /tracking/v3/tracking/{number}"),
+    "dhl": ("DHL", 8086, "GET /track/shipments?trackingNumber="),
+}
+
+
+def _carrier_command(name: str) -> None:
+    label, default_port, path = _CARRIER_PATHS[name]
+
+    def command(
+        port: PortOption = default_port,
+        host: HostOption = "127.0.0.1",
+        scenario: ScenarioOption = None,
+    ) -> None:
+        from orderbridge.simulators.carriers import serve
+
+        typer.echo(f"{label} tracking simulator on http://{host}:{port} ({path}; Ctrl-C stops)")
+        serve(name, port=port, host=host, scenario=_scenario(scenario))
+
+    command.__doc__ = (
+        f"Serve the {label} tracking simulator (token and tracking calls, admin under /_sim/)."
+    )
+    app.command(name)(command)
+
+
+for _name in _CARRIER_PATHS:
+    _carrier_command(_name)

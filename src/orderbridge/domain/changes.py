@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, tzinfo
 
+from orderbridge.domain.carrier_facts import carrier_news
 from orderbridge.domain.events import (
     Backordered,
+    CarrierException,
     Delivered,
     Invoiced,
     OrderEvent,
@@ -136,6 +138,24 @@ def _delivery(rec: _Recorder) -> None:
     )
 
 
+def _carrier_news(rec: _Recorder) -> None:
+    """Package deliveries, exceptions and returns the carrier reported since last time."""
+    for news in carrier_news(rec.state, rec.previous):
+        events: list[OrderEvent] = []
+        if news.problem is not None:
+            events.append(
+                CarrierException(
+                    rec.state.po_number,
+                    news.key,
+                    news.carrier,
+                    news.tracking_number,
+                    news.problem,
+                    news.at,
+                )
+            )
+        rec.add(news.key, news.summary, events, at=news.at, source=HistorySource.CARRIER)
+
+
 def _backorders(rec: _Recorder) -> None:
     before = {line.key: line for line in rec.previous.lines} if rec.previous else {}
     for line in rec.state.lines:
@@ -167,6 +187,7 @@ def detect_changes(
     _status_change(rec)
     _new_tracking(rec)
     _delivery(rec)
+    _carrier_news(rec)
     _new_invoices(rec)
     _backorders(rec)
     return rec.changes

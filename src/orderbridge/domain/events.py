@@ -15,6 +15,7 @@ from orderbridge.domain.lifecycle import OrderStatus
 __all__ = [
     "BackorderAging",
     "Backordered",
+    "CarrierException",
     "Delivered",
     "EtaSlipped",
     "Invoiced",
@@ -92,6 +93,18 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class CarrierException:
+    """A carrier reports trouble with a package: a delivery exception, or returned to sender."""
+
+    po_number: str
+    key: str
+    carrier: str
+    tracking_number: str
+    problem: str
+    at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class EtaSlipped:
     """A line's ETA or expected delivery moved later by more than the configured days."""
 
@@ -131,5 +144,7 @@ class Stuck:
     days: int
 
 
-OrderEvent = StatusChanged | Shipped | Delivered | Invoiced | Backordered | Problem
+OrderEvent = (
+    StatusChanged | Shipped | Delivered | Invoiced | Backordered | Problem | CarrierException
+)
 WatchEvent = EtaSlipped | BackorderAging | Stuck

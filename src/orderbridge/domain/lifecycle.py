@@ -18,6 +18,7 @@ from typing import Any
 
 from orderbridge.domain import state_json as sj
 from orderbridge.domain.models import Address, Invoice
+from orderbridge.domain.package_tracking import PackageTracking
 
 __all__ = ["LineState", "LineStatus", "OrderState", "OrderStatus", "Shipment"]
 
@@ -61,10 +62,12 @@ class Shipment:
     warehouse: str | None = None
     delivered_on: date | None = None
     refused_on: date | None = None
+    # The carrier's latest word on this package (None until tracked with the carrier).
+    tracking: PackageTracking | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """This shipment as JSON-able values."""
-        return {
+        """This shipment as JSON-able values (``tracking`` only once tracked)."""
+        out: dict[str, Any] = {
             "carrier": self.carrier,
             "service": self.service,
             "tracking_number": self.tracking_number,
@@ -78,6 +81,9 @@ class Shipment:
             "delivered_on": sj.dump_date(self.delivered_on),
             "refused_on": sj.dump_date(self.refused_on),
         }
+        if self.tracking is not None:
+            out["tracking"] = self.tracking.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Shipment:
@@ -95,6 +101,7 @@ class Shipment:
             warehouse=data.get("warehouse"),
             delivered_on=sj.load_date(data.get("delivered_on")),
             refused_on=sj.load_date(data.get("refused_on")),
+            tracking=PackageTracking.from_json(data["tracking"]) if data.get("tracking") else None,
         )
 
 

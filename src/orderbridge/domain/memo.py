@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
+from orderbridge.domain.carrier_facts import carrier_details
 from orderbridge.domain.history import HistoryEntry
 from orderbridge.domain.lifecycle import LineState, LineStatus, OrderState, Shipment
 from orderbridge.domain.memo_block import (
@@ -97,6 +98,8 @@ def _shipment_text(s: Shipment, *, with_quantity: bool, zone: tzinfo) -> str:
         parts.append(f"delivered {fmt_date(s.delivered_on)}")
     if s.refused_on is not None:
         parts.append(f"refused {fmt_date(s.refused_on)}")
+    if s.tracking is not None:
+        parts.extend(carrier_details(s.tracking))
     return _cap(", ".join(parts))
 
 

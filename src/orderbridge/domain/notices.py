@@ -14,6 +14,7 @@ from typing import Any
 from orderbridge.domain.events import (
     BackorderAging,
     Backordered,
+    CarrierException,
     Delivered,
     EtaSlipped,
     Invoiced,
@@ -180,6 +181,20 @@ def _problem(e: Problem) -> Notice:
     )
 
 
+def _carrier_trouble(e: CarrierException) -> Notice:
+    """A delivery exception or a return: an error, grouped by what the carrier said."""
+    cause = f"{e.carrier}: {e.problem}"
+    when = f" on {fmt_date(e.at)}" if e.at is not None else ""
+    return Notice(
+        EventKind.ERROR,
+        e.key,
+        e.po_number,
+        f"PO {e.po_number} needs attention: {cause}",
+        (f"{e.carrier} reports {e.problem} for package {e.tracking_number}{when}.",),
+        cause,
+    )
+
+
 def _status(e: StatusChanged) -> Notice:
     was = e.from_status.value if e.from_status is not None else "Submitted"
     return Notice(
@@ -254,6 +269,8 @@ def notice_for(event: OrderEvent | WatchEvent) -> Notice:
         )
     if isinstance(event, Problem):
         return _problem(event)
+    if isinstance(event, CarrierException):
+        return _carrier_trouble(event)
     return _watch(event)
 
 

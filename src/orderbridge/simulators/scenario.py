@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -22,6 +22,8 @@ __all__ = [
     "DEFAULT_PATHS",
     "Scenario",
     "ScenarioAutotask",
+    "ScenarioCarrier",
+    "ScenarioCarrierEvent",
     "ScenarioError",
     "ScenarioLine",
     "ScenarioOrder",
@@ -142,6 +144,34 @@ class ScenarioAutotask(_Strict):
     submitted_days_ago: int = Field(default=3, ge=0, le=3650)
 
 
+class ScenarioCarrierEvent(_Strict):
+    """One carrier scan of every package of the order, ``hours`` after TD SYNNEX shipped it."""
+
+    status: Literal[
+        "label_created",
+        "picked_up",
+        "in_transit",
+        "out_for_delivery",
+        "delivered",
+        "exception",
+        "returned",
+        "ready_for_pickup",
+    ]
+    hours: float = Field(ge=0, le=24 * 90)
+    city: str = Field(default="MEMPHIS", max_length=50)
+    state: str = Field(default="TN", max_length=3)
+    description: str | None = Field(default=None, max_length=200)
+
+
+class ScenarioCarrier(_Strict):
+    """What the carrier simulators report for the order's packages (see docs/simulators.md)."""
+
+    events: list[ScenarioCarrierEvent] = Field(min_length=1)
+    signed_by: str | None = Field(default=None, max_length=60)
+    left_at: str | None = Field(default="Front Door", max_length=60)
+    eta_days: int | None = Field(default=None, ge=0, le=60)  # days after shipping
+
+
 class ScenarioOrder(_Strict):
     """One order pair: the TD SYNNEX order and the Autotask PO for it."""
 
@@ -155,6 +185,7 @@ class ScenarioOrder(_Strict):
     invoices: int = Field(default=1, ge=1, le=20)
     variants: list[str] = Field(default_factory=list)  # payload quirks, see docs/simulators.md
     autotask: ScenarioAutotask = Field(default_factory=ScenarioAutotask)
+    carrier: ScenarioCarrier | None = None  # carrier scans of the shipped packages
     lines: list[ScenarioLine] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -46,6 +46,8 @@ EVERY_CHECK = {
     "shipped without tracking",
     "fields Autotask does not keep",
     "last sync run",
+    "carrier tracking",
+    "overdue packages",
 }
 
 
@@ -72,7 +74,7 @@ def test_a_healthy_setup_passes_every_check(
     assert set(found) == EVERY_CHECK
     assert set(found.values()) == {"PASS"}, result.stdout
     assert "fix:" not in result.stdout
-    assert "16 passed, 0 warnings, 0 failed" in result.stdout
+    assert "18 passed, 0 warnings, 0 failed" in result.stdout
     assert "3 purchase orders in scope" in result.stdout
     assert tdsynnex_requests == 1
     assert invoice_requests == 1

@@ -11,6 +11,7 @@ Build a ``Doctor`` from its ``UpstreamChecks`` (Autotask and TD SYNNEX) and ``St
     exit_code = 1 if has_failures(checks) else 0
 """
 
+from ._carriers import CARRIER_CHECK_NAMES, CarrierDoctor
 from ._doctor import Doctor
 from ._findings import Check, Outcome, has_failures
 from ._notifications import channel_checks, delivery_check
@@ -19,8 +20,10 @@ from ._store import StoreChecks
 from ._upstream import PROBE_PO_NUMBER, UpstreamChecks
 
 __all__ = [
+    "CARRIER_CHECK_NAMES",
     "PROBE_PO_NUMBER",
     "AutotaskSetup",
+    "CarrierDoctor",
     "Check",
     "Doctor",
     "DoctorStore",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ._carriers import CarrierDoctor
 from ._findings import Check, Outcome
 from ._store import StoreChecks
 from ._upstream import UpstreamChecks
@@ -38,6 +39,7 @@ class Doctor:
 
     upstream: UpstreamChecks
     store: StoreChecks
+    carriers: CarrierDoctor | None = None  # None: carrier tracking is not checked
 
     async def run(self, config_problems: Sequence[str] = ()) -> list[Check]:
         """Every check: configuration, store, Autotask, TD SYNNEX, vendor, scope, orders, runs."""
@@ -50,6 +52,10 @@ class Doctor:
         checks.append(await self.upstream.invoice_check())
         checks.extend(await self.upstream.scope_checks(autotask.blocked))
         checks.extend(await self.store.order_checks(store_ready=store_ready))
+        if self.carriers is not None:
+            readable = self.store.store if store_ready else None
+            now = self.store.clock()
+            checks.extend(await self.carriers.checks(readable, tenant=self.store.tenant, now=now))
         return checks
 
     async def connection_checks(self) -> list[Check]:
