@@ -124,6 +124,7 @@ class SyncServices:
             counts[f"{name} retries"] = sum(stats["retries"].values())
             for kind, n in stats["faults"].items():
                 counts[f"{name} faults: {kind}"] = int(n)
+        counts["autotask writes"] = self.autotask.writes
         notices = self.sync.notices  # notifications (issue 11): sent/failed in the activity log
         if notices is not None and notices.sender is not None:
             counts.update(notices.sender.tally.as_counts())

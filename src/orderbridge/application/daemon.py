@@ -115,8 +115,10 @@ class Daemon:
         if not latest:
             return next_run(values.frequency, now=self._clock())
         last = latest[0]
-        requests = int(last.requests.get("autotask", 0))
-        gap = budget_gap(requests, await self._allowance()) if requests > 0 else None
+        # The next cycle is expected to cost what the last one read: its writes are governed by
+        # the request budget as they happen, and an unchanged tenant writes nothing.
+        reads = int(last.requests.get("autotask", 0)) - int(last.requests.get("autotask writes", 0))
+        gap = budget_gap(reads, await self._allowance()) if reads > 0 else None
         return next_run(
             values.frequency,
             now=self._clock(),

@@ -51,6 +51,7 @@ class RecordingCycle:
     stop: anyio.Event
     limit: int
     autotask_requests: int = 10
+    autotask_writes: int = 0
     started: list[datetime] = field(default_factory=list)
 
     async def __call__(self, halt: anyio.Event) -> RunReport:
@@ -62,7 +63,10 @@ class RecordingCycle:
             started_at=now,
             finished_at=now,
             outcome=RunOutcome.OK,
-            requests={"autotask": self.autotask_requests},
+            requests={
+                "autotask": self.autotask_requests,
+                "autotask writes": self.autotask_writes,
+            },
         )
         self.store.finish_run(run_id, report)
         if len(self.started) >= self.limit:

@@ -92,6 +92,19 @@ async def test_realtime_is_spaced_by_the_request_budget(store: SqlStore) -> None
     assert gaps(cycle) == [360.0, 360.0]
 
 
+async def test_realtime_after_a_write_heavy_cycle_paces_by_the_reads(store: SqlStore) -> None:
+    time, stop = FakeTime(NOW), anyio.Event()
+    runtime = RuntimeSettings(store, file_values("realtime", min_gap_s=10))
+    # A cold start of 600 POs: 1,200 requests, 1,190 of them writes the budget already paced.
+    # The next cycle reads 10: it is due after the minimum gap, not after 14 minutes.
+    cycle = RecordingCycle(
+        store, time, stop, limit=2, autotask_requests=1_200, autotask_writes=1_190
+    )
+    with anyio.fail_after(5):
+        await build_daemon(store, time, cycle, runtime, threshold=lambda: 10_000).run(stop)
+    assert gaps(cycle) == [10.0]
+
+
 async def test_cheap_realtime_cycles_keep_the_minimum_gap(store: SqlStore) -> None:
     time, stop = FakeTime(NOW), anyio.Event()
     runtime = RuntimeSettings(store, file_values("realtime", min_gap_s=10))

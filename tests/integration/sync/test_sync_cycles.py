@@ -47,6 +47,8 @@ async def test_first_cycle_updates_every_monitored_po(
     assert OTHER_VENDOR_PO not in monitored
     failed = {o.po_number for o in report.orders if o.outcome is OrderOutcome.FAILED}
     assert failed == {SERVER_ERROR_PO}
+    # Writes are counted apart from reads, so the schedule paces the next cycle by its reads.
+    assert report.requests["autotask writes"] == upstreams.patches() > 0
     for po in upstreams.autotask.purchase_orders():
         number = po["purchaseOrderNumber"] or str(po["id"])
         if number in monitored - failed:

@@ -127,6 +127,8 @@ class AutotaskClient(PooledClient):
         self._limiters: dict[str, anyio.CapacityLimiter] = {}
         self._zone_lock: anyio.Lock | None = None
         self._tally = RequestTally()
+        # Writes sent (PATCH and create), so a scheduler can tell reads from writes.
+        self.writes = 0
         self._metadata = metadata_cache
         self.picklists = PicklistCache(
             self._fetch_fields,
@@ -408,6 +410,7 @@ class AutotaskClient(PooledClient):
 
     async def patch(self, entity: str, body: dict[str, Any]) -> int | None:
         """Update only the fields in ``body`` (which holds ``id``); the item id when echoed."""
+        self.writes += 1
         return written_item_id(
             entity, await self._call("PATCH", entity, entity, json=body, retry=True)
         )
@@ -418,6 +421,7 @@ class AutotaskClient(PooledClient):
         """Update a child record through its parent's collection path (``id`` in ``body``)."""
         target = f"{parent}/{int(parent_id)}/{child}"
         endpoint = child_endpoint(parent, child)
+        self.writes += 1
         return written_item_id(
             endpoint, await self._call("PATCH", endpoint, target, json=body, retry=True)
         )
@@ -436,6 +440,7 @@ class AutotaskClient(PooledClient):
     async def _create(self, endpoint: str, target: str, body: dict[str, Any]) -> int:
         # never retried: Autotask reports business rules as 500s, and a lost answer may hide
         # a record that was created after all
+        self.writes += 1
         answer = await self._call("POST", endpoint, target, json=body, retry=False)
         created = written_item_id(endpoint, answer)
         if created is None:
