@@ -592,6 +592,24 @@ class DashboardReads(Protocol):
         """How many notifications are in each status."""
         ...
 
+    def order_writes(
+        self, tenant: str, po_number: str, limit: int, offset: int = 0
+    ) -> list[AuditEntry]:
+        """The audit trail's Autotask writes to one PO and its items, newest first."""
+        ...
+
+    def order_write_count(self, tenant: str, po_number: str) -> int:
+        """How many Autotask writes to one PO the audit trail holds."""
+        ...
+
+    def order_notifications(self, tenant: str, po_number: str) -> list[QueuedNotification]:
+        """Every notification about one PO (sent, failed or pending), oldest first."""
+        ...
+
+    def field_quirks(self, tenant: str) -> list[FieldQuirk]:
+        """The fields this tenant does not keep as written."""
+        ...
+
     def ping(self) -> None:
         """Reach the database; raises when it cannot be read."""
         ...

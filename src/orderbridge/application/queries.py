@@ -14,9 +14,12 @@ from typing import Any
 
 from orderbridge.domain.history import HistoryEntry, OrderReport
 from orderbridge.domain.lifecycle import OrderState, OrderStatus
+from orderbridge.domain.notify_rules import QueuedNotification
+from orderbridge.domain.records import AuditEntry
 from orderbridge.domain.schedule import next_run
-from orderbridge.ports import DashboardReads, OrderQuery, OrderRow, OrderTouch, RunRow
+from orderbridge.ports import DashboardReads, FieldQuirk, OrderQuery, OrderRow, OrderTouch, RunRow
 
+from .doctor import FIX_FIELD_QUIRKS
 from .runtime import RuntimeValues
 
 __all__ = [
@@ -42,6 +45,7 @@ SORTS = ("updated", "po", "status", "checked")
 PER_PAGE = 50
 MAX_PER_PAGE = 200
 RUNS_PER_PAGE = 50
+WRITES_PER_PAGE = 50
 
 
 def parse_status(text: str | None) -> OrderStatus | None:
@@ -99,6 +103,15 @@ class OrderDetail:
     history: tuple[HistoryEntry, ...]
     touches: tuple[OrderTouch, ...]
     attention: tuple[str, ...]
+    writes: tuple[AuditEntry, ...] = ()  # a page of the audit trail's writes, newest first
+    writes_total: int = 0
+    writes_page: int = 1
+    notifications: tuple[QueuedNotification, ...] = ()  # oldest first
+
+    @property
+    def writes_pages(self) -> int:
+        """How many pages of writes there are (at least one)."""
+        return max(1, -(-self.writes_total // WRITES_PER_PAGE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +144,8 @@ class Overview:
     changes_by_day: Sequence[tuple[str, str, int]]
     runs_by_hour: Sequence[tuple[datetime, int, int]]  # hour, runs, runs with failures
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    field_quirks: tuple[FieldQuirk, ...] = ()  # fields that do not stick (tenant-wide)
+    field_quirk_fix: str = FIX_FIELD_QUIRKS
 
 
 def _customer(state: Mapping[str, Any]) -> str | None:
@@ -245,11 +260,12 @@ class DashboardQueries:
             descending=descending,
         )
 
-    def order(self, po_number: str) -> OrderDetail | None:
-        """One order with its timeline and the runs that touched it, or None."""
+    def order(self, po_number: str, writes_page: int = 1) -> OrderDetail | None:
+        """One order with its timeline, writes, notifications and the runs that touched it."""
         row = self._reads.order(self.tenant, po_number)
         if row is None:
             return None
+        page = max(1, writes_page)
         try:
             state: OrderState | None = OrderState.from_json(dict(row.state))
         except (KeyError, ValueError, TypeError):
@@ -260,6 +276,14 @@ class DashboardQueries:
             history=tuple(self._reads.order_history(self.tenant, po_number)),
             touches=tuple(self._reads.order_touches(self.tenant, po_number, 50)),
             attention=self.attention_reasons(row),
+            writes=tuple(
+                self._reads.order_writes(
+                    self.tenant, po_number, WRITES_PER_PAGE, (page - 1) * WRITES_PER_PAGE
+                )
+            ),
+            writes_total=self._reads.order_write_count(self.tenant, po_number),
+            writes_page=page,
+            notifications=tuple(self._reads.order_notifications(self.tenant, po_number)),
         )
 
     def runs(self, page: int = 1, per_page: int = RUNS_PER_PAGE) -> RunList:
@@ -307,6 +331,7 @@ class DashboardQueries:
             ),
             runs_by_hour=_runs_by_hour(recent, now),
             generated_at=now,
+            field_quirks=tuple(self._reads.field_quirks(self.tenant)),
         )
 
     def metrics_inputs(self) -> tuple[dict[str, int], dict[str, int], list[RunRow], dict[str, int]]:

@@ -15,6 +15,8 @@ from pydantic import BaseModel
 
 from orderbridge.application.doctor import Check
 from orderbridge.application.queries import OrderListItem
+from orderbridge.domain.notify_rules import QueuedNotification
+from orderbridge.domain.records import AuditEntry
 from orderbridge.ports import RunRow
 
 from ._auth import Principal, admin_change, any_change, services_of, signed_in
@@ -70,8 +72,35 @@ class TouchOut(BaseModel):
     error: str | None
 
 
+class WriteOut(BaseModel):
+    """One field orderbridge wrote to the PO or one of its items (from the audit trail)."""
+
+    at: datetime
+    field: str
+    before: str | None
+    after: str | None
+    item_id: int | None
+    run_id: int | None
+    accepted: bool | None
+    error: str | None
+
+
+class NotificationOut(BaseModel):
+    """One notification about the order: where it went, to whom, or why not."""
+
+    created_at: datetime
+    finished_at: datetime | None
+    event: str
+    title: str
+    channel: str
+    status: str
+    attempts: int
+    recipients: list[str]
+    error: str | None
+
+
 class OrderDetailOut(BaseModel):
-    """One order with its state, timeline and the runs that touched it."""
+    """One order with its state, timeline, writes, notifications and the runs that touched it."""
 
     po_number: str
     po_id: int | None
@@ -80,6 +109,36 @@ class OrderDetailOut(BaseModel):
     state: dict[str, Any]
     history: list[HistoryOut]
     runs: list[TouchOut]
+    writes: list[WriteOut]
+    writes_total: int
+    writes_page: int
+    writes_pages: int
+    notifications: list[NotificationOut]
+
+
+class FieldQuirkOut(BaseModel):
+    """A field this tenant does not keep as written; orderbridge stopped writing it."""
+
+    field: str
+    record: str
+    wanted: str
+    found: str
+    detected_at: datetime
+
+
+class OverviewOut(BaseModel):
+    """The overview page's figures."""
+
+    settings: dict[str, str]
+    last_run: RunOut | None
+    next_run: datetime | None
+    by_status: dict[str, int]
+    attention: int
+    attention_orders: list[OrderOut]
+    field_quirks: list[FieldQuirkOut]
+    field_quirk_fix: str | None
+    autotask_requests_this_hour: int
+    notifications: dict[str, int]
 
 
 class RunOut(BaseModel):
@@ -132,6 +191,33 @@ def _order(item: OrderListItem) -> OrderOut:
         updated_at=item.updated_at,
         checked_at=item.checked_at,
         attention=list(item.attention),
+    )
+
+
+def _write(entry: AuditEntry) -> WriteOut:
+    return WriteOut(
+        at=entry.at,
+        field=entry.field,
+        before=entry.before,
+        after=entry.after,
+        item_id=entry.item_id,
+        run_id=entry.run_id,
+        accepted=entry.stuck,
+        error=entry.error,
+    )
+
+
+def _notification(entry: QueuedNotification) -> NotificationOut:
+    return NotificationOut(
+        created_at=entry.created_at,
+        finished_at=entry.finished_at,
+        event=entry.notice.kind.value,
+        title=entry.notice.title,
+        channel=entry.channel,
+        status=entry.status.value,
+        attempts=entry.attempts,
+        recipients=list(entry.recipients),
+        error=entry.error,
     )
 
 
@@ -190,10 +276,43 @@ async def list_orders(
     )
 
 
+@router.get("/overview")
+async def overview(request: Request, _: Reader) -> OverviewOut:
+    """Switch and schedule, counts, orders needing attention, fields that do not stick."""
+    services = services_of(request)
+    values = await anyio.to_thread.run_sync(services.runtime.load)
+    view = await anyio.to_thread.run_sync(services.queries.overview, values)
+    return OverviewOut(
+        settings=values.texts(),
+        last_run=None if view.last_run is None else RunOut(**_run(view.last_run)),
+        next_run=view.next_run,
+        by_status=dict(view.by_status),
+        attention=view.attention,
+        attention_orders=[_order(i) for i in view.attention_orders],
+        field_quirks=[
+            FieldQuirkOut(
+                field=q.field,
+                record=q.record,
+                wanted=q.wanted,
+                found=q.found,
+                detected_at=q.detected_at,
+            )
+            for q in view.field_quirks
+        ],
+        field_quirk_fix=view.field_quirk_fix if view.field_quirks else None,
+        autotask_requests_this_hour=view.autotask_requests_this_hour,
+        notifications=dict(view.notifications),
+    )
+
+
 @router.get("/orders/{po_number}")
-async def get_order(request: Request, po_number: str, _: Reader) -> OrderDetailOut:
-    """One order with its state, full history and the runs that touched it."""
-    detail = await anyio.to_thread.run_sync(services_of(request).queries.order, po_number)
+async def get_order(
+    request: Request, po_number: str, _: Reader, writes_page: int = 1
+) -> OrderDetailOut:
+    """One order: state, full history, Autotask writes (50 a page), notifications, runs."""
+    detail = await anyio.to_thread.run_sync(
+        services_of(request).queries.order, po_number, writes_page
+    )
     if detail is None:
         raise HTTPException(404, f"orderbridge has not seen PO {po_number}")
     return OrderDetailOut(
@@ -223,6 +342,11 @@ async def get_order(request: Request, po_number: str, _: Reader) -> OrderDetailO
             )
             for t in detail.touches
         ],
+        writes=[_write(w) for w in detail.writes],
+        writes_total=detail.writes_total,
+        writes_page=detail.writes_page,
+        writes_pages=detail.writes_pages,
+        notifications=[_notification(n) for n in detail.notifications],
     )
 
 

@@ -86,10 +86,12 @@ async def orders(
 
 
 @router.get("/orders/{po_number}")
-async def order(request: Request, po_number: str, principal: SignedIn) -> HTMLResponse:
-    """One order's whole story."""
+async def order(
+    request: Request, po_number: str, principal: SignedIn, writes_page: int = 1
+) -> HTMLResponse:
+    """One order's whole story (``writes_page`` pages the Autotask writes, 50 a page)."""
     services = services_of(request)
-    detail = await anyio.to_thread.run_sync(services.queries.order, po_number)
+    detail = await anyio.to_thread.run_sync(services.queries.order, po_number, writes_page)
     if detail is None:
         return render(
             request,

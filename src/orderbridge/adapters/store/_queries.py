@@ -16,11 +16,15 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from orderbridge.domain.history import HistoryEntry, OrderReport
-from orderbridge.ports import OrderPage, OrderQuery, OrderRow, OrderTouch, RunRow
+from orderbridge.domain.notify_rules import QueuedNotification
+from orderbridge.domain.records import AuditEntry, AuditKind
+from orderbridge.ports import FieldQuirk, OrderPage, OrderQuery, OrderRow, OrderTouch, RunRow
 
+from . import _outbox, _quirks
 from ._lookup import SEARCHABLE_KINDS
-from ._records import entry_from_row, report_from_row
+from ._records import audit_entry, entry_from_row, report_from_row
 from ._tables import (
+    AuditEntryRow,
     NotificationRow,
     OrderEventRow,
     OrderLookupRow,
@@ -140,6 +144,14 @@ def _few_matches(session: Session, tenant: str, search: str) -> list[str] | None
     rows = session.scalars(_matching_terms(tenant, search).limit(4 * LISTED_MATCHES))
     found = list(dict.fromkeys(rows))  # one PO may match on several terms
     return found if len(found) <= LISTED_MATCHES else None
+
+
+def _writes_to(tenant: str, po_number: str) -> Select[AuditEntryRow]:
+    return select(AuditEntryRow).where(
+        AuditEntryRow.tenant == tenant,
+        AuditEntryRow.po_number == po_number,
+        AuditEntryRow.kind == AuditKind.AUTOTASK_WRITE.value,
+    )
 
 
 class SqlDashboardReads:
@@ -309,6 +321,37 @@ class SqlDashboardReads:
                 .group_by(NotificationRow.status)
             )
             return {str(status): int(n) for status, n in rows}
+
+    def order_writes(
+        self, tenant: str, po_number: str, limit: int, offset: int = 0
+    ) -> list[AuditEntry]:
+        """One PO's Autotask writes from the audit trail, newest first (one index range)."""
+        with self._read(f"reading the writes to {po_number}") as session:
+            rows = session.scalars(
+                _writes_to(tenant, po_number)
+                .order_by(AuditEntryRow.at.desc(), AuditEntryRow.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            return [audit_entry(row) for row in rows]
+
+    def order_write_count(self, tenant: str, po_number: str) -> int:
+        """How many Autotask writes to one PO the audit trail holds."""
+        with self._read(f"counting the writes to {po_number}") as session:
+            count = session.scalar(
+                _writes_to(tenant, po_number).with_only_columns(func.count()).order_by(None)
+            )
+            return int(count or 0)
+
+    def order_notifications(self, tenant: str, po_number: str) -> list[QueuedNotification]:
+        """Every notification about one PO, oldest first (as ``orderbridge status`` lists them)."""
+        with self._read(f"reading the notifications about {po_number}") as session:
+            return _outbox.order_notifications(session, tenant, po_number)
+
+    def field_quirks(self, tenant: str) -> list[FieldQuirk]:
+        """The fields this tenant does not keep as written, by field."""
+        with self._read("reading the fields that do not stick") as session:
+            return _quirks.field_quirks(session, tenant)
 
     def ping(self) -> None:
         """One trivial query."""

@@ -12,15 +12,17 @@ from orderbridge.domain.history import (
     RunOutcome,
     RunTrigger,
 )
+from orderbridge.domain.records import AuditEntry, AuditKind
 from orderbridge.ports import ResyncRequest, RunRecord, StoredOrder
 
-from ._tables import OrderEventRow, OrderStateRow, StatusHistoryRow, SyncRunRow
+from ._tables import AuditEntryRow, OrderEventRow, OrderStateRow, StatusHistoryRow, SyncRunRow
 
 __all__ = [
     "JsonObject",
     "ResyncRequest",
     "RunRecord",
     "StoredOrder",
+    "audit_entry",
     "entry_from_row",
     "order_from_row",
     "report_from_row",
@@ -92,4 +94,22 @@ def run_from_row(row: SyncRunRow, orders: list[OrderReport] | None = None) -> Ru
         error=row.error,
         orders=list(orders or []),
         warnings=[str(w) for w in (row.warnings or [])],
+    )
+
+
+def audit_entry(row: AuditEntryRow) -> AuditEntry:
+    """An audit trail row as the domain's entry."""
+    return AuditEntry(
+        at=row.at,
+        kind=AuditKind(row.kind),
+        field=row.field,
+        before=row.before,
+        after=row.after,
+        po_number=row.po_number,
+        po_id=row.po_id,
+        item_id=row.item_id,
+        run_id=row.run_id,
+        actor=row.actor,
+        stuck=row.stuck,
+        error=row.error,
     )

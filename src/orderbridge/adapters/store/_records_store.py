@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import select, text
 
 from orderbridge.domain.delivery import HistorySummary
-from orderbridge.domain.records import AuditEntry, AuditKind, ExportKind, RetentionCutoffs
+from orderbridge.domain.records import AuditEntry, ExportKind, RetentionCutoffs
 
 from . import _records_archive, _records_backup, _records_export, _records_report
 from ._errors import StoreError, translate_errors
+from ._records import audit_entry
 from ._repo import SqlStore
 from ._statements import ROWS_CHUNK, execute, insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, AuditEntryRow
@@ -87,7 +88,7 @@ class RecordsStore:
             statement = statement.where(AuditEntryRow.at >= require_aware(since, "since"))
         statement = statement.order_by(AuditEntryRow.at.desc(), AuditEntryRow.id.desc())
         with self._store._read("reading the audit trail") as session:
-            return [_audit_entry(row) for row in session.scalars(statement.limit(limit))]
+            return [audit_entry(row) for row in session.scalars(statement.limit(limit))]
 
     # -- archive and retention ----------------------------------------------------------------
 
@@ -198,20 +199,3 @@ def _audit_row(tenant: str, entry: AuditEntry) -> dict[str, object]:
         "stuck": entry.stuck,
         "error": entry.error,
     }
-
-
-def _audit_entry(row: AuditEntryRow) -> AuditEntry:
-    return AuditEntry(
-        at=row.at,
-        kind=AuditKind(row.kind),
-        field=row.field,
-        before=row.before,
-        after=row.after,
-        po_number=row.po_number,
-        po_id=row.po_id,
-        item_id=row.item_id,
-        run_id=row.run_id,
-        actor=row.actor,
-        stuck=row.stuck,
-        error=row.error,
-    )

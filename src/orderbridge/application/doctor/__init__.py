@@ -16,11 +16,12 @@ from ._doctor import Doctor
 from ._findings import Check, Outcome, has_failures
 from ._notifications import channel_checks, delivery_check
 from ._ports import AutotaskSetup, DoctorStore
-from ._store import StoreChecks
+from ._store import FIX_FIELD_QUIRKS, StoreChecks
 from ._upstream import PROBE_PO_NUMBER, UpstreamChecks
 
 __all__ = [
     "CARRIER_CHECK_NAMES",
+    "FIX_FIELD_QUIRKS",
     "PROBE_PO_NUMBER",
     "AutotaskSetup",
     "CarrierDoctor",

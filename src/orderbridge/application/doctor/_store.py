@@ -20,7 +20,7 @@ from orderbridge.ports import FieldQuirk, RunRecord, StoredOrder
 from ._findings import Check, Outcome, listed, not_checked
 from ._ports import DoctorStore
 
-__all__ = ["ORDER_CHECK_NAMES", "StoreChecks", "StoreEvidence"]
+__all__ = ["FIX_FIELD_QUIRKS", "ORDER_CHECK_NAMES", "StoreChecks", "StoreEvidence"]
 
 WRITE_PROBE_KEY = "doctor.write_probe"
 RECENT_RUNS = 10
@@ -230,7 +230,8 @@ def tracking_check(evidence: StoreEvidence) -> Check:
     )
 
 
-_FIX_QUIRKS = (
+# Also shown beside the quirks on the dashboard overview.
+FIX_FIELD_QUIRKS = (
     "Autotask keeps something other than what orderbridge writes, so orderbridge stopped writing "
     "these fields: check the API user's security level can edit them (vendor invoice fields are "
     "a common case), set [autotask] timezone when dates read back a day off, or turn the field "
@@ -246,7 +247,7 @@ def quirk_check(quirks: Sequence[FieldQuirk]) -> Check:
     detail = "; ".join(
         f"{q.field} (wrote {q.wanted!r} to {q.record}, Autotask reads {q.found!r})" for q in quirks
     )
-    return Check(name, Outcome.WARN, detail, _FIX_QUIRKS)
+    return Check(name, Outcome.WARN, detail, FIX_FIELD_QUIRKS)
 
 
 def _failed(run: RunRecord) -> bool:
