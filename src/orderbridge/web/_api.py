@@ -6,12 +6,10 @@ cookie plus the ``X-CSRF-Token`` header. Reads need any role; changes need ``adm
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
-from pydantic import BaseModel
 
 from orderbridge.application.doctor import Check
 from orderbridge.application.queries import OrderListItem
@@ -19,6 +17,21 @@ from orderbridge.domain.notify_rules import QueuedNotification
 from orderbridge.domain.records import AuditEntry
 from orderbridge.ports import RunRow
 
+from ._api_models import (
+    CheckOut,
+    FieldQuirkOut,
+    HistoryOut,
+    NotificationOut,
+    OrderDetailOut,
+    OrderListOut,
+    OrderOut,
+    OverviewOut,
+    ResyncOut,
+    RunDetailOut,
+    RunOut,
+    TouchOut,
+    WriteOut,
+)
 from ._auth import Principal, admin_change, any_change, services_of, signed_in
 from ._settings import apply_settings
 
@@ -26,159 +39,6 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["orderbridge"])
 Reader = Annotated[Principal, Depends(signed_in)]
-
-
-class OrderOut(BaseModel):
-    """One order in a listing."""
-
-    po_number: str
-    status: str
-    customer: str | None
-    order_numbers: list[str]
-    eta: date | None
-    updated_at: datetime
-    checked_at: datetime
-    attention: list[str]
-
-
-class OrderListOut(BaseModel):
-    """A page of orders."""
-
-    total: int
-    page: int
-    per_page: int
-    pages: int
-    orders: list[OrderOut]
-
-
-class HistoryOut(BaseModel):
-    """One status change."""
-
-    at: datetime
-    from_status: str | None
-    to_status: str
-    source: str
-    summary: str
-
-
-class TouchOut(BaseModel):
-    """What one run did with the order."""
-
-    run_id: int
-    at: datetime
-    outcome: str
-    changes: list[str]
-    warnings: list[str]
-    error: str | None
-
-
-class WriteOut(BaseModel):
-    """One field orderbridge wrote to the PO or one of its items (from the audit trail)."""
-
-    at: datetime
-    field: str
-    before: str | None
-    after: str | None
-    item_id: int | None
-    run_id: int | None
-    accepted: bool | None
-    error: str | None
-
-
-class NotificationOut(BaseModel):
-    """One notification about the order: where it went, to whom, or why not."""
-
-    created_at: datetime
-    finished_at: datetime | None
-    event: str
-    title: str
-    channel: str
-    status: str
-    attempts: int
-    recipients: list[str]
-    error: str | None
-
-
-class OrderDetailOut(BaseModel):
-    """One order with its state, timeline, writes, notifications and the runs that touched it."""
-
-    po_number: str
-    po_id: int | None
-    status: str
-    attention: list[str]
-    state: dict[str, Any]
-    history: list[HistoryOut]
-    runs: list[TouchOut]
-    writes: list[WriteOut]
-    writes_total: int
-    writes_page: int
-    writes_pages: int
-    notifications: list[NotificationOut]
-
-
-class FieldQuirkOut(BaseModel):
-    """A field this tenant does not keep as written; orderbridge stopped writing it."""
-
-    field: str
-    record: str
-    wanted: str
-    found: str
-    detected_at: datetime
-
-
-class OverviewOut(BaseModel):
-    """The overview page's figures."""
-
-    settings: dict[str, str]
-    last_run: RunOut | None
-    next_run: datetime | None
-    by_status: dict[str, int]
-    attention: int
-    attention_orders: list[OrderOut]
-    field_quirks: list[FieldQuirkOut]
-    field_quirk_fix: str | None
-    autotask_requests_this_hour: int
-    notifications: dict[str, int]
-
-
-class RunOut(BaseModel):
-    """One run from the activity log."""
-
-    id: int
-    started_at: datetime
-    finished_at: datetime | None
-    outcome: str
-    duration_s: float | None
-    monitored: int
-    checked: int
-    updated: int
-    unchanged: int
-    failed: int
-    skipped: int
-    requests: dict[str, int]
-    error: str | None
-
-
-class RunDetailOut(RunOut):
-    """One run with every order it reported on."""
-
-    orders: list[dict[str, Any]]
-
-
-class CheckOut(BaseModel):
-    """One doctor finding."""
-
-    name: str
-    outcome: str
-    detail: str
-    fix: str
-
-
-class ResyncOut(BaseModel):
-    """What a resync did."""
-
-    ok: bool
-    message: str
 
 
 def _order(item: OrderListItem) -> OrderOut:
