@@ -38,7 +38,13 @@ from orderbridge.application.audit import AuditedSettings
 from orderbridge.application.carrier_tracking import CarrierRound
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
-from orderbridge.application.doctor import CarrierDoctor, Doctor, StoreChecks, UpstreamChecks
+from orderbridge.application.doctor import (
+    CarrierDoctor,
+    Doctor,
+    StoreChecks,
+    UpstreamChecks,
+    dashboard_link_check,
+)
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.queries import DashboardQueries
 from orderbridge.application.records import BackupSchedule, Housekeeping
@@ -448,7 +454,11 @@ async def doctor_session(
                 overdue_after_days=settings.carriers.overdue_after_days,
             )
             checks = StoreChecks(store, clock, po_number_field=at.po_number_field)
-            yield Doctor(upstream, checks, carriers)
+            link = dashboard_link_check(
+                dashboard_enabled=settings.web.enabled,
+                po_url_template=settings.web.autotask_po_url,
+            )
+            yield Doctor(upstream, checks, carriers, hints=() if link is None else (link,))
     finally:
         store.close()
 

@@ -16,11 +16,15 @@ def write_config(
     database: Path,
     *,
     tdsynnex: dict[str, Any] | None = None,
+    web: dict[str, Any] | None = None,
     **autotask: Any,
 ) -> Path:
-    """A mode-600 config for the simulators, with ``tdsynnex`` and ``autotask`` keys overridden."""
+    """A mode-600 config for the simulators, with ``tdsynnex``, ``web`` and ``autotask`` keys
+    overridden."""
     values = upstreams.settings_dict(database, **autotask)
     values["tdsynnex"].update(tdsynnex or {})
+    if web:
+        values.setdefault("web", {}).update(web)
     path.write_text(tomli_w.dumps(values), encoding="utf-8")
     path.chmod(0o600)
     return path

@@ -12,6 +12,7 @@ Build a ``Doctor`` from its ``UpstreamChecks`` (Autotask and TD SYNNEX) and ``St
 """
 
 from ._carriers import CARRIER_CHECK_NAMES, CarrierDoctor
+from ._dashboard import DASHBOARD_CHECK_NAME, dashboard_link_check
 from ._doctor import Doctor
 from ._findings import Check, Outcome, has_failures
 from ._notifications import channel_checks, delivery_check
@@ -21,6 +22,7 @@ from ._upstream import PROBE_PO_NUMBER, UpstreamChecks
 
 __all__ = [
     "CARRIER_CHECK_NAMES",
+    "DASHBOARD_CHECK_NAME",
     "FIX_FIELD_QUIRKS",
     "PROBE_PO_NUMBER",
     "AutotaskSetup",
@@ -32,6 +34,7 @@ __all__ = [
     "StoreChecks",
     "UpstreamChecks",
     "channel_checks",
+    "dashboard_link_check",
     "delivery_check",
     "has_failures",
 ]

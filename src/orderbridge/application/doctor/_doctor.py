@@ -40,9 +40,11 @@ class Doctor:
     upstream: UpstreamChecks
     store: StoreChecks
     carriers: CarrierDoctor | None = None  # None: carrier tracking is not checked
+    hints: tuple[Check, ...] = ()  # settings-only findings (the dashboard's link), shown last
 
     async def run(self, config_problems: Sequence[str] = ()) -> list[Check]:
-        """Every check: configuration, store, Autotask, TD SYNNEX, vendor, scope, orders, runs."""
+        """Every check: configuration, store, Autotask, TD SYNNEX, vendor, scope, orders, runs,
+        carriers, then the settings-only hints."""
         checks = [configuration_check(config_problems)]
         store, store_ready = await self.store.store_check()
         checks.append(store)
@@ -56,6 +58,7 @@ class Doctor:
             readable = self.store.store if store_ready else None
             now = self.store.clock()
             checks.extend(await self.carriers.checks(readable, tenant=self.store.tenant, now=now))
+        checks.extend(self.hints)
         return checks
 
     async def connection_checks(self) -> list[Check]:
