@@ -16,6 +16,7 @@ import pytest
 
 from orderbridge.adapters.store import SqlStore
 
+from .seed_records import seed_records
 from .web_client import ADMIN_PASSWORD, dashboard
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -110,8 +111,14 @@ def test_the_issue_12_flow_in_chromium(page: Page, store: SqlStore, tmp_path: Pa
         assert services.runtime.load().frequency.text == "custom:15m"
         _shot(page, shots, "05-settings-validation")
 
+        seed_records(store)  # audit writes, notifications and a field quirk holding a script
         page.goto(f"{url}/orders/PO-1006")  # part description and ship method hold a script
         expect(page.locator("td.description")).to_contain_text("<script>window.__pwned")
+        expect(page.locator("table.writes")).to_contain_text("<script>window.__pwned")
+        expect(page.locator("table.notifications")).to_contain_text("desk@msp.example")
+        assert page.evaluate("window.__pwned") is None
+        page.goto(url)
+        expect(page.locator("#field-quirks")).to_contain_text("<script>window.__pwned")
         assert page.evaluate("window.__pwned") is None
         page.goto(f"{url}/activity")
         _shot(page, shots, "06-activity")
