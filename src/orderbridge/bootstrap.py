@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import anyio
 import httpx2
+from sqlalchemy.engine import make_url
 
 from orderbridge.adapters.autotask import (
     AutotaskAccess,
@@ -44,14 +46,17 @@ __all__ = [
     "autotask_client",
     "autotask_retry",
     "daemon_for",
+    "dry_run_store",
     "file_runtime_values",
     "open_store",
     "plan_options",
     "runner_guard",
     "runtime_settings",
+    "sqlite_file",
     "sync_services",
     "tdsynnex_client",
     "tdsynnex_retry",
+    "upstream_urls",
     "utc_now",
 ]
 
@@ -64,6 +69,23 @@ def utc_now() -> datetime:
 def open_store(settings: Settings) -> SqlStore:
     """The configured store, migrated to the current schema."""
     return SqlStore.open(settings.store.url)
+
+
+def sqlite_file(settings: Settings) -> Path | None:
+    """The file a SQLite store lives in (None for PostgreSQL or an in-memory database)."""
+    url = make_url(settings.store.url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).absolute()
+
+
+def dry_run_store(settings: Settings) -> SqlStore:
+    """The store a dry run reads: the configured one, or an empty in-memory one when the SQLite
+    file does not exist yet, so that a dry run leaves no file behind."""
+    path = sqlite_file(settings)
+    if path is not None and not path.exists():
+        return SqlStore.open("sqlite://")
+    return open_store(settings)
 
 
 @dataclass
@@ -183,6 +205,15 @@ def _tdsynnex_endpoints(settings: Settings) -> TdSynnexEndpoints:
     if td.status_url is not None and td.invoice_url is not None:
         return TdSynnexEndpoints(status_url=str(td.status_url), invoice_url=str(td.invoice_url))
     return endpoints_for(region=td.region, environment=td.environment)
+
+
+def upstream_urls(settings: Settings) -> dict[str, str]:
+    """The URL each upstream is reached at first, by service name (for messages)."""
+    at = settings.autotask
+    return {
+        "autotask": str(at.base_url if at.base_url is not None else at.zone_lookup_url),
+        "tdsynnex": _tdsynnex_endpoints(settings).status_url,
+    }
 
 
 def _secret(value: object) -> str:

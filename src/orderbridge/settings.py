@@ -332,7 +332,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         raise ConfigError(_problem_lines(exc)) from None
     except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise ConfigError([f"config file {config_path}: {exc}"]) from None
-    return Settings.model_validate(loaded.model_dump())
+    # exclude_unset keeps which keys the file or environment set (``settings`` shows it).
+    return Settings.model_validate(loaded.model_dump(exclude_unset=True))
 
 
 def config_file_warnings(path: Path | None) -> list[str]:

@@ -1,21 +1,39 @@
-"""The Typer application and the commands' registration."""
+"""The Typer application and the commands' registration.
+
+Registering a command is one line in the block below, in one of two forms::
+
+    app.command("NAME")(module.function)        # a command
+    app.add_typer(module.app, name="NAME")      # a group of subcommands (settings, simulate)
+
+where ``module`` is imported on the line above the block (``from . import _name``). What keeps
+``orderbridge --help``, ``orderbridge version`` and configuration errors fast is not this file
+but the rule for command modules: at module level a command module imports only the standard
+library, typer, rich and ``._common``; everything else (settings, bootstrap, the application,
+adapters, simulators, anyio, pydantic) is imported inside the function that needs it, with
+type-only imports under ``TYPE_CHECKING``. tests/unit/cli/test_cli_startup.py checks the rule.
+"""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 from orderbridge import __version__
 
-from ._demo import demo
-from ._doctor import doctor
-from ._init import init
-from ._orders import log, status
-from ._resync import resync
-from ._run import run
-from ._settings import app as settings_app
-from ._simulate import app as simulate_app
-from ._switch import disable, enable
-from ._sync import sync
+from . import (
+    _demo,
+    _doctor,
+    _init,
+    _orders,
+    _resync,
+    _run,
+    _sandbox,
+    _settings,
+    _simulate,
+    _switch,
+    _sync,
+)
 
 app = typer.Typer(
     name="orderbridge",
@@ -23,25 +41,52 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Plain help: typer's rich help labels every flag "<bool>" although a flag takes no value.
+    rich_markup_mode=None,
 )
-app.add_typer(simulate_app, name="simulate")
-app.add_typer(settings_app, name="settings")
-app.command("init")(init)
-app.command("sync")(sync)
-app.command("run")(run)
-app.command("resync")(resync)
-app.command("doctor")(doctor)
-app.command("enable")(enable)
-app.command("disable")(disable)
-app.command("status")(status)
-app.command("log")(log)
-app.command("demo")(demo)
 
 
-@app.command("version")
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print orderbridge's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Keep Autotask purchase orders in step with TD SYNNEX order status."""
+
+
 def version() -> None:
     """Print orderbridge's version."""
     typer.echo(__version__)
+
+
+# -- registration: one line per command ----------------------------------------------------------
+app.command("init")(_init.init)
+app.command("sync")(_sync.sync)
+app.command("run")(_run.run)
+app.command("resync")(_resync.resync)
+app.command("doctor")(_doctor.doctor)
+app.command("enable")(_switch.enable)
+app.command("disable")(_switch.disable)
+app.command("status")(_orders.status)
+app.command("log")(_orders.log)
+app.command("demo")(_demo.demo)
+app.command("sandbox")(_sandbox.sandbox)
+app.command("version")(version)
+app.add_typer(_simulate.app, name="simulate")
+app.add_typer(_settings.app, name="settings")
 
 
 def main() -> None:

@@ -9,23 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import anyio
 import typer
-from pydantic import AnyHttpUrl, SecretStr
-
-from orderbridge.application.sync import OrderResult
-from orderbridge.bootstrap import SyncServices, sync_services
-from orderbridge.domain.history import OrderOutcome
-from orderbridge.settings import AutotaskSettings, Settings, StoreSettings, TdSynnexSettings
-from orderbridge.simulators._common import SimulatorServer
-from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
-from orderbridge.simulators.scenario import builtin_scenario
-from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
 
 from ._common import console
-from ._render import run_summary
+
+if TYPE_CHECKING:
+    from orderbridge.application.sync import OrderResult
+    from orderbridge.bootstrap import SyncServices
+    from orderbridge.settings import Settings
+    from orderbridge.simulators.autotask import AutotaskSimulator
+    from orderbridge.simulators.tdsynnex import TdSynnexSimulator
 
 DEMO_CONFIG = "orderbridge-demo.toml"
 
@@ -40,6 +35,12 @@ def demo(
     ] = 5,
 ) -> None:
     """Run orderbridge against the built-in TD SYNNEX and Autotask simulators."""
+    import anyio
+
+    from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+    from orderbridge.simulators.scenario import builtin_scenario
+    from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
+
     directory.mkdir(parents=True, exist_ok=True)
     database = (directory / "orderbridge-demo.db").resolve()
     for suffix in ("", "-wal", "-shm"):
@@ -71,6 +72,8 @@ def demo(
 
 @contextmanager
 def _serving(autotask: AutotaskSimulator, tdsynnex: TdSynnexSimulator) -> Iterator[_SettingsFor]:
+    from orderbridge.simulators._common import SimulatorServer
+
     with SimulatorServer(autotask.app) as at_server, SimulatorServer(tdsynnex.app) as td_server:
         console.print(
             f"Autotask simulator on {at_server.url}, TD SYNNEX simulator on {td_server.url}"
@@ -85,6 +88,15 @@ class _SettingsFor:
         self.at_url, self.td_url, self.at, self.td = at_url, td_url, at, td
 
     def __call__(self, database: Path) -> Settings:
+        from pydantic import AnyHttpUrl, SecretStr
+
+        from orderbridge.settings import (
+            AutotaskSettings,
+            Settings,
+            StoreSettings,
+            TdSynnexSettings,
+        )
+
         at_cfg, td_cfg = self.at.config, self.td.config
         return Settings(
             autotask=AutotaskSettings(
@@ -105,6 +117,8 @@ class _SettingsFor:
 
 
 async def _cycles(settings: Settings, tdsynnex: TdSynnexSimulator, rounds: int) -> None:
+    from orderbridge.bootstrap import sync_services
+
     async with sync_services(settings) as services:
         await _cycle(services, "First sync: every monitored PO gets its TD SYNNEX status")
         for step in range(1, rounds + 1):
@@ -114,12 +128,16 @@ async def _cycles(settings: Settings, tdsynnex: TdSynnexSimulator, rounds: int) 
 
 
 async def _cycle(services: SyncServices, title: str) -> None:
+    from ._render import run_summary
+
     console.rule(title, style="cyan")
     report, _ = await services.sync.run_once(on_order=_show_change)
     console.print(run_summary(report))
 
 
 def _show_change(result: OrderResult) -> None:
+    from orderbridge.domain.history import OrderOutcome
+
     report = result.report
     if report.outcome is OrderOutcome.UNCHANGED:
         return

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orderbridge.simulators.scenario import Scenario, ScenarioError, builtin_scenario, load_scenario
-
 from ._common import fail
+
+if TYPE_CHECKING:
+    from orderbridge.simulators.scenario import Scenario
 
 app = typer.Typer(help="Run a local simulator of Autotask or TD SYNNEX.", no_args_is_help=True)
 
@@ -25,9 +26,20 @@ ScenarioOption = Annotated[
         help="Scenario to load at start: a YAML/JSON file, or 'demo' for the built-in one.",
     ),
 ]
+AdvanceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--advance-every",
+        metavar="PERIOD",
+        help="Move every order one lifecycle step this often (e.g. 30s, 2m).",
+    ),
+]
 
 
-def _scenario(value: str | None) -> Scenario | None:
+def scenario_or_exit(value: str | None) -> Scenario | None:
+    """The named scenario (a file, or 'demo'), or exit with code 2 saying what is wrong."""
+    from orderbridge.simulators.scenario import ScenarioError, builtin_scenario, load_scenario
+
     if value is None:
         return None
     try:
@@ -38,23 +50,43 @@ def _scenario(value: str | None) -> Scenario | None:
         fail([f"scenario error: {exc}"])
 
 
+def period_or_exit(value: str | None, option: str = "--advance-every") -> float | None:
+    """Seconds from a period such as ``30s`` (None or ``0`` for never), or exit with code 2."""
+    from orderbridge.simulators._common import parse_period
+
+    if value is None or value.strip() in ("0", "off"):
+        return None
+    try:
+        return parse_period(value)
+    except ValueError as exc:
+        fail([f"{option}: {exc}"])
+
+
 @app.command("autotask")
 def autotask(
     port: PortOption = 8081, host: HostOption = "127.0.0.1", scenario: ScenarioOption = None
 ) -> None:
     """Serve the Autotask REST simulator (base path /ATServicesRest/V1.0/, admin under /_sim/)."""
+    loaded = scenario_or_exit(scenario)
     from orderbridge.simulators.autotask import serve
 
     typer.echo(f"Autotask simulator on http://{host}:{port}/ATServicesRest/V1.0/ (Ctrl-C stops)")
-    serve(port=port, host=host, scenario=_scenario(scenario))
+    serve(port=port, host=host, scenario=loaded)
 
 
 @app.command("tdsynnex")
 def tdsynnex(
-    port: PortOption = 8082, host: HostOption = "127.0.0.1", scenario: ScenarioOption = None
+    port: PortOption = 8082,
+    host: HostOption = "127.0.0.1",
+    scenario: ScenarioOption = None,
+    advance_every: AdvanceOption = None,
 ) -> None:
     """Serve the TD SYNNEX XML simulator (POST /SynnexXML/POStatus, admin under /_sim/)."""
+    loaded = scenario_or_exit(scenario)
+    period = period_or_exit(advance_every)
     from orderbridge.simulators.tdsynnex import serve
 
     typer.echo(f"TD SYNNEX simulator on http://{host}:{port}/SynnexXML/POStatus (Ctrl-C stops)")
-    serve(port=port, host=host, scenario=_scenario(scenario))
+    if period is not None:
+        typer.echo(f"Every order moves one lifecycle step every {period:g} s.")
+    serve(port=port, host=host, scenario=loaded, advance_every_s=period)

@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from orderbridge.simulators._common import (
+    LifecycleTicker,
     SimState,
     SimulatorMiddleware,
     SimulatorServer,
@@ -99,9 +100,16 @@ def serve(
     host: str = "127.0.0.1",
     scenario: Scenario | str | Path | None = None,
     config: TdSynnexSimConfig | None = None,
+    advance_every_s: float | None = None,
 ) -> None:
-    """Run the simulator on ``host:port`` until interrupted (``orderbridge simulate tdsynnex``)."""
+    """Run the simulator on ``host:port`` until interrupted (``orderbridge simulate tdsynnex``);
+    with ``advance_every_s``, every order moves one lifecycle step that often."""
     sim = TdSynnexSimulator(config)
     if scenario is not None:
         sim.load_scenario(scenario)
-    SimulatorServer(sim.app, host=host, port=port, log_level="info").serve_forever()
+    server = SimulatorServer(sim.app, host=host, port=port)
+    if advance_every_s is None:
+        server.serve_forever()
+        return
+    with server, LifecycleTicker(server.url, advance_every_s):
+        server.wait()
