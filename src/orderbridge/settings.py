@@ -283,7 +283,9 @@ class Settings(BaseSettings):
             ("tdsynnex.user_id", td.user_id),
             ("tdsynnex.password", td.password),
         ):
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if value is None or not value.strip():
                 problems.append(f"{key}: required to sync; set it in the file or the environment")
         if (td.status_url is None) != (td.invoice_url is None):
             problems.append(

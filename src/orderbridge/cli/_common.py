@@ -153,14 +153,16 @@ def store_file(settings: Settings) -> Path | None:
     return sqlite_file(settings)
 
 
-def _store_origin(config: Path | None) -> tuple[str, bool]:
-    """Where ``store.url`` came from in words, and whether a configuration named it at all."""
+def _store_origin(settings: Settings, config: Path | None) -> tuple[str, bool]:
+    """Where ``store.url`` came from in words, and whether a configuration set it at all."""
     if os.environ.get("ORDERBRIDGE_STORE__URL") is not None:
         return "ORDERBRIDGE_STORE__URL", True
     where = config_source(config)
+    if "store" in settings.model_fields_set and "url" in settings.store.model_fields_set:
+        return f"store.url in {where}", True
     if where.startswith("no configuration file"):
         return f"the default store.url; {where}", False
-    return f"store.url in {where}", True
+    return f"the default store.url; {where} sets none", False
 
 
 def existing_store_or_exit(settings: Settings, config: Path | None) -> None:
@@ -172,7 +174,7 @@ def existing_store_or_exit(settings: Settings, config: Path | None) -> None:
     path = store_file(settings)
     if path is None or path.is_file():
         return
-    origin, _ = _store_origin(config)
+    origin, _ = _store_origin(settings, config)
     fail(
         [
             f"no store at {path} (from {origin}); orderbridge sync --once or orderbridge run "
@@ -182,12 +184,13 @@ def existing_store_or_exit(settings: Settings, config: Path | None) -> None:
 
 
 def store_or_exit(settings: Settings, config: Path | None, *, create: bool) -> bool:
-    """Whether the store exists, or may be created now (``create``) because a configuration
-    names it; exits with code 2 when it is missing and only the default points at it."""
+    """Whether the store exists, or may be created now (``create``) because the configuration
+    sets ``store.url``; exits with code 2 when it is missing and only the default points at it
+    (run in the wrong directory, it would otherwise leave an empty store behind)."""
     path = store_file(settings)
     if path is None or path.is_file():
         return True
-    _, named = _store_origin(config)
+    _, named = _store_origin(settings, config)
     if not named:
         existing_store_or_exit(settings, config)
     return create

@@ -10,6 +10,7 @@ import typer
 from ._common import fail
 
 if TYPE_CHECKING:
+    from orderbridge.simulators._common import SimulatorServer
     from orderbridge.simulators.scenario import Scenario
 
 app = typer.Typer(help="Run a local simulator of Autotask or TD SYNNEX.", no_args_is_help=True)
@@ -68,10 +69,10 @@ def autotask(
 ) -> None:
     """Serve the Autotask REST simulator (base path /ATServicesRest/V1.0/, admin under /_sim/)."""
     loaded = scenario_or_exit(scenario)
-    from orderbridge.simulators.autotask import serve
+    from orderbridge.simulators.autotask import build_server
 
-    typer.echo(f"Autotask simulator on http://{host}:{port}/ATServicesRest/V1.0/ (Ctrl-C stops)")
-    serve(port=port, host=host, scenario=loaded)
+    _, server = build_server(port, host, loaded)
+    _serve(server, "Autotask simulator on {url}/ATServicesRest/V1.0/ (Ctrl-C stops)")
 
 
 @app.command("tdsynnex")
@@ -84,9 +85,32 @@ def tdsynnex(
     """Serve the TD SYNNEX XML simulator (POST /SynnexXML/POStatus, admin under /_sim/)."""
     loaded = scenario_or_exit(scenario)
     period = period_or_exit(advance_every)
-    from orderbridge.simulators.tdsynnex import serve
+    from orderbridge.simulators._common import SimulatorServer
+    from orderbridge.simulators.tdsynnex import TdSynnexSimulator
 
-    typer.echo(f"TD SYNNEX simulator on http://{host}:{port}/SynnexXML/POStatus (Ctrl-C stops)")
-    if period is not None:
-        typer.echo(f"Every order moves one lifecycle step every {period:g} s.")
-    serve(port=port, host=host, scenario=loaded, advance_every_s=period)
+    sim = TdSynnexSimulator()
+    if loaded is not None:
+        sim.load_scenario(loaded)
+    server = SimulatorServer(sim.app, host=host, port=port)
+    banner = "TD SYNNEX simulator on {url}/SynnexXML/POStatus (Ctrl-C stops)"
+    _serve(server, banner, advance_every_s=period)
+
+
+def _serve(server: SimulatorServer, banner: str, *, advance_every_s: float | None = None) -> None:
+    """Start, say where (the real port, also for --port 0), serve until Ctrl-C."""
+    from orderbridge.simulators._common import LifecycleTicker
+
+    try:
+        server.start()
+    except (OSError, RuntimeError) as exc:
+        fail([f"cannot start the simulator: {exc}"])
+    try:
+        typer.echo(banner.format(url=server.url))
+        if advance_every_s is None:
+            server.wait()
+            return
+        typer.echo(f"Every order moves one lifecycle step every {advance_every_s:g} s.")
+        with LifecycleTicker(server.url, advance_every_s):
+            server.wait()
+    finally:
+        server.stop()

@@ -7,7 +7,6 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from orderbridge.simulators._common import (
-    LifecycleTicker,
     SimState,
     SimulatorMiddleware,
     SimulatorServer,
@@ -100,16 +99,9 @@ def serve(
     host: str = "127.0.0.1",
     scenario: Scenario | str | Path | None = None,
     config: TdSynnexSimConfig | None = None,
-    advance_every_s: float | None = None,
 ) -> None:
-    """Run the simulator on ``host:port`` until interrupted (``orderbridge simulate tdsynnex``);
-    with ``advance_every_s``, every order moves one lifecycle step that often."""
+    """Run the simulator on ``host:port`` until interrupted."""
     sim = TdSynnexSimulator(config)
     if scenario is not None:
         sim.load_scenario(scenario)
-    server = SimulatorServer(sim.app, host=host, port=port)
-    if advance_every_s is None:
-        server.serve_forever()
-        return
-    with server, LifecycleTicker(server.url, advance_every_s):
-        server.wait()
+    SimulatorServer(sim.app, host=host, port=port).serve_forever()
