@@ -15,6 +15,7 @@ type-only imports under ``TYPE_CHECKING``. tests/unit/cli/test_cli_startup.py ch
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -91,4 +92,9 @@ app.add_typer(_settings.app, name="settings")
 
 def main() -> None:
     """Console-script entry point."""
+    # Running any command makes typer validate its parameters with pydantic, which costs more
+    # than the rest of start-up; printing the version needs no parameters at all.
+    if sys.argv[1:] in (["version"], ["--version"]):
+        typer.echo(__version__)
+        return
     app()
