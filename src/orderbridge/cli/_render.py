@@ -14,7 +14,7 @@ from orderbridge.application.sync import OrderResult
 from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.memo import open_quantity_text
-from orderbridge.domain.story import is_date_only, order_story
+from orderbridge.domain.story import is_date_only, is_midnight, order_story
 
 __all__ = [
     "history_table",
@@ -205,7 +205,7 @@ def shipments_table(state: OrderState) -> Table:
             s.carrier or "—",
             s.service or "—",
             s.tracking_number or "—",
-            when(s.ship_date),
+            _day_or_time(s.ship_date),
             when(s.delivered_on),
             s.tracking_url or "—",
         )
@@ -222,6 +222,11 @@ def history_table(entries: Sequence[HistoryEntry]) -> Table:
         for fact in step.details:
             table.add_row(_entry_when(fact), f"  └ {escape(fact.summary)}", str(fact.source))
     return table
+
+
+def _day_or_time(moment: datetime | None) -> str:
+    """A day when the time is 00:00 UTC (TD SYNNEX gave only a date), else the full time."""
+    return moment.date().isoformat() if moment is not None and is_midnight(moment) else when(moment)
 
 
 def _entry_when(entry: HistoryEntry) -> str:

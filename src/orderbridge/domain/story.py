@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from .history import HistoryEntry
 
-__all__ = ["StoryStep", "is_date_only", "is_status_change", "order_story"]
+__all__ = ["StoryStep", "is_date_only", "is_midnight", "is_status_change", "order_story"]
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -34,11 +34,15 @@ def is_status_change(entry: HistoryEntry) -> bool:
 
 
 def is_date_only(entry: HistoryEntry) -> bool:
-    """Whether the entry's time is only a day (a delivery or invoice date, stamped 00:00 UTC)."""
+    """Whether the entry's time is only a day: a delivery, invoice or ship date that TD SYNNEX
+    gave without a time, stamped 00:00 UTC."""
     kind = entry.key.removeprefix(f"{entry.po_number}:").split(":", 1)[0]
-    return kind in ("delivered", "invoice") and entry.at.timetz().replace(tzinfo=None) == (
-        datetime.min.time()
-    )
+    return kind in ("delivered", "invoice", "tracking") and is_midnight(entry.at)
+
+
+def is_midnight(moment: datetime) -> bool:
+    """Whether a UTC time is exactly 00:00:00, the stamp of a date given without a time."""
+    return moment.utcoffset() in (None, timedelta(0)) and moment.time() == datetime.min.time()
 
 
 def order_story(entries: Sequence[HistoryEntry]) -> list[StoryStep]:
