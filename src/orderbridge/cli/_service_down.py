@@ -65,6 +65,6 @@ def explain_stop(settings: Settings, report: RunReport, results: list[OrderResul
 
 
 def _reason(result: OrderResult) -> str:
-    failure = result.failure
-    message = getattr(failure, "message", None) or str(failure)
-    return message.rsplit(": ", 1)[-1] if len(message) > 80 else message
+    message = str(getattr(result.failure, "message", None) or result.failure)
+    message = message.removeprefix(f"PO {result.report.po_number}: ")
+    return message if len(message) <= 120 else f"{message[:119]}…"

@@ -69,12 +69,13 @@ def sync(
         _print_plans(results, verbose=verbose)
     else:
         down = {id(r) for failed in down_services(results).values() for r in failed}
-        console.print(results_table([r for r in results if id(r) not in down]))
+        table = results_table([r for r in results if id(r) not in down])
+        if table.row_count:
+            console.print(table)
         if down:
             console.print(
                 f"{plural(len(down), 'order')} failed because a service could not be reached "
-                "(below); "
-                "orderbridge log --run lists each one.",
+                "(below); orderbridge log shows the run and log --run N lists each order.",
                 markup=False,
                 highlight=False,
             )
