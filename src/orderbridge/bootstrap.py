@@ -341,8 +341,10 @@ async def doctor_session(
 ) -> AsyncIterator[Doctor]:
     """A ``Doctor`` wired to the configured upstreams and store (closed on exit)."""
     at = settings.autotask
-    # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it.
-    store = SqlStore(settings.store.url)
+    # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it. A
+    # SQLite file that does not exist yet is not created: doctor looks at an empty stand-in.
+    path = sqlite_file(settings)
+    store = SqlStore("sqlite://" if path is not None and not path.exists() else settings.store.url)
     try:
         async with sync_services(settings, store=store, clock=clock) as services:
             yield Doctor(

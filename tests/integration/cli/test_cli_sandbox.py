@@ -73,9 +73,11 @@ def test_the_sandbox_serves_a_config_every_command_works_with(
         assert f"orderbridge {command} --config" in text
     assert "Started server process" not in text  # no stray uvicorn start-up lines
     args = ["--config", str(config)]
+    first_look = runner.invoke(app, ["doctor", *args])
+    assert "WARN  store: the store has not been created yet" in first_look.stdout
     dry = runner.invoke(app, ["sync", "--once", "--dry-run", *args])
     assert "Dry run (nothing written)" in dry.stdout, dry.output
-    assert not (tmp_path / "sandbox.db").exists()
+    assert not (tmp_path / "sandbox.db").exists()  # neither doctor nor a dry run made one
     synced = runner.invoke(app, ["sync", "--once", *args])
     assert synced.exit_code in (0, 1), synced.output  # 1: PO-10021's temporary error
     status = runner.invoke(app, ["status", "PO-10005", *args])
