@@ -42,7 +42,7 @@ def test_help_and_version_load_no_settings_database_or_http(
     done, modules = _loaded(args, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "orderbridge.cli._app" in modules or args[0] in ("version", "--version")
-    heavy = ("pydantic", "pydantic_settings", "orderbridge.settings", "anyio")
+    heavy = ("pydantic", "pydantic_settings", "orderbridge.settings", "anyio", "rich")
     assert not _offenders(modules, (*DATABASE_AND_HTTP, *APPLICATION, *heavy))
 
 
