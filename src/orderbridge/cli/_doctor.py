@@ -18,6 +18,7 @@ from ._common import (
     credentials_or_exit,
     fail,
     settings_or_exit,
+    start_logging,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ def doctor(config: ConfigOption = None) -> None:
     """Check the configuration, both connections, the store and recent orders; say what to fix."""
     settings = settings_or_exit(config)
     credentials_or_exit(settings, config)
+    start_logging(settings)
     import anyio
 
     from orderbridge.application.doctor import has_failures

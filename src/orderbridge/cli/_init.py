@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, console, errors, fail
+from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, console, errors, fail, start_logging
 from ._init_answers import SECRET_VARIABLES, InitAnswers, normalised, write_private_file
 
 if TYPE_CHECKING:
@@ -141,6 +141,7 @@ def _gather(a: InitAnswers, interactive: bool, *, advanced: bool) -> None:
     problems = normalised(a)
     if problems:
         fail(problems, EXIT_CONFIG)
+    start_logging(a.settings())
     if not a.vendor_company_ids:
         _find_vendor(a, interactive)
     if interactive:

@@ -78,3 +78,24 @@ def test_autotask_down_is_said_once(upstreams: SimulatedUpstreams, tmp_path: Pat
     assert "tried 2 times" in said[0]
     assert "will be retried" not in done.stderr
     _no_json_lines(done.stdout, done.stderr)
+
+
+def test_doctor_with_a_service_down_prints_checks_not_retry_warnings(
+    upstreams: SimulatedUpstreams, tmp_path: Path
+) -> None:
+    values = upstreams.settings_dict(tmp_path / "orderbridge.db")
+    url = f"http://127.0.0.1:{_closed_port()}"
+    values["tdsynnex"]["status_url"] = f"{url}/SynnexXML/POStatus"
+    values["tdsynnex"]["invoice_url"] = f"{url}/webservice/invoice/query"
+    config = _config(tmp_path / "orderbridge.toml", values)
+    done = subprocess.run(
+        [*CLI, "doctor", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout
+    assert "FAIL  TD SYNNEX credentials" in done.stdout
+    assert "retrying" not in done.stderr
+    _no_json_lines(done.stdout, done.stderr)
