@@ -136,15 +136,22 @@ async def _cycle(services: SyncServices, title: str) -> None:
 
 
 def _show_change(result: OrderResult) -> None:
+    from rich.markup import escape
+
     from orderbridge.domain.history import OrderOutcome
+
+    from ._common import without_po
+    from ._render import po_label
 
     report = result.report
     if report.outcome is OrderOutcome.UNCHANGED:
         return
+    name = escape(po_label(report.po_number, report.po_id))
     if report.outcome is OrderOutcome.FAILED or report.outcome is OrderOutcome.SKIPPED:
         colour = "red" if report.outcome is OrderOutcome.FAILED else "yellow"
-        console.print(f"  [{colour}]{report.po_number}: {report.error}[/]", highlight=False)
+        error = escape(without_po(report.po_number, report.error or ""))
+        console.print(f"  [{colour}]{name}: {error}[/]", highlight=False)
         return
     summaries = [entry.summary for entry in result.plan.history] if result.plan else []
-    text = "; ".join(summaries) or ", ".join(report.changes)
-    console.print(f"  [green]{report.po_number}[/] {report.status}: {text}", highlight=False)
+    text = escape("; ".join(summaries) or ", ".join(report.changes))
+    console.print(f"  [green]{name}[/] {report.status}: {text}", highlight=False)
