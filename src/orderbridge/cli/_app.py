@@ -5,12 +5,19 @@ Registering a command is one line in the block below, in one of two forms::
     app.command("NAME")(module.function)        # a command
     app.add_typer(module.app, name="NAME")      # a group of subcommands (settings, simulate)
 
-where ``module`` is imported on the line above the block (``from . import _name``). What keeps
-``orderbridge --help``, ``orderbridge version`` and configuration errors fast is not this file
-but the rule for command modules: at module level a command module imports only the standard
-library, typer, rich and ``._common``; everything else (settings, bootstrap, the application,
-adapters, simulators, anyio, pydantic) is imported inside the function that needs it, with
-type-only imports under ``TYPE_CHECKING``. tests/unit/cli/test_cli_startup.py checks the rule.
+where ``module`` is in the ``from . import (...)`` list above the block (a plain
+``from ._name import function`` works as well). What keeps ``orderbridge --help``,
+``orderbridge version`` and configuration errors fast is not this file but the rule for command
+modules: at module level a command module imports only the standard library, typer and
+``._common``; everything else (rich, settings, bootstrap, the application, adapters, simulators,
+anyio, pydantic) is imported inside the function that needs it, with type-only imports under
+``TYPE_CHECKING``. tests/unit/cli/test_cli_startup.py checks the rule.
+
+A new command is also added to the table of tests/integration/cli/test_cli_bad_input.py
+(``CONFIG_COMMANDS`` with the arguments it needs, or ``NO_CONFIG_COMMANDS`` if it reads no
+configuration): that test runs every registered command on bad configurations and fails when one
+is missing from the table. Commands load the configuration through ``_common.settings_or_exit``
+(and ``credentials_or_exit`` before talking to a service) so that bad input is one line, exit 2.
 """
 
 from __future__ import annotations
