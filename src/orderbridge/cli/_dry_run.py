@@ -94,6 +94,7 @@ def text_change(old: str, new: str) -> str:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "equal":
             pieces.extend(_paired(before[i1:i2], after[j1:j2]))
+    pieces = [p for p in pieces if not p.endswith(":")]  # a bare heading ("+ Shipments:")
     if not pieces:
         return "whitespace only"
     shown = "; ".join(pieces[:MOST_PIECES])

@@ -29,7 +29,8 @@ Shipments:
 def test_a_memo_change_is_summarised_by_what_changed() -> None:
     line = text_change(OLD_MEMO, NEW_MEMO)
     assert line.startswith("Status: Processing → Shipped")
-    assert "+ Shipments:" in line
+    assert "+ - UPS Ground 1Z999AA10123456784" in line
+    assert "Shipments:;" not in line  # a bare heading says nothing on its own
     assert "- Expected ship date: 2026-12-04" in line or "(+" in line
     assert "back door" not in line  # unchanged lines are not repeated
     assert "===" not in line  # nor the block's marker lines
