@@ -1,9 +1,10 @@
 """``orderbridge sandbox``: both simulators with the demo scenario, and a config pointing at them.
 
 It writes ``sandbox.toml`` (its store, ``sandbox.db``, beside it), prints the commands to try and
-keeps the simulators running until Ctrl-C, moving every TD SYNNEX order one lifecycle step every
-``--advance-every`` so that ``orderbridge run`` keeps finding something to do. The sandbox is the
-real product against the simulators: the same commands, over real HTTP on loopback ports.
+keeps the simulators running until Ctrl-C or SIGTERM, moving every TD SYNNEX order one lifecycle
+step every ``--advance-every`` so that ``orderbridge run`` keeps finding something to do. The
+sandbox is the real product against the simulators: the same commands, over real HTTP on
+loopback ports.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ._common import console, fail
-from ._simulate import period_or_exit
+from ._simulate import period_or_exit, sigterm_as_ctrl_c
 
 if TYPE_CHECKING:
     from orderbridge.simulators.autotask import AutotaskSimConfig
@@ -102,11 +103,12 @@ def sandbox(
     try:
         config_file = _write_config(directory, at_server.url, td_server.url, at_sim, td_sim)
         _announce(config_file, at_server.url, td_server.url, len(scenario.orders), period)
-        if period is None:
-            td_server.wait()
-        else:
-            with LifecycleTicker(td_server.url, period):
+        with sigterm_as_ctrl_c():
+            if period is None:
                 td_server.wait()
+            else:
+                with LifecycleTicker(td_server.url, period):
+                    td_server.wait()
     finally:
         td_server.stop()
         at_server.stop()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -35,6 +39,20 @@ AdvanceOption = Annotated[
         help="Move every order one lifecycle step this often (e.g. 30s, 2m).",
     ),
 ]
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM stops a foreground server the way Ctrl-C does (a clean stop, not a kill)."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def scenario_or_exit(value: str | None) -> Scenario | None:
@@ -107,10 +125,11 @@ def _serve(server: SimulatorServer, banner: str, *, advance_every_s: float | Non
     try:
         typer.echo(banner.format(url=server.url))
         if advance_every_s is None:
-            server.wait()
+            with sigterm_as_ctrl_c():
+                server.wait()
             return
         typer.echo(f"Every order moves one lifecycle step every {advance_every_s:g} s.")
-        with LifecycleTicker(server.url, advance_every_s):
+        with LifecycleTicker(server.url, advance_every_s), sigterm_as_ctrl_c():
             server.wait()
     finally:
         server.stop()

@@ -33,8 +33,8 @@ def _read_until(child: subprocess.Popen[str], last: str) -> list[str]:
     raise AssertionError(f"never printed {last!r}: {lines}")
 
 
-def _stop(child: subprocess.Popen[str]) -> tuple[int, str]:
-    child.send_signal(signal.SIGINT)
+def _stop(child: subprocess.Popen[str], how: int = signal.SIGINT) -> tuple[int, str]:
+    child.send_signal(how)
     out, _ = child.communicate(timeout=30)
     return child.returncode, out
 
@@ -109,7 +109,7 @@ def test_simulate_advance_every_moves_orders_along(tmp_path: Path) -> None:
         time.sleep(2.5)
         assert _order_state(base_url, "PO-10001") != before
     finally:
-        code, rest = _stop(child)
+        code, rest = _stop(child, signal.SIGTERM)  # a service manager's stop: as clean as Ctrl-C
     assert code == 0, rest
     assert "Started server process" not in "\n".join(printed) + rest
 
