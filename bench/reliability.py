@@ -2,8 +2,9 @@
 
 Run ``uv run python bench/reliability.py`` (200 orders, 5 lifecycle cycles, both passes),
 ``--quick`` for a small smoke run, ``--crash`` to add 20 SIGKILLs of a real ``sync --once``.
-The script reuses the reliability test helpers (tests/integration/reliability), prints a table
-of figures and, last, ``RESULT {json}`` for tools. It asserts nothing; the tests do.
+The experiment itself lives beside this script (``_reliability_*.py``), where the reliability
+tests run it too at a small size. The script prints a table of figures and, last,
+``RESULT {json}`` for tools. It asserts nothing; the tests do.
 """
 
 from __future__ import annotations
@@ -11,26 +12,21 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import sys
 import tempfile
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-# The measurements are the reliability tests' own helpers (tests/ is a package tree).
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.integration.reliability.reliability_matrix import (
+from _common import print_table
+from _reliability_matrix import (
     FaultPlan,
     MatrixRun,
     fault_kind_of,
     run_matrix,
 )
-from tests.integration.reliability.reliability_processes import CrashPass, crash_pass
-from tests.integration.reliability.reliability_scenario import reliability_scenario
-
-from _common import print_table
+from _reliability_processes import CrashPass, crash_pass
+from _reliability_scenario import reliability_scenario
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 SERVICES = ("autotask", "tdsynnex")

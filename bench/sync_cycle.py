@@ -23,22 +23,14 @@ from typing import Any
 
 import anyio
 import httpx2
-from pydantic import AnyHttpUrl, SecretStr
 
 from _common import child_process, peak_rss_kb, print_table, serve_until_closed
 from _sync_scenario import OTHER_VENDOR_POS, bench_scenario
 from orderbridge.bootstrap import SyncServices, sync_services, utc_now
 from orderbridge.domain.history import RunOutcome, RunReport
-from orderbridge.settings import (
-    AutotaskSettings,
-    Settings,
-    StoreSettings,
-    SyncSettings,
-    TdSynnexSettings,
-)
-from orderbridge.simulators._common import SimulatorServer
-from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
-from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
+from orderbridge.settings import Settings, SyncSettings
+from orderbridge.simulators.autotask import AutotaskSimConfig
+from orderbridge.simulators.harness import running_simulators
 
 # --- what is simulated ------------------------------------------------------------------------
 
@@ -60,27 +52,32 @@ QUICK_SIZES = (200,)
 def serve_simulators(monitored: int) -> None:
     """Child role: seed both simulators, slow TD SYNNEX down, print where they listen, wait."""
     scenario = bench_scenario(monitored)
-    autotask = AutotaskSimulator(AutotaskSimConfig(hourly_threshold=AUTOTASK_HOURLY_THRESHOLD))
-    tdsynnex = TdSynnexSimulator(TdSynnexSimConfig())
-    autotask.load_scenario(scenario)
-    tdsynnex.load_scenario(scenario)
-    with SimulatorServer(autotask.app) as at, SimulatorServer(tdsynnex.app) as td:
+    config = AutotaskSimConfig(hourly_threshold=AUTOTASK_HOURLY_THRESHOLD)
+    with running_simulators(scenario, autotask_config=config) as sims:
         for endpoint in TD_LATENCY_ENDPOINTS:
             rule = {"kind": "latency", "latency_ms": TD_LATENCY_MS, "endpoint": endpoint}
-            httpx2.post(f"{td.url}/_sim/faults", json=rule).raise_for_status()
+            httpx2.post(f"{sims.tdsynnex_url}/_sim/faults", json=rule).raise_for_status()
         items = sum(len(o.lines) for o in scenario.orders if o.autotask.vendor is None)
-        ready = {"autotask": at.url, "tdsynnex": td.url, "monitored": monitored, "items": items}
+        ready = {
+            "autotask": sims.autotask_url,
+            "tdsynnex": sims.tdsynnex_url,
+            "monitored": monitored,
+            "items": items,
+            # The parent names its own store; the child only knows where the simulators are.
+            "settings": sims.settings_dict(Path("unused.db")),
+        }
         serve_until_closed(json.dumps(ready))
 
 
 @dataclass(frozen=True)
 class Simulators:
-    """Where the child's simulators listen, and what they hold."""
+    """Where the child's simulators listen, what they hold, and the settings that reach them."""
 
     autotask: str
     tdsynnex: str
     monitored: int
     items: int
+    settings: dict[str, Any]
 
 
 @contextmanager
@@ -95,22 +92,7 @@ def simulator_process(monitored: int) -> Iterator[Simulators]:
 
 def settings_for(sims: Simulators, database: Path) -> Settings:
     """Settings pointing orderbridge at the simulators, with their documented credentials."""
-    return Settings(
-        autotask=AutotaskSettings(
-            zone_lookup_url=AnyHttpUrl(f"{sims.autotask}/ATServicesRest/V1.0/zoneInformation"),
-            username="api-user@example.com",
-            secret=SecretStr("simulator-secret"),
-            integration_code=SecretStr("ORDERBRIDGESIMULATOR0000000"),
-        ),
-        tdsynnex=TdSynnexSettings(
-            status_url=AnyHttpUrl(f"{sims.tdsynnex}/SynnexXML/POStatus"),
-            invoice_url=AnyHttpUrl(f"{sims.tdsynnex}/webservice/invoice/query"),
-            customer_number="123456",
-            user_id="api@reseller.example",
-            password=SecretStr("simulator-password"),
-        ),
-        store=StoreSettings(url=f"sqlite:///{database}"),
-    )
+    return Settings.model_validate({**sims.settings, "store": {"url": f"sqlite:///{database}"}})
 
 
 @dataclass(frozen=True)

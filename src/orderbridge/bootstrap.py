@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import anyio
 import httpx2
 from sqlalchemy.engine import make_url
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.autotask import (
     AutotaskAccess,
     AutotaskBudget,
@@ -19,18 +23,16 @@ from orderbridge.adapters.autotask import (
     AutotaskCredentials,
     AutotaskPurchaseOrders,
 )
-from orderbridge.adapters.autotask import RetryPolicy as AutotaskRetry
 from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore
 from orderbridge.adapters.tdsynnex import (
-    ErrorVocabulary,
+    IpNotAllowed,
     TdSynnexClient,
     TdSynnexEndpoints,
     endpoints_for,
 )
-from orderbridge.adapters.tdsynnex import RetryPolicy as TdSynnexRetry
 from orderbridge.application.cycle import GuardedSync, RunnerGuard
 from orderbridge.application.daemon import Daemon
-from orderbridge.application.doctor import Doctor
+from orderbridge.application.doctor import Doctor, StoreChecks, UpstreamChecks
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues
 from orderbridge.application.scope import ScopeResolver
@@ -44,18 +46,17 @@ from orderbridge.settings import Settings
 __all__ = [
     "SyncServices",
     "autotask_client",
-    "autotask_retry",
     "daemon_for",
     "dry_run_store",
     "file_runtime_values",
     "open_store",
     "plan_options",
+    "retry_policy",
     "runner_guard",
     "runtime_settings",
     "sqlite_file",
     "sync_services",
     "tdsynnex_client",
-    "tdsynnex_retry",
     "upstream_urls",
     "utc_now",
 ]
@@ -126,28 +127,34 @@ def plan_options(settings: Settings) -> PlanOptions:
         write_item_eta=m.write_item_eta,
         write_item_memo=m.write_item_memo,
         history_lines_in_memo=m.history_lines_in_memo,
+        distributor_zone=ZoneInfo(settings.tdsynnex.timezone),
+        tenant_zone=ZoneInfo(settings.autotask.timezone),
     )
 
 
-def autotask_retry(settings: Settings) -> AutotaskRetry:
-    """The Autotask client's retry policy from ``[retry]``."""
-    r = settings.retry
-    return AutotaskRetry(
-        max_attempts=r.attempts,
-        initial_delay_s=r.initial_backoff_s,
-        max_delay_s=r.max_backoff_s,
-        max_total_s=r.total_timeout_s,
-    )
+def write_settings_digest(settings: Settings) -> str:
+    """A digest of the settings that decide what is written and how it compares.
+
+    A field found not to stick under one configuration is tried again under another.
+    """
+    decisive = {
+        "mapping": settings.mapping.model_dump(mode="json"),
+        "autotask_timezone": settings.autotask.timezone,
+        "tdsynnex_timezone": settings.tdsynnex.timezone,
+        "po_number_field": settings.autotask.po_number_field,
+    }
+    text = json.dumps(decisive, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def tdsynnex_retry(settings: Settings) -> TdSynnexRetry:
-    """The TD SYNNEX client's retry policy from ``[retry]``."""
+def retry_policy(settings: Settings) -> RetryPolicy:
+    """The one retry policy of both clients, from ``[retry]``."""
     r = settings.retry
-    return TdSynnexRetry(
+    return RetryPolicy(
         attempts=r.attempts,
-        initial_s=r.initial_backoff_s,
-        max_s=r.max_backoff_s,
-        timeout_s=r.total_timeout_s,
+        initial_backoff_s=r.initial_backoff_s,
+        max_backoff_s=r.max_backoff_s,
+        total_timeout_s=r.total_timeout_s,
     )
 
 
@@ -250,7 +257,7 @@ def autotask_client(
         zone_lookup_url=str(at.zone_lookup_url),
         timeout_s=at.timeout_s,
         transport=transport,
-        retry=autotask_retry(settings),
+        retry=retry_policy(settings),
         budget=budget if budget is not None else autotask_budget(settings),
     )
 
@@ -267,7 +274,8 @@ def tdsynnex_client(
         password=_secret(td.password),
         timeout_s=td.timeout_s,
         transport=transport,
-        retry=tdsynnex_retry(settings),
+        retry=retry_policy(settings),
+        source_tz=ZoneInfo(td.timezone),
     )
 
 
@@ -309,6 +317,8 @@ async def sync_services(
         plan_options=plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
+        config_digest=write_settings_digest(settings),
+        invoices=settings.tdsynnex.invoices,
     )
     guarded = GuardedSync(
         sync=sync,
@@ -331,8 +341,7 @@ async def sync_services(
 
 def _is_ip_refusal(exc: UpstreamAuthError) -> bool:
     """Whether TD SYNNEX refused this server's IP address rather than the credentials."""
-    words = ErrorVocabulary()
-    return words.matches(words.ip_not_allowed, str(exc))
+    return isinstance(exc, IpNotAllowed)
 
 
 @asynccontextmanager
@@ -347,17 +356,16 @@ async def doctor_session(
     store = SqlStore("sqlite://" if path is not None and not path.exists() else settings.store.url)
     try:
         async with sync_services(settings, store=store, clock=clock) as services:
-            yield Doctor(
+            upstream = UpstreamChecks(
                 autotask=AutotaskAccess(services.autotask),
                 distributor=services.tdsynnex,
-                store=store,
                 scope=services.sync.scope,
-                clock=clock,
                 vendor_ids=tuple(at.vendor_company_ids),
                 vendor_name=at.vendor_name,
-                po_number_field=at.po_number_field,
                 base_url=None if at.base_url is None else str(at.base_url),
                 is_ip_refusal=_is_ip_refusal,
+                invoices=settings.tdsynnex.invoices,
             )
+            yield Doctor(upstream, StoreChecks(store, clock, po_number_field=at.po_number_field))
     finally:
         store.close()

@@ -16,12 +16,14 @@ from typing import Any, Literal
 
 import structlog
 
+from orderbridge.redaction import MASK, is_sensitive_key, redact
+
 __all__ = ["LogFormat", "configure_logging", "redact_secrets"]
 
 LogFormat = Literal["auto", "json", "console"]
 
-_MASK = "***"
-_SENSITIVE_KEYS = ("secret", "password", "integration_code", "authorization", "token")
+# A secret shorter than this would mask ordinary words all over the log.
+_MIN_SECRET_LENGTH = 4
 
 
 class _SecretFilter(logging.Filter):
@@ -29,20 +31,15 @@ class _SecretFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self.secrets = tuple(sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True))
+        self.secrets = tuple(s for s in secrets if len(s) >= _MIN_SECRET_LENGTH)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:
             message = record.getMessage()
-            masked = self.mask(message)
+            masked = redact(message, self.secrets)
             if masked != message:
                 record.msg, record.args = masked, None
         return True
-
-    def mask(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, _MASK)
-        return text
 
 
 def redact_secrets(secrets: Iterable[str]) -> structlog.types.Processor:
@@ -53,10 +50,10 @@ def redact_secrets(secrets: Iterable[str]) -> structlog.types.Processor:
         logger: Any, method: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:
         for key, value in list(event.items()):
-            if any(word in key.lower() for word in _SENSITIVE_KEYS):
-                event[key] = _MASK
+            if is_sensitive_key(key):
+                event[key] = MASK
             elif isinstance(value, str):
-                event[key] = masker.mask(value)
+                event[key] = redact(value, masker.secrets)
         return event
 
     return processor

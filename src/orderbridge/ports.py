@@ -8,23 +8,28 @@ knowing which library or wire format produced it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
+from orderbridge.domain.history import HistoryEntry, OrderReport, RunOutcome, RunReport, RunTrigger
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
 
 __all__ = [
     "BudgetExhausted",
+    "CompanyRef",
     "DistributorGateway",
-    "KnownOrder",
+    "EntityAccess",
+    "FieldQuirk",
     "MonitoredScope",
     "OrderStore",
     "PurchaseOrderGateway",
     "ResyncHandoffs",
     "ResyncRequest",
+    "RunRecord",
     "StoreUnavailable",
+    "StoredOrder",
+    "ThresholdInfo",
     "UpstreamAuthError",
     "UpstreamBadPayload",
     "UpstreamError",
@@ -93,6 +98,104 @@ class MonitoredScope:
     submitted_since: datetime | None = None
 
 
+# What the store and Autotask hand back about the setup and the activity log: plain values that
+# the adapters build and the application (doctor, reports) reads.
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdInfo:
+    """The Autotask database's hourly request budget and how much of it is used."""
+
+    threshold: int
+    timeframe_minutes: int
+    current: int
+
+    @property
+    def used_fraction(self) -> float:
+        """Share of the budget used in the current timeframe (0.0–1.0+)."""
+        return self.current / self.threshold if self.threshold > 0 else 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class EntityAccess:
+    """What the API user may do with one entity (``userAccessFor*`` is None, Restricted or All)."""
+
+    entity: str
+    can_query: bool
+    can_update: bool
+    query_access: str
+    update_access: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyRef:
+    """An Autotask company as the setup checks see it."""
+
+    id: int
+    name: str
+    is_vendor: bool
+    is_active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StoredOrder:
+    """The last known state of one PO as the store keeps it (state is the domain's JSON)."""
+
+    tenant: str
+    po_number: str
+    po_id: int | None
+    status: str
+    state: dict[str, Any]
+    fingerprint: str
+    first_seen_at: datetime
+    updated_at: datetime
+    checked_at: datetime
+    archived: bool
+    # What orderbridge last wrote to this PO and its items: field key -> digest of the value.
+    written: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldQuirk:
+    """A field this tenant does not keep as written (recorded once, shown by the doctor)."""
+
+    field: str
+    record: str
+    wanted: str
+    found: str
+    config_digest: str
+    detected_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One sync run from the activity log; ``orders`` is filled only when one run is read."""
+
+    id: int
+    tenant: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: RunOutcome
+    trigger: RunTrigger
+    monitored: int
+    checked: int
+    updated: int
+    unchanged: int
+    failed: int
+    skipped: int
+    requests: dict[str, int]
+    error: str | None
+    orders: list[OrderReport] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float | None:
+        """Seconds from start to finish, once finished."""
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
 class PurchaseOrderGateway(Protocol):
     """Autotask purchase orders: list the monitored ones (batched), read one, write changes."""
 
@@ -125,25 +228,6 @@ class DistributorGateway(Protocol):
         ...
 
 
-class KnownOrder(Protocol):
-    """The last known state of one order as the store keeps it."""
-
-    @property
-    def state(self) -> dict[str, Any]:
-        """The domain's serialised order state."""
-        ...
-
-    @property
-    def fingerprint(self) -> str:
-        """A digest of ``state``; equal fingerprints mean nothing changed."""
-        ...
-
-    @property
-    def checked_at(self) -> datetime:
-        """When the order was last checked (a cycle starts with the longest-unchecked)."""
-        ...
-
-
 class OrderStore(Protocol):
     """Last known state, status history and the activity log (synchronous; run in a thread)."""
 
@@ -161,7 +245,7 @@ class OrderStore(Protocol):
         """Record what the run did with these orders, in one transaction."""
         ...
 
-    def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, KnownOrder]:
+    def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, StoredOrder]:
         """Last known states by PO number (only orders seen before)."""
         ...
 
@@ -182,12 +266,28 @@ class OrderStore(Protocol):
         fingerprint: str,
         history: Sequence[HistoryEntry],
         checked_at: datetime,
+        written: Mapping[str, str] | None = None,
     ) -> int:
-        """Commit the new state and history in one transaction; returns new history rows."""
+        """Commit the new state and history in one transaction; returns new history rows.
+
+        ``written`` (when given) replaces what is remembered of orderbridge's writes to the PO.
+        """
         ...
 
     def touch_checked(self, tenant: str, po_numbers: Iterable[str], checked_at: datetime) -> None:
         """Record that these orders were checked and found unchanged."""
+        ...
+
+    def field_quirks(self, tenant: str) -> list[FieldQuirk]:
+        """The fields this tenant does not keep as written."""
+        ...
+
+    def record_field_quirk(self, tenant: str, quirk: FieldQuirk) -> bool:
+        """Remember a field the tenant does not keep (replacing an older record of it)."""
+        ...
+
+    def clear_field_quirks(self, tenant: str) -> int:
+        """Forget every recorded quirk of the tenant (a resync tries the fields again)."""
         ...
 
 

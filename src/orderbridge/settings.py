@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AnyHttpUrl,
@@ -66,6 +67,18 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _zone_name(value: str) -> str:
+    """An IANA time-zone name that this machine's zone database knows."""
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{value!r} is not a time zone; use an IANA name such as America/Los_Angeles or UTC"
+        ) from None
+    return name
+
+
 class AutotaskSettings(_Section):
     """``[autotask]``: how to reach Autotask and which purchase orders are TD SYNNEX's."""
 
@@ -88,6 +101,14 @@ class AutotaskSettings(_Section):
     max_requests_per_hour: int | None = Field(default=None, ge=1)
     threads_per_endpoint: int = Field(default=3, ge=1, le=10)
     threshold_poll_s: float = Field(default=300.0, ge=30, le=3600)
+    # The zone the tenant keeps date-only values in (UNCONFIRMED; ADR 21): a written day that
+    # reads back as that day in this zone counts as written.
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _zone_name(value)
 
     @field_validator("vendor_company_ids")
     @classmethod
@@ -108,6 +129,15 @@ class TdSynnexSettings(_Section):
     user_id: str | None = None
     password: SecretStr | None = None
     timeout_s: float = Field(default=30.0, gt=0, le=600)
+    # Look invoices up (a separate TD SYNNEX service that may need its own enablement).
+    invoices: bool = True
+    # TD SYNNEX writes times without an offset; its guide shows US Pacific (ADR 21).
+    timezone: str = "America/Los_Angeles"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return _zone_name(value)
 
     @field_validator("region", mode="before")
     @classmethod

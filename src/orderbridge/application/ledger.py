@@ -3,7 +3,8 @@
 In the spirit of singer-sdk's state handling, everything a run reads from and writes to the store
 about its orders lives here, so the loop itself speaks only of checking and planning:
 
-- before: the last known state of each order and its recent history (one batched read each);
+- before: the last known state of each order and its recent history (one batched read each),
+  and the fields this tenant does not keep as written;
 - during: an order whose check changed something is committed (new state and history in one
   transaction, after its Autotask write succeeded); the activity-log lines are written in
   batches of ``REPORT_BATCH``;
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import TypeVar
 
 import anyio
@@ -23,7 +25,8 @@ import anyio
 from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import PurchaseOrder
-from orderbridge.ports import KnownOrder, OrderStore
+from orderbridge.domain.writes import NotSticking
+from orderbridge.ports import FieldQuirk, OrderStore, StoredOrder
 
 __all__ = ["REPORT_BATCH", "RunLedger"]
 
@@ -52,10 +55,12 @@ class RunLedger:
         self._clock = clock
         self._dry_run = dry_run
         self._run_id: int | None = None
-        self._known: Mapping[str, KnownOrder] = {}
+        self._known: Mapping[str, StoredOrder] = {}
+        self.stuck: frozenset[str] = frozenset()
         self._history: Mapping[str, list[HistoryEntry]] = {}
         self._pending: list[OrderReport] = []
         self._unchanged: list[str] = []
+        self._fresh = False  # a resync: what was written before does not count
 
     @property
     def dry_run(self) -> bool:
@@ -70,10 +75,50 @@ class RunLedger:
             self._run_id = await _in_thread(lambda: store.start_run(tenant, started, trigger))
             report.run_id = self._run_id
 
-    async def load(self, po_numbers: Sequence[str]) -> None:
-        """Read the last known state of these orders."""
+    async def load(self, po_numbers: Sequence[str], *, config_digest: str = "") -> None:
+        """Read the last known state of these orders, and the tenant's field quirks.
+
+        A quirk recorded under another configuration no longer counts: the fields are tried
+        again after the configuration changed.
+        """
         store, tenant = self._store, self._tenant
         self._known = await _in_thread(lambda: store.load_states(tenant, po_numbers))
+        quirks = await _in_thread(lambda: store.field_quirks(tenant))
+        self.stuck = frozenset(q.field for q in quirks if q.config_digest == config_digest)
+
+    async def forget_quirks(self) -> None:
+        """Try every field again (a resync): forget the tenant's quirks and this run's writes."""
+        self._fresh = True
+        if not self._dry_run:
+            store, tenant = self._store, self._tenant
+            await _in_thread(lambda: store.clear_field_quirks(tenant))
+
+    async def record_quirks(
+        self, found: Sequence[NotSticking], config_digest: str
+    ) -> list[NotSticking]:
+        """Record fields found not to stick; returns those not recorded before (to say once)."""
+        news: list[NotSticking] = []
+        seen = set(self.stuck)
+        for item in found:
+            if item.field in seen or self._dry_run:
+                continue
+            seen.add(item.field)
+            quirk = FieldQuirk(
+                item.field,
+                f"{item.po_number} ({item.record})",
+                item.wanted,
+                item.found,
+                config_digest,
+                self._clock(),
+            )
+            if await _in_thread(partial(self._store.record_field_quirk, self._tenant, quirk)):
+                news.append(item)
+        return news
+
+    def written(self, po_number: str) -> Mapping[str, str]:
+        """What orderbridge last wrote to the PO and its items (field key -> value digest)."""
+        found = self._known.get(po_number)
+        return {} if found is None or self._fresh else found.written
 
     async def load_history(self, po_numbers: Sequence[str]) -> None:
         """Read the recent history of the orders the run will check."""
@@ -105,15 +150,21 @@ class RunLedger:
         return sorted(pos, key=key)
 
     async def commit_order(
-        self, po: PurchaseOrder, state: OrderState, history: Sequence[HistoryEntry]
+        self,
+        po: PurchaseOrder,
+        state: OrderState,
+        history: Sequence[HistoryEntry],
+        written: Mapping[str, str],
     ) -> None:
-        """Commit the order's new state and history, when either is new (not for a dry run)."""
+        """Commit the order's new state, history and writes, when any is new (not for a dry run)."""
         number = po.po_number or ""
         known = self._known.get(number)
         if self._dry_run:
             return
-        if not history and known is not None and known.fingerprint == state.fingerprint():
+        unchanged = known is not None and known.fingerprint == state.fingerprint()
+        if not history and not written and unchanged:
             return
+        remembered = {**(known.written if known is not None else {}), **written}
         store, tenant, now = self._store, self._tenant, self._clock()
         await _in_thread(
             lambda: store.save_order(
@@ -125,6 +176,7 @@ class RunLedger:
                 fingerprint=state.fingerprint(),
                 history=history,
                 checked_at=now,
+                written=remembered,
             )
         )
 

@@ -3,8 +3,8 @@
 The status scope (``all``, ``active``, ``recent:N``; see ``orderbridge.domain.scope``) is read
 afresh before every cycle, so a change made while the daemon runs applies to the next cycle. It
 shapes the Autotask query (which status labels, and a submit-date floor for ``recent``), and for
-``active`` it also drops orders whose last known TD SYNNEX status is finished (Delivered, Closed,
-Cancelled, Rejected) before any TD SYNNEX call: they are left out of the cycle altogether.
+``active`` it also drops orders whose last known TD SYNNEX status is finished (Closed, Cancelled,
+Rejected) before any TD SYNNEX call: they are left out of the cycle altogether.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from orderbridge.domain.history import (
 )
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice, PurchaseOrder
-from orderbridge.domain.plan import Plan, PlanOptions, plan_updates
+from orderbridge.domain.plan import Plan, PlanOptions, items_writable, plan_updates
 from orderbridge.ports import (
     BudgetExhausted,
     DistributorGateway,
@@ -111,6 +111,30 @@ class RunStop:
 ProgressHook = Callable[[OrderResult], None]
 
 
+@dataclass
+class InvoiceLookups:
+    """The run's use of TD SYNNEX's invoice query, which lives on a service of its own.
+
+    Invoices are optional: any invoice-side error is a warning on that order, and a refusal
+    (the invoice host not enabled for the account, or this server's IP not on its allow-list)
+    is said once for the run and stops invoice lookups for the rest of it. Status, shipments and
+    ETAs are written either way.
+    """
+
+    enabled: bool = True
+    refused: str | None = None
+
+    def run_warning(self) -> str | None:
+        """The run-level line for a refusal, if there was one."""
+        if self.refused is None:
+            return None
+        return (
+            f"TD SYNNEX refused the invoice query ({self.refused}); invoices were not read this "
+            "run, everything else was synced. Ask TD SYNNEX to enable the invoice service for "
+            "your account and allow this server's IP on it, or set [tdsynnex] invoices = false"
+        )
+
+
 class OrderLocks:
     """One check of an order at a time in this process (a cycle and a handed-over resync)."""
 
@@ -148,6 +172,10 @@ class SyncService:
     tenant: str = "default"
     request_counts: Callable[[], dict[str, int]] = dict
     excludes: Callable[[str | None], bool] = _nothing_excluded
+    # A digest of the settings that decide what is written: a field quirk recorded under other
+    # settings is tried again (see ``orderbridge.domain.writes``).
+    config_digest: str = ""
+    invoices: bool = True  # ``[tdsynnex] invoices``: look invoices up at all
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
     async def run_once(
@@ -169,7 +197,10 @@ class SyncService:
             trigger = RunTrigger.SCHEDULED if only is None else RunTrigger.RESYNC
         report = RunReport(started_at=self.clock(), trigger=trigger)
         ledger = RunLedger(self.store, tenant=self.tenant, clock=self.clock, dry_run=dry_run)
+        lookups = InvoiceLookups(enabled=self.invoices)
         await ledger.open(report)
+        if trigger is RunTrigger.RESYNC:
+            await ledger.forget_quirks()  # a resync tries every field again
         results: list[OrderResult] = []
         halted: list[RunStop] = []
         before = dict(self.request_counts())
@@ -180,7 +211,10 @@ class SyncService:
             report.monitored = len(pos)
             if on_total is not None:
                 on_total(len(pos))
-            results = await self._check_all(pos, ledger, halted, on_order=on_order, stop=stop)
+            results = await self._check_all(
+                pos, ledger, halted, lookups, on_order=on_order, stop=stop
+            )
+            await self._note_quirks(results, ledger, report)
             if any(r.not_checked is NotChecked.STOPPED for r in results):
                 report.outcome = RunOutcome.INTERRUPTED
                 report.error = "stopped on request before every order was checked"
@@ -201,9 +235,20 @@ class SyncService:
                 report.outcome, report.error = first.outcome, first.message(skipped)
                 report.resume_at = first.resume_at
             self._tally(report, results, before)
+            refusal = lookups.run_warning()
+            if refusal is not None:
+                report.warnings.append(refusal)
             report.finished_at = self.clock()
             await ledger.close(report)
         return report, results
+
+    async def _note_quirks(
+        self, results: Sequence[OrderResult], ledger: RunLedger, report: RunReport
+    ) -> None:
+        """Say once per run, and remember, each field this tenant turned out not to keep."""
+        found = [n for r in results if r.plan is not None for n in r.plan.not_sticking]
+        news = await ledger.record_quirks(found, self.config_digest)
+        report.warnings.extend(n.describe() for n in news)
 
     def _tally(self, report: RunReport, results: list[OrderResult], before: dict[str, int]) -> None:
         for result in results:
@@ -230,7 +275,9 @@ class SyncService:
         """The POs this cycle checks (the ledger then knows the last state of each)."""
         if only is not None:
             pos = [po for po in pos if po.po_number in only]
-        await ledger.load([po.po_number for po in pos if po.po_number])
+        await ledger.load(
+            [po.po_number for po in pos if po.po_number], config_digest=self.config_digest
+        )
         if only is None:
             pos = [po for po in pos if not self.excludes(ledger.known_status(po.po_number))]
         return pos
@@ -240,6 +287,7 @@ class SyncService:
         pos: Sequence[PurchaseOrder],
         ledger: RunLedger,
         halted: list[RunStop],
+        lookups: InvoiceLookups,
         *,
         on_order: ProgressHook | None,
         stop: anyio.Event | None,
@@ -255,7 +303,7 @@ class SyncService:
                 elif halted:
                     result = _not_checked(po, halted[0].skip)
                 else:
-                    checked = await self._check_one(po, ledger)
+                    checked = await self._check_one(po, ledger, lookups)
                     result = (
                         checked if isinstance(checked, OrderResult) else _halt(halted, checked, po)
                     )
@@ -272,7 +320,9 @@ class SyncService:
             await ledger.flush()
         return sorted(results, key=lambda r: r.report.po_number)
 
-    async def _check_one(self, po: PurchaseOrder, ledger: RunLedger) -> OrderResult | RunStop:
+    async def _check_one(
+        self, po: PurchaseOrder, ledger: RunLedger, lookups: InvoiceLookups
+    ) -> OrderResult | RunStop:
         """Check, plan, apply and commit one order; a ``RunStop`` when the run must stop."""
         if po.unreadable is not None:
             return _failed(po, po.po_number or "(PO with no readable id)", po.unreadable)
@@ -281,10 +331,14 @@ class SyncService:
             return _not_checked(po, NotChecked.NO_PO_NUMBER)
         try:
             async with self._checking.hold(number):
-                state, plan = await self._plan(po, ledger)
+                previous = ledger.previous(number)
+                state, invoice_note = await self._observe(po, previous, lookups)
+                plan = self._plan(po, state, previous, ledger)
+                if invoice_note is not None:
+                    plan.warnings.append(invoice_note)
                 if not ledger.dry_run:
-                    await self._apply(po, plan)
-                    await ledger.commit_order(po, state, plan.history)
+                    plan = await self._apply(po, state, plan, ledger)
+                    await ledger.commit_order(po, state, plan.history, plan.written)
         except UpstreamError as exc:
             run_stop = RunStop.from_error(exc)
             if run_stop is None:
@@ -295,36 +349,47 @@ class SyncService:
             return run_stop
         return _checked(po, number, state, plan)
 
-    async def _plan(self, po: PurchaseOrder, ledger: RunLedger) -> tuple[OrderState, Plan]:
-        """Ask TD SYNNEX, derive the order's state and plan what Autotask needs."""
-        previous = ledger.previous(po.po_number or "")
-        state = await self._observe(po, previous)
-        plan = plan_updates(
+    def _plan(
+        self, po: PurchaseOrder, state: OrderState, previous: OrderState | None, ledger: RunLedger
+    ) -> Plan:
+        """What Autotask needs for the order's state, against what the PO holds now."""
+        return plan_updates(
             po,
             state,
             ledger.recent_history(po.po_number or ""),
             previous,
             now=self.clock(),
             options=self.plan_options,
+            written=ledger.written(po.po_number or ""),
+            stuck=ledger.stuck,
         )
-        return state, plan
 
-    async def _observe(self, po: PurchaseOrder, previous: OrderState | None) -> OrderState:
+    async def _observe(
+        self, po: PurchaseOrder, previous: OrderState | None, lookups: InvoiceLookups
+    ) -> tuple[OrderState, str | None]:
         """Ask TD SYNNEX about the PO; query invoices only when something invoiced is new.
 
         The invoice query costs a request per PO, so it runs when the order is invoiced and
         either no invoice is known yet or TD SYNNEX reports something new for the order (a later
-        shipment may bring a second invoice). An unchanged invoiced order costs one call.
+        shipment may bring a second invoice). An unchanged invoiced order costs one call. An
+        invoice-side failure is returned as a note for the order (see ``InvoiceLookups``).
         """
         number = po.po_number or ""
         order = await self.distributor.get_order_status(number)
         known_invoices: Sequence[Invoice] = previous.invoices if previous is not None else ()
         state = self._derive(po, order, known_invoices, previous)
         newly_changed = previous is None or state.fingerprint() != previous.fingerprint()
-        if _invoiced(order) and (not known_invoices or newly_changed):
+        wanted = _invoiced(order) and (not known_invoices or newly_changed)
+        if not wanted or not lookups.enabled or lookups.refused is not None:
+            return state, None
+        try:
             invoices = await self.distributor.get_invoices(po_number=number)
-            state = self._derive(po, order, invoices, previous)
-        return state
+        except UpstreamAuthError as exc:
+            lookups.refused = lookups.refused or str(exc)
+            return state, "invoices not read: TD SYNNEX refused the invoice query (see the run)"
+        except UpstreamError as exc:
+            return state, f"invoices not read this time: {exc}"
+        return self._derive(po, order, invoices, previous), None
 
     def _derive(
         self,
@@ -342,12 +407,52 @@ class SyncService:
             observed_at=self.clock(),
         )
 
-    async def _apply(self, po: PurchaseOrder, plan: Plan) -> None:
+    async def _apply(
+        self, po: PurchaseOrder, state: OrderState, plan: Plan, ledger: RunLedger
+    ) -> Plan:
+        """Write the plan; the plan as written (see ``_items_refused``) is returned."""
         if plan.po_changes:
             await self.purchase_orders.update_purchase_order(po.id, plan.po_changes)
-        for item_id, changes in sorted(plan.item_changes.items()):
-            if changes:
-                await self.purchase_orders.update_item(po.id, item_id, changes)
+        try:
+            for item_id, changes in sorted(plan.item_changes.items()):
+                if changes:
+                    await self.purchase_orders.update_item(po.id, item_id, changes)
+        except UpstreamError as exc:
+            return await self._items_refused(po, state, plan, ledger, exc)
+        return plan
+
+    async def _items_refused(
+        self,
+        po: PurchaseOrder,
+        state: OrderState,
+        plan: Plan,
+        ledger: RunLedger,
+        exc: UpstreamError,
+    ) -> Plan:
+        """An item write failed: if someone received or cancelled the PO meanwhile, that is fine.
+
+        Autotask refuses item updates unless the PO is New, Submitted or Received Partial. When
+        the PO changed status between our read and our write, re-read it once, write what is
+        still wanted of the PO itself, and carry on without the items: not a failure.
+        """
+        if RunStop.from_error(exc) is not None:
+            raise exc
+        fresh = await self.purchase_orders.get(po.id)
+        if fresh is None or items_writable(fresh, self.plan_options):
+            raise exc
+        again = self._plan(fresh, state, ledger.previous(po.po_number or ""), ledger)
+        if again.po_changes:
+            await self.purchase_orders.update_purchase_order(po.id, again.po_changes)
+        warning = (
+            f"the PO became {fresh.status} while orderbridge wrote it; its items are no longer "
+            "written (Autotask locks them)"
+        )
+        return replace(
+            plan,
+            item_changes={},
+            po_changes={**plan.po_changes, **again.po_changes},
+            warnings=[*plan.warnings, warning],
+        )
 
 
 def _not_checked(po: PurchaseOrder, why: NotChecked) -> OrderResult:

@@ -6,8 +6,6 @@ loop as a production run, over real HTTP on loopback ports.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,7 +17,6 @@ if TYPE_CHECKING:
     from orderbridge.application.sync import OrderResult
     from orderbridge.bootstrap import SyncServices
     from orderbridge.settings import Settings
-    from orderbridge.simulators.autotask import AutotaskSimulator
     from orderbridge.simulators.tdsynnex import TdSynnexSimulator
 
 DEMO_CONFIG = "orderbridge-demo.toml"
@@ -37,29 +34,26 @@ def demo(
     """Run orderbridge against the built-in TD SYNNEX and Autotask simulators."""
     import anyio
 
-    from orderbridge.simulators.autotask import AutotaskSimConfig, AutotaskSimulator
+    from orderbridge.settings import Settings
+    from orderbridge.simulators.harness import running_simulators
     from orderbridge.simulators.scenario import builtin_scenario
-    from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
 
     directory.mkdir(parents=True, exist_ok=True)
     database = (directory / "orderbridge-demo.db").resolve()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     scenario = builtin_scenario("demo")
-    autotask, tdsynnex = (
-        AutotaskSimulator(AutotaskSimConfig()),
-        TdSynnexSimulator(TdSynnexSimConfig()),
-    )
-    autotask.load_scenario(scenario)
-    tdsynnex.load_scenario(scenario)
     console.rule("orderbridge demo")
     console.print(
         f"Scenario {scenario.name!r}: {len(scenario.orders)} TD SYNNEX orders in every state, "
         "with their Autotask purchase orders."
     )
-    with _serving(autotask, tdsynnex) as settings_for:
-        settings = settings_for(database)
-        anyio.run(_cycles, settings, tdsynnex, rounds)
+    with running_simulators(scenario) as sims:
+        console.print(
+            f"Autotask simulator on {sims.autotask_url}, TD SYNNEX simulator on {sims.tdsynnex_url}"
+        )
+        settings = Settings.model_validate(sims.settings_dict(database))
+        anyio.run(_cycles, settings, sims.tdsynnex, rounds)
     config_file = (directory / DEMO_CONFIG).resolve()
     config_file.write_text(f'[store]\nurl = "sqlite:///{database}"\n', encoding="utf-8")
     console.rule("what next")
@@ -68,52 +62,6 @@ def demo(
     console.print(f"  uv run orderbridge log --config {config_file}", highlight=False)
     console.print(f"  uv run orderbridge status PO-10005 --config {config_file}", highlight=False)
     console.print("  uv run orderbridge simulate tdsynnex --scenario demo   (docs/simulators.md)")
-
-
-@contextmanager
-def _serving(autotask: AutotaskSimulator, tdsynnex: TdSynnexSimulator) -> Iterator[_SettingsFor]:
-    from orderbridge.simulators._common import SimulatorServer
-
-    with SimulatorServer(autotask.app) as at_server, SimulatorServer(tdsynnex.app) as td_server:
-        console.print(
-            f"Autotask simulator on {at_server.url}, TD SYNNEX simulator on {td_server.url}"
-        )
-        yield _SettingsFor(at_server.url, td_server.url, autotask, tdsynnex)
-
-
-class _SettingsFor:
-    """Settings pointing at the running simulators, with their built-in credentials."""
-
-    def __init__(self, at_url: str, td_url: str, at: AutotaskSimulator, td: TdSynnexSimulator):
-        self.at_url, self.td_url, self.at, self.td = at_url, td_url, at, td
-
-    def __call__(self, database: Path) -> Settings:
-        from pydantic import AnyHttpUrl, SecretStr
-
-        from orderbridge.settings import (
-            AutotaskSettings,
-            Settings,
-            StoreSettings,
-            TdSynnexSettings,
-        )
-
-        at_cfg, td_cfg = self.at.config, self.td.config
-        return Settings(
-            autotask=AutotaskSettings(
-                zone_lookup_url=AnyHttpUrl(f"{self.at_url}/ATServicesRest/V1.0/zoneInformation"),
-                username=at_cfg.username,
-                secret=SecretStr(at_cfg.secret),
-                integration_code=SecretStr(at_cfg.integration_code),
-            ),
-            tdsynnex=TdSynnexSettings(
-                status_url=AnyHttpUrl(f"{self.td_url}/SynnexXML/POStatus"),
-                invoice_url=AnyHttpUrl(f"{self.td_url}/webservice/invoice/query"),
-                customer_number=td_cfg.customer_number,
-                user_id=td_cfg.user_id,
-                password=SecretStr(td_cfg.password),
-            ),
-            store=StoreSettings(url=f"sqlite:///{database}"),
-        )
 
 
 async def _cycles(settings: Settings, tdsynnex: TdSynnexSimulator, rounds: int) -> None:

@@ -33,7 +33,7 @@ async def _vendor_candidates(settings: Settings) -> list[tuple[int, str]]:
     from orderbridge.bootstrap import doctor_session
 
     async with doctor_session(settings) as doctor:
-        found = await doctor.autotask.vendors_named(VENDOR_SEARCH)
+        found = await doctor.upstream.autotask.vendors_named(VENDOR_SEARCH)
     return [(c.id, c.name) for c in found]
 
 

@@ -10,7 +10,7 @@ loopback ports.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,43 +18,12 @@ from ._common import console, fail
 from ._simulate import period_or_exit, sigterm_as_ctrl_c
 
 if TYPE_CHECKING:
-    from orderbridge.simulators.autotask import AutotaskSimConfig
-    from orderbridge.simulators.tdsynnex import TdSynnexSimConfig
+    from orderbridge.simulators.autotask import AutotaskSimulator
+    from orderbridge.simulators.tdsynnex import TdSynnexSimulator
 
 SANDBOX_CONFIG = "sandbox.toml"
 SANDBOX_STORE = "sandbox.db"
 TRY_PO = "PO-10005"
-
-
-def simulator_config(
-    at_url: str,
-    td_url: str,
-    at: AutotaskSimConfig,
-    td: TdSynnexSimConfig,
-    database: Path,
-    **sync: Any,
-) -> dict[str, Any]:
-    """A configuration (as TOML-able values) for simulators at these URLs, with their built-in
-    credentials, and a SQLite store at ``database``."""
-    config: dict[str, Any] = {
-        "autotask": {
-            "zone_lookup_url": f"{at_url}/ATServicesRest/V1.0/zoneInformation",
-            "username": at.username,
-            "secret": at.secret,
-            "integration_code": at.integration_code,
-        },
-        "tdsynnex": {
-            "status_url": f"{td_url}/SynnexXML/POStatus",
-            "invoice_url": f"{td_url}/webservice/invoice/query",
-            "customer_number": td.customer_number,
-            "user_id": td.user_id,
-            "password": td.password,
-        },
-        "store": {"url": f"sqlite:///{database}"},
-    }
-    if sync:
-        config["sync"] = dict(sync)
-    return config
 
 
 def sandbox(
@@ -119,17 +88,24 @@ def sandbox(
     )
 
 
-def _write_config(directory: Path, at_url: str, td_url: str, at_sim: Any, td_sim: Any) -> Path:
+def _write_config(
+    directory: Path,
+    at_url: str,
+    td_url: str,
+    at_sim: AutotaskSimulator,
+    td_sim: TdSynnexSimulator,
+) -> Path:
     import tomli_w
+
+    from orderbridge.simulators.harness import SimulatorPair
 
     from ._init_answers import write_private_file
 
     database = (directory / SANDBOX_STORE).resolve()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    config = simulator_config(
-        at_url, td_url, at_sim.config, td_sim.config, database, frequency="custom:1m"
-    )
+    config = SimulatorPair(at_sim, td_sim, at_url, td_url).settings_dict(database)
+    config["sync"] = {"frequency": "custom:1m"}  # run finds the orders' moves within a minute
     config_file = (directory / SANDBOX_CONFIG).resolve()
     write_private_file(config_file, tomli_w.dumps(config), force=True)
     return config_file

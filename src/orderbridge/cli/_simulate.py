@@ -93,43 +93,65 @@ def autotask(
     _serve(server, "Autotask simulator on {url}/ATServicesRest/V1.0/ (Ctrl-C stops)")
 
 
+# The values of simulators.scenario.TdErrorStyle, spelled out so that --help need not import
+# the scenario model (pydantic, YAML); a test keeps the two equal.
+ERROR_STYLES = ("errorMessage", "ErrorMessage", "nested_ErrorMessage", "BizError", "bizError")
+ErrorStyleOption = Annotated[
+    str,
+    typer.Option(
+        "--error-style",
+        metavar="STYLE",
+        help="Error elements refused requests get (which form TD SYNNEX uses is unconfirmed): "
+        f"{', '.join(ERROR_STYLES)}.",
+    ),
+]
+
+
 @app.command("tdsynnex")
 def tdsynnex(
     port: PortOption = 8082,
     host: HostOption = "127.0.0.1",
     scenario: ScenarioOption = None,
     advance_every: AdvanceOption = None,
+    error_style: ErrorStyleOption = ERROR_STYLES[0],
 ) -> None:
     """Serve the TD SYNNEX XML simulator (POST /SynnexXML/POStatus, admin under /_sim/)."""
     loaded = scenario_or_exit(scenario)
     period = period_or_exit(advance_every)
-    from orderbridge.simulators._common import SimulatorServer
-    from orderbridge.simulators.tdsynnex import TdSynnexSimulator
+    if error_style not in ERROR_STYLES:
+        fail([f"--error-style: {error_style!r} is not one of {', '.join(ERROR_STYLES)}"])
+    from orderbridge.simulators import tdsynnex as simulator
+    from orderbridge.simulators.scenario import TdErrorStyle
 
-    sim = TdSynnexSimulator()
-    if loaded is not None:
-        sim.load_scenario(loaded)
-    server = SimulatorServer(sim.app, host=host, port=port)
-    banner = "TD SYNNEX simulator on {url}/SynnexXML/POStatus (Ctrl-C stops)"
-    _serve(server, banner, advance_every_s=period)
+    def announce(url: str) -> None:
+        typer.echo(f"TD SYNNEX simulator on {url}/SynnexXML/POStatus (Ctrl-C stops)")
+        if period is not None:
+            typer.echo(f"Every order moves one lifecycle step every {period:g} s.")
+
+    config = simulator.TdSynnexSimConfig(error_style=TdErrorStyle(error_style))
+    try:
+        with sigterm_as_ctrl_c():
+            simulator.serve(
+                port=port,
+                host=host,
+                scenario=loaded,
+                config=config,
+                advance_every_s=period,
+                announce=announce,
+            )
+    except (OSError, RuntimeError) as exc:
+        fail([f"cannot start the simulator: {exc}"])
 
 
-def _serve(server: SimulatorServer, banner: str, *, advance_every_s: float | None = None) -> None:
-    """Start, say where (the real port, also for --port 0), serve until Ctrl-C."""
-    from orderbridge.simulators._common import LifecycleTicker
-
+def _serve(server: SimulatorServer, banner: str) -> None:
+    """Start, say where (the real port, also for --port 0), serve until Ctrl-C or SIGTERM."""
     try:
         server.start()
     except (OSError, RuntimeError) as exc:
         fail([f"cannot start the simulator: {exc}"])
     try:
         typer.echo(banner.format(url=server.url))
-        if advance_every_s is None:
-            with sigterm_as_ctrl_c():
-                server.wait()
-            return
-        typer.echo(f"Every order moves one lifecycle step every {advance_every_s:g} s.")
-        with LifecycleTicker(server.url, advance_every_s), sigterm_as_ctrl_c():
+        with sigterm_as_ctrl_c():
             server.wait()
     finally:
         server.stop()

@@ -7,7 +7,7 @@ pass through the same status change (On hold -> Processing twice) a new key.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 
 from orderbridge.domain.events import (
     Backordered,
@@ -42,10 +42,13 @@ def _midnight(day: date) -> datetime:
 class _Recorder:
     """Collects the changes of one comparison."""
 
-    def __init__(self, state: OrderState, previous: OrderState | None, now: datetime) -> None:
+    def __init__(
+        self, state: OrderState, previous: OrderState | None, now: datetime, zone: tzinfo
+    ) -> None:
         self.state = state
         self.previous = previous
         self.now = now
+        self.zone = zone
         self.changes: list[Change] = []
 
     def add(
@@ -97,7 +100,7 @@ def _new_tracking(rec: _Recorder) -> None:
             continue
         key = f"{rec.state.po_number}:tracking:{s.tracking_number}"
         method = " ".join(p for p in (s.carrier, s.service) if p) or "carrier unknown"
-        summary = f"shipped {s.tracking_number} ({method}) on {fmt_date(s.ship_date)}"
+        summary = f"shipped {s.tracking_number} ({method}) on {fmt_date(s.ship_date, rec.zone)}"
         event = Shipped(
             rec.state.po_number, key, s.carrier, s.tracking_number, s.tracking_url, s.ship_date
         )
@@ -153,9 +156,14 @@ def _backorders(rec: _Recorder) -> None:
         rec.add(key, summary, [event])
 
 
-def detect_changes(state: OrderState, previous: OrderState | None, now: datetime) -> list[Change]:
-    """Every change worth recording from ``previous`` to ``state``, with its events."""
-    rec = _Recorder(state, previous, now)
+def detect_changes(
+    state: OrderState, previous: OrderState | None, now: datetime, zone: tzinfo = UTC
+) -> list[Change]:
+    """Every change worth recording from ``previous`` to ``state``, with its events.
+
+    Moments (a ship time) are described by their calendar day in ``zone``.
+    """
+    rec = _Recorder(state, previous, now, zone)
     _status_change(rec)
     _new_tracking(rec)
     _delivery(rec)

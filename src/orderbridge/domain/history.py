@@ -105,6 +105,8 @@ class RunReport:
     # Set when the run stopped early for want of request budget: do not start another before.
     resume_at: datetime | None = None
     orders: list[OrderReport] = field(default_factory=list)
+    # Said once for the whole run (a field the tenant does not keep, a refused side service).
+    warnings: list[str] = field(default_factory=list)
     run_id: int | None = None  # the activity-log record, once opened (never for a dry run)
 
     @property

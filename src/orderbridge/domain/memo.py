@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 
 from orderbridge.domain.history import HistoryEntry
@@ -47,11 +47,13 @@ _LINE_CAP = 300
 _HISTORY, _LINK, _SERIALS, _INVOICE, _SHIPMENT = 50_000, 40_000, 30_000, 20_000, 10_000
 
 
-def fmt_date(value: date | datetime | None) -> str:
-    """YYYY-MM-DD (a datetime is shown by its UTC calendar date)."""
+def fmt_date(value: date | datetime | None, zone: tzinfo = UTC) -> str:
+    """YYYY-MM-DD (a datetime is shown by its calendar date in ``zone``)."""
     if value is None:
         return "unknown"
-    return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, datetime):
+        return value.astimezone(zone).date().isoformat()
+    return value.isoformat()
 
 
 def fmt_amount(value: Decimal | None) -> str:
@@ -86,12 +88,12 @@ def _capped_list(label: str, values: Sequence[str], limit: int = _LINE_CAP) -> s
     return _cap(label + ", ".join(shown) + f" (+{len(values) - len(shown)} more)", limit)
 
 
-def _shipment_text(s: Shipment, *, with_quantity: bool) -> str:
+def _shipment_text(s: Shipment, *, with_quantity: bool, zone: tzinfo) -> str:
     method = " ".join(p for p in (s.carrier, s.service) if p) or "Carrier unknown"
     parts = [f"- {method} {s.tracking_number or '(no tracking number)'}"]
     if with_quantity and s.quantity is not None:
         parts.append(f"qty {s.quantity}")
-    parts.append(f"shipped {fmt_date(s.ship_date)}")
+    parts.append(f"shipped {fmt_date(s.ship_date, zone)}")
     if s.delivered_on is not None:
         parts.append(f"delivered {fmt_date(s.delivered_on)}")
     if s.refused_on is not None:
@@ -100,13 +102,13 @@ def _shipment_text(s: Shipment, *, with_quantity: bool) -> str:
 
 
 def _shipment_lines(
-    shipments: Sequence[Shipment], *, with_quantity: bool, with_serials: bool
+    shipments: Sequence[Shipment], *, with_quantity: bool, with_serials: bool, zone: tzinfo
 ) -> list[MemoLine]:
     if not shipments:
         return []
     lines = [MemoLine("Shipments:", heading_of="shipments")]
     for i, s in enumerate(shipments):
-        text = _shipment_text(s, with_quantity=with_quantity)
+        text = _shipment_text(s, with_quantity=with_quantity, zone=zone)
         lines.append(MemoLine(text, _SHIPMENT + len(shipments) - i, "shipments"))
         if s.tracking_url:
             lines.append(MemoLine(f"  {s.tracking_url}", _LINK + i, "shipments"))
@@ -137,20 +139,25 @@ def history_order(entries: Sequence[HistoryEntry]) -> list[HistoryEntry]:
     return sorted(unique.values(), key=lambda e: (e.at, e.key), reverse=True)
 
 
-def _history_lines(entries: Sequence[HistoryEntry], count: int) -> list[MemoLine]:
+def _history_lines(entries: Sequence[HistoryEntry], count: int, zone: tzinfo) -> list[MemoLine]:
     newest = history_order(entries)[: max(0, count)]
     if not newest:
         return []
     lines = [MemoLine("Recent changes:", heading_of="history")]
     for i, e in enumerate(newest):
-        lines.append(MemoLine(_cap(f"- {fmt_date(e.at)} {e.summary}"), _HISTORY + i, "history"))
+        lines.append(
+            MemoLine(_cap(f"- {fmt_date(e.at, zone)} {e.summary}"), _HISTORY + i, "history")
+        )
     return lines
 
 
 def render_order_lines(
-    state: OrderState, history: Sequence[HistoryEntry], history_lines: int
+    state: OrderState,
+    history: Sequence[HistoryEntry],
+    history_lines: int,
+    zone: tzinfo = UTC,
 ) -> list[MemoLine]:
-    """The lines of the PO's status block, before fitting."""
+    """The lines of the PO's status block, before fitting (days of moments in ``zone``)."""
     lines = [MemoLine(f"Status: {state.status.value}")]
     if state.order_numbers:
         lines.append(MemoLine(_capped_list("TD SYNNEX orders: ", list(state.order_numbers))))
@@ -162,11 +169,11 @@ def render_order_lines(
         lines.append(MemoLine(f"Expected delivery: {fmt_date(state.expected_delivery)}"))
     if state.delivered_on is not None:
         lines.append(MemoLine(f"Delivered: {fmt_date(state.delivered_on)}"))
-    lines += _shipment_lines(state.shipments, with_quantity=False, with_serials=False)
+    lines += _shipment_lines(state.shipments, with_quantity=False, with_serials=False, zone=zone)
     lines += _invoice_lines(state.invoices)
     if state.ship_to is not None and _address_text(state.ship_to):
         lines.append(MemoLine(_cap(f"Ship-to per invoice: {_address_text(state.ship_to)}")))
-    return lines + _history_lines(history, history_lines)
+    return lines + _history_lines(history, history_lines, zone)
 
 
 def open_quantity_text(line: LineState) -> str:
@@ -177,8 +184,8 @@ def open_quantity_text(line: LineState) -> str:
     return f"{line.quantity_backordered} {open_word}"
 
 
-def render_line_lines(line: LineState) -> list[MemoLine]:
-    """The lines of one item's status block, before fitting."""
+def render_line_lines(line: LineState, zone: tzinfo = UTC) -> list[MemoLine]:
+    """The lines of one item's status block, before fitting (days of moments in ``zone``)."""
     lines = [MemoLine(f"Status: {line.status.value}")]
     if line.part_numbers:
         label = line.mfg_part_number or ""
@@ -204,7 +211,7 @@ def render_line_lines(line: LineState) -> list[MemoLine]:
         lines.append(MemoLine(_capped_list("TD SYNNEX orders: ", list(line.order_numbers))))
     if line.reason:
         lines.append(MemoLine(_cap(f"Reason: {line.reason}")))
-    return lines + _shipment_lines(line.shipments, with_quantity=True, with_serials=True)
+    return lines + _shipment_lines(line.shipments, with_quantity=True, with_serials=True, zone=zone)
 
 
 def render_memo(

@@ -4,10 +4,11 @@ Status scope (one of):
 
 - ``active`` (the default) — orders not yet finished. Autotask is asked for purchase orders in
   the monitored statuses (by default Submitted and Received Partial), and an order whose last
-  known TD SYNNEX status is Delivered, Closed, Cancelled or Rejected is no longer checked: it
-  needs no more work. An order TD SYNNEX reported as Not found stays monitored, because that
-  is often a PO-number mapping problem (or an order TD SYNNEX has not registered yet) that is
-  worth checking again once fixed.
+  known TD SYNNEX status is Closed (delivered and invoiced), Cancelled or Rejected is no longer
+  checked: it needs no more work. A delivered order not yet invoiced stays monitored (TD SYNNEX
+  often invoices after delivery), and so does an invoiced order not yet delivered. An order
+  TD SYNNEX reported as Not found stays monitored, because that is often a PO-number mapping
+  problem (or an order TD SYNNEX has not registered yet) that is worth checking again once fixed.
 - ``all`` — every purchase order that was ever sent to TD SYNNEX: the monitored statuses plus
   Received Full and Canceled. New purchase orders are never included, in any scope: a New PO
   has not been sent to TD SYNNEX, so there is nothing to look up.
@@ -39,9 +40,8 @@ FINISHED_AUTOTASK_STATUSES = ("Received Full", "Canceled")
 DEFAULT_RECENT_DAYS = 30
 MAX_RECENT_DAYS = 3650
 _NEVER_SENT = "new"
-_DONE = frozenset(
-    {OrderStatus.DELIVERED, OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED}
-)
+# Finished: nothing more can happen at TD SYNNEX. Delivered is not (an invoice may follow).
+_DONE = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
 _RECENT = re.compile(r"recent(?:\s*orders)?(?:\s*[:= ]\s*(\S+?)(?:\s*d(?:ays?)?)?)?")
 
 
@@ -106,7 +106,7 @@ class StatusScope:
             return "all orders sent to TD SYNNEX"
         if self.kind is ScopeKind.RECENT:
             return f"orders submitted in the last {self.days} days"
-        return "active orders (not yet delivered, closed, cancelled or rejected)"
+        return "active orders (not yet closed, cancelled or rejected)"
 
     def autotask_statuses(
         self,

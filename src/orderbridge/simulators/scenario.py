@@ -25,6 +25,7 @@ __all__ = [
     "ScenarioError",
     "ScenarioLine",
     "ScenarioOrder",
+    "TdErrorStyle",
     "TdState",
     "builtin_scenario",
     "load_scenario",
@@ -52,6 +53,21 @@ class TdState(StrEnum):
     REJECTED = "rejected"  # refused (duplicate PO sample)
     SERVER_ERROR = "server_error"  # POStatus answers errorMessage ServerError (transient)
     NOT_FOUND = "not_found"  # TD SYNNEX does not know the PO
+
+
+class TdErrorStyle(StrEnum):
+    """Which error elements the TD SYNNEX simulator answers with (which one is real is UNCONFIRMED).
+
+    Clients disagree: most read top-level ``errorMessage``/``errorDetail``, one production client
+    reads only a PascalCase ``ErrorDetail`` or ``BizError/detail``, and TD SYNNEX's own plugin
+    lists all of them. Each form can be switched on so a client can be checked against it.
+    """
+
+    LOWER = "errorMessage"  # <errorMessage>/<errorDetail> under SynnexB2B (the default)
+    PASCAL = "ErrorMessage"  # <ErrorMessage>/<ErrorDetail> under SynnexB2B
+    NESTED = "nested_ErrorMessage"  # <ErrorMessage>/<ErrorDetail> inside the response element
+    BIZ_ERROR = "BizError"  # <BizError><code>message</code><detail>detail</detail></BizError>
+    BIZ_ERROR_LOWER = "bizError"  # the same with a lower-case bizError element
 
 
 # The lifecycle an order walks through when advanced, by the state it starts in. A scenario
@@ -162,6 +178,8 @@ class Scenario(_Strict):
     vendor_name: str = "TD SYNNEX Corporation"
     other_vendors: list[str] = Field(default_factory=lambda: ["Ingram Micro", "D&H Distributing"])
     orders: list[ScenarioOrder] = Field(default_factory=list)
+    # TD SYNNEX only: the error-element form to answer with; None keeps the simulator's own.
+    error_style: TdErrorStyle | None = None
 
     @model_validator(mode="after")
     def _unique_po_numbers(self) -> Scenario:

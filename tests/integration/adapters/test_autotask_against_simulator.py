@@ -13,6 +13,7 @@ import anyio
 import httpx2
 import pytest
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.autotask import (
     AuthFailed,
     AutotaskClient,
@@ -20,7 +21,6 @@ from orderbridge.adapters.autotask import (
     AutotaskPurchaseOrders,
     BadPayload,
     F,
-    RetryPolicy,
     ThreadLimited,
     Unavailable,
 )
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.anyio
 USER = "api-user@example.com"
 SECRET = "simulator-secret"
 CODE = "ORDERBRIDGESIMULATOR0000000"
-FAST = RetryPolicy(max_attempts=5, initial_delay_s=0.01, max_delay_s=0.05, max_total_s=10.0)
+FAST = RetryPolicy(attempts=5, initial_backoff_s=0.01, max_backoff_s=0.05, total_timeout_s=10.0)
 STATUSES = ("Submitted", "Received Partial", "New", "Submitted", "Received Full")
 
 
@@ -272,7 +272,9 @@ async def test_the_client_limiter_keeps_below_the_thread_limit(small: Served) ->
         with pytest.raises(ExceptionGroup) as caught:
             await burst(client)  # the simulator enforces the limit the client keeps to
     assert caught.group_contains(ThreadLimited, match="Itgenatr005")
-    patient = RetryPolicy(max_attempts=20, initial_delay_s=0.02, max_delay_s=0.1, max_total_s=20)
+    patient = RetryPolicy(
+        attempts=20, initial_backoff_s=0.02, max_backoff_s=0.1, total_timeout_s=20
+    )
     async with _client(small, threads_per_endpoint=8, retry=patient) as client:
         await burst(client)  # too eager, but retries with backoff get every answer
         assert client.request_count["PurchaseOrders"] > len(ids)

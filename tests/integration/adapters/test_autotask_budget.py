@@ -12,12 +12,12 @@ import anyio
 import httpx2
 import pytest
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.autotask import (
     AutotaskBudget,
     AutotaskClient,
     AutotaskCredentials,
     BudgetExhausted,
-    RetryPolicy,
     ThreadLimited,
 )
 from orderbridge.simulators._common import SimulatorServer
@@ -26,7 +26,7 @@ from orderbridge.simulators.scenario import Scenario, ScenarioLine, ScenarioOrde
 
 pytestmark = pytest.mark.anyio
 
-FAST = RetryPolicy(max_attempts=5, initial_delay_s=0.01, max_delay_s=0.05, max_total_s=10.0)
+FAST = RetryPolicy(attempts=5, initial_backoff_s=0.01, max_backoff_s=0.05, total_timeout_s=10.0)
 LINE = ScenarioLine(
     sku="SKU1", mfg_pn="MFR-1", description="Widget", quantity=1, unit_price=Decimal("9.99")
 )
@@ -144,7 +144,7 @@ async def test_a_locked_out_database_stops_the_cycle_without_hammering(served: S
         with pytest.raises(BudgetExhausted) as caught:
             await client.get("PurchaseOrders", served.po_ids[0])
         polled = served.sent()
-        assert polled == FAST.max_attempts  # the poll met the lock-out and gave up
+        assert polled == FAST.attempts  # the poll met the lock-out and gave up
         assert served.statuses("ThresholdInformation") == [429] * polled
         for po_id in served.po_ids:
             with pytest.raises(BudgetExhausted):
@@ -204,7 +204,7 @@ async def test_thread_limit_rejections_are_retried_transparently_and_counted(
             await _burst(eager, served.po_ids)  # above the simulator's limit, without retries
     assert caught.value.subgroup(ThreadLimited) is not None
     served.admin("DELETE", "counters")
-    patient = RetryPolicy(max_attempts=30, initial_delay_s=0.01, max_delay_s=0.05)
+    patient = RetryPolicy(attempts=30, initial_backoff_s=0.01, max_backoff_s=0.05)
     async with _client(served, AutotaskBudget(threads_per_endpoint=8), retry=patient) as client:
         await _burst(client, served.po_ids)
         stats = client.stats

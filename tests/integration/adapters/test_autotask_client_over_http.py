@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.autotask import (
     AuthFailed,
     AutotaskClient,
@@ -27,7 +28,6 @@ from orderbridge.adapters.autotask import (
     F,
     PermissionDenied,
     RateLimited,
-    RetryPolicy,
     ThreadLimited,
     Unavailable,
     ValidationFailed,
@@ -39,7 +39,7 @@ pytestmark = pytest.mark.anyio
 USER = "api@example.com"
 SECRET = "very-secret-value-123"
 CODE = "INTEGRATIONCODE000000000000"
-FAST = RetryPolicy(max_attempts=4, initial_delay_s=0.01, max_delay_s=0.05, max_total_s=5.0)
+FAST = RetryPolicy(attempts=4, initial_backoff_s=0.01, max_backoff_s=0.05, total_timeout_s=5.0)
 
 
 def _errors(status: int, *messages: str, headers: dict[str, str] | None = None) -> Response:
@@ -315,7 +315,7 @@ async def test_retries_are_bounded_and_the_last_error_is_raised(
     with pytest.raises(ThreadLimited, match="Itgenatr005") as err:
         await client.get("PurchaseOrders", 1)
     assert isinstance(err.value, RateLimited)
-    assert client.request_count["PurchaseOrders"] == FAST.max_attempts
+    assert client.request_count["PurchaseOrders"] == FAST.attempts
 
 
 async def test_patch_is_retried_with_the_same_body(
@@ -345,7 +345,7 @@ async def test_unreachable_zone_is_unavailable_after_bounded_retries() -> None:
     async with _client(dead) as client:
         with pytest.raises(Unavailable, match="could not be reached"):
             await client.zone()
-        assert client.request_count["ZoneInformation"] == FAST.max_attempts
+        assert client.request_count["ZoneInformation"] == FAST.attempts
 
 
 @pytest.mark.parametrize("paging", ["id", "next-url"])

@@ -13,8 +13,8 @@ from orderbridge.adapters.autotask import (
     AutotaskCredentials,
     AutotaskPurchaseOrders,
     F,
-    UnknownPicklistLabel,
 )
+from orderbridge.adapters.autotask._errors import UnknownPicklistLabel
 from orderbridge.ports import MonitoredScope
 from orderbridge.simulators._common import SimulatorServer
 from tests.integration.adapters.test_autotask_client_over_http import (

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
     BadPayload,
-    RetryPolicy,
     TdSynnexClient,
     TdSynnexEndpoints,
     TransientError,
@@ -22,7 +22,7 @@ from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
 
 pytestmark = pytest.mark.anyio
 
-FAST = RetryPolicy(attempts=3, initial_s=0.01, max_s=0.02, timeout_s=5.0)
+FAST = RetryPolicy(attempts=3, initial_backoff_s=0.01, max_backoff_s=0.02, total_timeout_s=5.0)
 LINES = [
     ScenarioLine(
         sku="3364043",

@@ -21,11 +21,12 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
     BadPayload,
+    IpNotAllowed,
     RateLimited,
-    RetryPolicy,
     TdSynnexClient,
     TdSynnexEndpoints,
     TdSynnexError,
@@ -192,7 +193,7 @@ def server(fake: FakeTdSynnex) -> Iterator[SimulatorServer]:
         yield running
 
 
-FAST = RetryPolicy(attempts=3, initial_s=0.01, max_s=0.05, timeout_s=5.0)
+FAST = RetryPolicy(attempts=3, initial_backoff_s=0.01, max_backoff_s=0.05, total_timeout_s=5.0)
 
 
 class ClientOptions(TypedDict, total=False):
@@ -303,7 +304,9 @@ async def test_timeouts_exhaust_into_transient_error(
     fake: FakeTdSynnex, server: SimulatorServer
 ) -> None:
     fake.script(STATUS_PATH, Step(delay_s=0.4), Step(delay_s=0.4))
-    policy = RetryPolicy(attempts=2, initial_s=0.01, max_s=0.01, timeout_s=5.0)
+    policy = RetryPolicy(
+        attempts=2, initial_backoff_s=0.01, max_backoff_s=0.01, total_timeout_s=5.0
+    )
     async with make_client(server, timeout_s=0.15, retry=policy) as client:
         with pytest.raises(TransientError, match=r"no answer .* within 0\.1"):
             await client.get_order_status("PO-1001")
@@ -325,7 +328,7 @@ async def test_http_403_with_ip_error_explains_the_allow_list(
     body = b"<SynnexB2B><errorMessage>IP Address Invalid</errorMessage></SynnexB2B>"
     fake.script(STATUS_PATH, Step(status=403, body=body))
     async with make_client(server) as client:
-        with pytest.raises(AuthFailed, match="allow-list") as info:
+        with pytest.raises(IpNotAllowed, match="allow-list") as info:
             await client.get_order_status("PO-1001")
     assert info.value.po_number == "PO-1001"
     assert fake.count(STATUS_PATH) == 1

@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
-    RetryPolicy,
     TdSynnexClient,
     TdSynnexEndpoints,
     TransientError,
@@ -24,7 +24,7 @@ from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, TdSynnexSimulator
 
 pytestmark = pytest.mark.anyio
 
-FAST = RetryPolicy(attempts=3, initial_s=0.01, max_s=0.02, timeout_s=5.0)
+FAST = RetryPolicy(attempts=3, initial_backoff_s=0.01, max_backoff_s=0.02, total_timeout_s=5.0)
 STATUS_PATH = "/SynnexXML/POStatus"
 ORDER_OK = b"""<?xml version="1.0" encoding="UTF-8"?>
 <SynnexB2B><OrderStatusResponse><CustomerNumber>123456</CustomerNumber>
@@ -128,7 +128,7 @@ async def test_5xx_until_the_attempts_run_out_is_counted_per_attempt(
     assert scripted.received == FAST.attempts
     assert stats.faults == {"http_5xx": FAST.attempts}
     assert stats.retries["order_status"] == FAST.attempts - 1
-    assert stats.to_json()["faults_by_request"] == {"order_status": {"http_5xx": 3}}
+    assert stats.to_json()["faults_by_endpoint"] == {"order_status": {"http_5xx": 3}}
 
 
 @pytest.fixture(scope="module")

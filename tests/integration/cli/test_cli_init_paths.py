@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from orderbridge.cli import app
 from orderbridge.settings import load_settings
-from tests.integration.sync.simulated_upstreams import API, SimulatedUpstreams
+from orderbridge.simulators.harness import API
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 
 def _requests(upstreams: SimulatedUpstreams) -> int:

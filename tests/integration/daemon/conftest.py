@@ -1,4 +1,4 @@
-"""Fixtures: both simulators (with a roomy Autotask budget), a store path and a config for them."""
+"""Fixtures: both simulators with a roomy Autotask budget, and a real-time config for them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from orderbridge.simulators.autotask import AutotaskSimConfig
 from tests.integration.daemon.daemon_config import write_config
@@ -22,26 +21,8 @@ def upstreams() -> Iterator[SimulatedUpstreams]:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    """Where this test's SQLite store lives."""
-    return tmp_path / "orderbridge.db"
-
-
-@pytest.fixture
 def config(upstreams: SimulatedUpstreams, database: Path, tmp_path: Path) -> Path:
     """Real-time cycles at least 0.5 s apart, over the simulators."""
     return write_config(
         upstreams, tmp_path / "orderbridge.toml", database, frequency="realtime", min_gap_s=0.5
     )
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    """An in-process CLI runner with a wide, colourless console."""
-    return CliRunner(env={"COLUMNS": "240", "NO_COLOR": "1", "TERM": "dumb"})
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    """Async tests run on asyncio."""
-    return "asyncio"

@@ -20,6 +20,7 @@ import pytest
 from orderbridge.adapters.store import RunRecord, SqlStore
 from orderbridge.bootstrap import SyncServices, daemon_for, runtime_settings, sync_services
 from orderbridge.settings import Settings, load_settings
+from tests.integration.application.daemon_fakes import FakeTime
 from tests.integration.daemon.daemon_config import write_config
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
@@ -50,15 +51,29 @@ def change(settings: Settings, key: str, value: str) -> None:
 
 
 @asynccontextmanager
-async def running_daemon(settings: Settings) -> AsyncIterator[SyncServices]:
-    """The daemon, polling its settings every 0.1 s, until the block ends."""
+async def running_daemon(settings: Settings, time: FakeTime) -> AsyncIterator[SyncServices]:
+    """The daemon on ``time``, polling its settings every 0.1 s of it, until the block ends.
+
+    Its sleeps move ``time`` on at once, so "nothing ran for three gaps" is read off its clock
+    instead of waited out.
+    """
     stop = anyio.Event()
-    async with sync_services(settings) as services, anyio.create_task_group() as group:
-        group.start_soon(daemon_for(services, poll_s=0.1).run, stop)
+    async with (
+        sync_services(settings, clock=time.clock) as services,
+        anyio.create_task_group() as group,
+    ):
+        daemon = daemon_for(services, clock=time.clock, sleep=time.sleep, poll_s=0.1)
+        group.start_soon(daemon.run, stop)
         try:
             yield services
         finally:
             stop.set()
+
+
+async def lived_through(time: FakeTime, seconds: float) -> None:
+    """Wait until the daemon has slept ``seconds`` of its clock from now."""
+    until = time.now + timedelta(seconds=seconds)
+    await eventually(lambda: time.now >= until)
 
 
 def settled(database: Path) -> bool:
@@ -69,16 +84,16 @@ def settled(database: Path) -> bool:
 async def test_realtime_cycles_stop_when_disabled_and_resume_when_enabled(
     upstreams: SimulatedUpstreams, config: Path, database: Path
 ) -> None:
-    settings = load_settings(config)
-    async with running_daemon(settings):
+    settings, time = load_settings(config), FakeTime(datetime.now(UTC))
+    async with running_daemon(settings, time):
         await eventually(lambda: len(runs(database)) >= 3)
         change(settings, "enabled", "false")
-        await anyio.sleep(0.3)  # the daemon notices within one poll
-        await eventually(lambda: settled(database))
+        naps = len(time.sleeps)  # a second nap after the change follows a read of the switch
+        await eventually(lambda: len(time.sleeps) >= naps + 2 and settled(database))
         off_runs, off_patches = len(runs(database)), upstreams.patches()
         memo = upstreams.po("PO-10001")["generalMemo"]
         upstreams.tdsynnex.advance("PO-10001")
-        await anyio.sleep(1.5)  # three real-time gaps: nothing may run
+        await lived_through(time, 1.5)  # three real-time gaps: nothing may run
         assert (len(runs(database)), upstreams.patches()) == (off_runs, off_patches)
         assert upstreams.po("PO-10001")["generalMemo"] == memo
         change(settings, "enabled", "true")
@@ -96,10 +111,10 @@ async def test_frequency_change_takes_effect_without_a_restart(
     config = write_config(
         upstreams, tmp_path / "hourly.toml", database, frequency="custom:1h", min_gap_s=0.5
     )
-    settings = load_settings(config)
-    async with running_daemon(settings):
+    settings, time = load_settings(config), FakeTime(datetime.now(UTC))
+    async with running_daemon(settings, time):
         await eventually(lambda: len(runs(database)) == 1 and settled(database))
-        await anyio.sleep(1.0)
+        await lived_through(time, 1.0)
         assert len(runs(database)) == 1  # the next one is an hour away
         change(settings, "frequency", "realtime")
         await eventually(lambda: len(runs(database)) >= 3, within_s=15)

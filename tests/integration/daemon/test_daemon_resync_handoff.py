@@ -18,6 +18,7 @@ from orderbridge.application.lease import LeaseHeld
 from orderbridge.bootstrap import sync_services, utc_now
 from orderbridge.domain.history import OrderOutcome, RunOutcome, RunTrigger
 from orderbridge.settings import load_settings
+from tests.integration.application.daemon_fakes import FakeTime
 from tests.integration.daemon.test_daemon_cycles import change, eventually, running_daemon, runs
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
@@ -28,7 +29,7 @@ async def test_resync_while_the_daemon_runs_is_checked_by_the_daemon(
     upstreams: SimulatedUpstreams, config: Path, database: Path
 ) -> None:
     settings = load_settings(config)
-    async with running_daemon(settings):
+    async with running_daemon(settings, FakeTime(datetime.now(UTC))):
         await eventually(lambda: len(runs(database)) >= 1)
         change(settings, "enabled", "false")  # no scheduled cycle may check it first
         await eventually(lambda: all(r.outcome is not RunOutcome.RUNNING for r in runs(database)))

@@ -37,12 +37,14 @@ EVERY_CHECK = {
     "Autotask permissions",
     "Autotask request budget",
     "TD SYNNEX credentials",
+    "TD SYNNEX invoices",
     "TD SYNNEX vendor company",
     "monitored purchase orders",
     "POs without a PO number",
     "POs TD SYNNEX does not know",
     "TD SYNNEX order number mismatches",
     "shipped without tracking",
+    "fields Autotask does not keep",
     "last sync run",
 }
 
@@ -63,14 +65,16 @@ def test_a_healthy_setup_passes_every_check(
             for methods in upstreams.autotask.state.counters()["requests"].values()
         )
         tdsynnex_requests = upstreams.tdsynnex_requests("POStatus")
+        invoice_requests = upstreams.tdsynnex_requests("InvoiceQuery")
         patches = upstreams.patches()
     assert result.exit_code == 0, result.output
     found = outcomes(result.stdout)
     assert set(found) == EVERY_CHECK
     assert set(found.values()) == {"PASS"}, result.stdout
     assert "fix:" not in result.stdout
-    assert "14 passed, 0 warnings, 0 failed" in result.stdout
+    assert "16 passed, 0 warnings, 0 failed" in result.stdout
     assert "3 purchase orders in scope" in result.stdout
     assert tdsynnex_requests == 1
+    assert invoice_requests == 1
     assert autotask_requests <= 12
     assert patches == 0

@@ -125,6 +125,20 @@ def test_doctor_tells_an_ip_allow_list_refusal_apart(
     assert probes == 1
 
 
+def test_doctor_names_a_refused_invoice_service_and_its_fix(
+    cli: typer.Typer, runner: CliRunner, database: Path, tmp_path: Path
+) -> None:
+    config = TdSynnexSimConfig(invoice_allowed_ips=["203.0.113.7"])
+    with simulated_upstreams(tdsynnex_config=config) as upstreams:
+        path = write_config(upstreams, tmp_path / "invoices.toml", database)
+        result = runner.invoke(cli, ["doctor", "--config", str(path)])
+    assert block(result.stdout, "TD SYNNEX credentials").startswith("PASS")
+    invoices = block(result.stdout, "TD SYNNEX invoices")
+    assert invoices.startswith("WARN"), invoices
+    assert "enable the invoice query" in invoices
+    assert "[tdsynnex] invoices = false" in invoices
+
+
 def test_doctor_exits_2_when_the_configuration_cannot_be_loaded(
     cli: typer.Typer, runner: CliRunner, tmp_path: Path
 ) -> None:

@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 from orderbridge.application.doctor import Outcome
 from orderbridge.bootstrap import doctor_session
 from orderbridge.settings import Settings, load_settings
+from orderbridge.simulators.harness import API
 from orderbridge.simulators.scenario import builtin_scenario
-from tests.integration.sync.simulated_upstreams import API, SimulatedUpstreams, simulated_upstreams
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
 
 
 def _endpoints(upstreams: SimulatedUpstreams) -> list[str]:

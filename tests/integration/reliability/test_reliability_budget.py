@@ -15,12 +15,12 @@ from typing import Any
 
 import anyio
 
+from _reliability_processes import complete_in_process
+from _reliability_scenario import reliability_scenario
 from orderbridge.adapters.store import RunRecord, SqlStore
 from orderbridge.bootstrap import sync_services
 from orderbridge.domain.history import OrderOutcome, RunOutcome, RunReport
 from orderbridge.settings import Settings
-from tests.integration.reliability.reliability_processes import complete_in_process
-from tests.integration.reliability.reliability_scenario import reliability_scenario
 from tests.integration.sync.simulated_upstreams import (
     SimulatedUpstreams,
     pinned_now,

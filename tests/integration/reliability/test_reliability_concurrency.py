@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.reliability.reliability_processes import (
+from _reliability_processes import (
     complete_in_process,
     crash_config,
     patch_counts,
     slow_down,
     start_sync,
 )
-from tests.integration.reliability.reliability_scenario import (
+from _reliability_scenario import (
     duplicate_history,
     history_rows,
     reliability_scenario,

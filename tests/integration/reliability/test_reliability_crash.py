@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.reliability.reliability_processes import crash_pass
+from _reliability_processes import crash_pass
 
 pytestmark = pytest.mark.slow
 

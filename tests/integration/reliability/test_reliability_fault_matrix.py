@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.integration.reliability.reliability_matrix import (
+from _reliability_matrix import (
     FaultPlan,
     MatrixRun,
     fault_kind_of,
     run_matrix,
 )
-from tests.integration.reliability.reliability_scenario import reliability_scenario
+from _reliability_scenario import reliability_scenario
 
 pytestmark = pytest.mark.slow
 

@@ -18,6 +18,7 @@ from orderbridge.adapters.store._tables import Base
 
 EXPECTED_TABLES = {
     "alembic_version",
+    "field_quirk",
     "lease",
     "notification",
     "order_event",

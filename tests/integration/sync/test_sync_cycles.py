@@ -130,7 +130,7 @@ async def test_steady_state_cycle_writes_nothing_and_stays_cheap(
         assert first.failed == 0
         upstreams.reset_counters()
         second = await cycle(services)
-    finished = {"Delivered", "Closed", "Cancelled", "Rejected"}
+    finished = {"Closed", "Cancelled", "Rejected"}  # delivered-not-invoiced stays checked
     done = sum(o.status in finished for o in first.orders)
     assert done > 0
     assert second.updated == 0
@@ -210,3 +210,17 @@ async def test_user_text_outside_the_block_survives_byte_for_byte(
     block = block_of(after)
     assert "Status: Processing" in block
     assert after == above + "\n\n" + block + below
+
+
+async def test_a_delivered_order_is_still_checked_and_its_later_invoice_lands(
+    upstreams: SimulatedUpstreams, database: Path
+) -> None:
+    upstreams.tdsynnex.advance(SERVER_ERROR_PO)
+    async with sync_services(upstreams.settings(database)) as services:
+        first = await cycle(services)
+        assert {o.po_number: o.status for o in first.orders}["PO-10013"] == "Delivered"
+        assert upstreams.po("PO-10013")["vendorInvoiceNumber"] is None
+        upstreams.tdsynnex.advance("PO-10013")  # TD SYNNEX invoices after delivery
+        second = await cycle(services)
+    assert {o.po_number: o.status for o in second.orders}["PO-10013"] == "Closed"
+    assert upstreams.po("PO-10013")["vendorInvoiceNumber"]

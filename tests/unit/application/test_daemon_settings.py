@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from orderbridge.bootstrap import autotask_retry, file_runtime_values, tdsynnex_retry
+from orderbridge.adapters import RetryPolicy
+from orderbridge.bootstrap import file_runtime_values, retry_policy
 from orderbridge.domain.schedule import FrequencyKind
 from orderbridge.domain.scope import ScopeKind
 from orderbridge.settings import ConfigError, load_settings
@@ -97,7 +98,7 @@ def test_every_bad_value_is_one_line_naming_its_key(tmp_path: Path) -> None:
     assert "Value error" not in "\n".join(problems)
 
 
-def test_retry_settings_reach_both_clients(tmp_path: Path) -> None:
+def test_retry_settings_make_the_one_retry_policy_of_both_clients(tmp_path: Path) -> None:
     settings = load_settings(
         config(
             tmp_path,
@@ -105,11 +106,6 @@ def test_retry_settings_reach_both_clients(tmp_path: Path) -> None:
             "total_timeout_s = 30\n",
         )
     )
-    at, td = autotask_retry(settings), tdsynnex_retry(settings)
-    assert (at.max_attempts, at.initial_delay_s, at.max_delay_s, at.max_total_s) == (
-        5,
-        0.25,
-        4,
-        30,
+    assert retry_policy(settings) == RetryPolicy(
+        attempts=5, initial_backoff_s=0.25, max_backoff_s=4, total_timeout_s=30
     )
-    assert (td.attempts, td.initial_s, td.max_s, td.timeout_s) == (5, 0.25, 4, 30)

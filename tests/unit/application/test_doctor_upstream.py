@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 
-from orderbridge.application.doctor import Check, Doctor, Outcome, has_failures
-from orderbridge.application.doctor_ports import RunView, StoredOrderView
-from orderbridge.application.doctor_upstream import PROBE_PO_NUMBER
+from orderbridge.application.doctor import (
+    PROBE_PO_NUMBER,
+    Check,
+    Doctor,
+    Outcome,
+    StoreChecks,
+    UpstreamChecks,
+    has_failures,
+)
 from orderbridge.application.scope import SyncSetupError
 from orderbridge.domain.models import DistributorCode, DistributorOrder, Invoice
 from orderbridge.ports import (
+    CompanyRef,
+    EntityAccess,
+    FieldQuirk,
     MonitoredScope,
+    RunRecord,
+    StoredOrder,
+    ThresholdInfo,
     UpstreamAuthError,
     UpstreamError,
     UpstreamUnavailable,
@@ -25,27 +37,8 @@ pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Budget:
-    threshold: int
-    timeframe_minutes: int
-    current: int
-
-
-@dataclass(frozen=True)
-class Access:
-    entity: str
-    can_query: bool = True
-    can_update: bool = True
-    query_access: str = "All"
-    update_access: str = "All"
-
-
-@dataclass(frozen=True)
-class Company:
-    id: int
-    name: str
-    is_vendor: bool = True
+def _access(entity: str, query: str = "All", update: str = "All") -> EntityAccess:
+    return EntityAccess(entity, True, True, query_access=query, update_access=update)
 
 
 @dataclass
@@ -54,10 +47,12 @@ class FakeAutotask:
 
     zone_error: UpstreamError | None = None
     budget_error: UpstreamError | None = None
-    budget: Budget = field(default_factory=lambda: Budget(10_000, 60, 100))
-    access: dict[str, Access] = field(default_factory=dict)
-    companies_by_id: dict[int, Company] = field(default_factory=dict)
-    vendors: list[Company] = field(default_factory=lambda: [Company(7, "TD SYNNEX Corporation")])
+    budget: ThresholdInfo = field(default_factory=lambda: ThresholdInfo(10_000, 60, 100))
+    access: dict[str, EntityAccess] = field(default_factory=dict)
+    companies_by_id: dict[int, CompanyRef] = field(default_factory=dict)
+    vendors: list[CompanyRef] = field(
+        default_factory=lambda: [CompanyRef(7, "TD SYNNEX Corporation", is_vendor=True)]
+    )
     count: int = 12
     calls: list[str] = field(default_factory=list)
 
@@ -67,21 +62,21 @@ class FakeAutotask:
             raise self.zone_error
         return "https://webservices5.autotask.net/ATServicesRest/V1.0/"
 
-    async def threshold(self) -> Budget:
+    async def threshold(self) -> ThresholdInfo:
         self.calls.append("threshold")
         if self.budget_error is not None:
             raise self.budget_error
         return self.budget
 
-    async def entity_access(self, entity: str) -> Access:
+    async def entity_access(self, entity: str) -> EntityAccess:
         self.calls.append(f"access {entity}")
-        return self.access.get(entity, Access(entity))
+        return self.access.get(entity, _access(entity))
 
-    async def companies(self, ids: Sequence[int]) -> list[Company]:
+    async def companies(self, ids: Sequence[int]) -> list[CompanyRef]:
         self.calls.append("companies")
         return [self.companies_by_id[i] for i in ids if i in self.companies_by_id]
 
-    async def vendors_named(self, name: str) -> list[Company]:
+    async def vendors_named(self, name: str) -> list[CompanyRef]:
         self.calls.append("vendors")
         return [c for c in self.vendors if name.lower() in c.name.lower()]
 
@@ -94,6 +89,7 @@ class FakeAutotask:
 class FakeDistributor:
     error: UpstreamError | None = None
     asked: list[str] = field(default_factory=list)
+    invoices_asked: list[str] = field(default_factory=list)
 
     async def get_order_status(self, po_number: str) -> DistributorOrder:
         self.asked.append(po_number)
@@ -102,7 +98,8 @@ class FakeDistributor:
         return DistributorOrder(po_number=po_number, code=DistributorCode.NOT_FOUND)
 
     async def get_invoices(self, *, po_number: str) -> list[Invoice]:
-        raise AssertionError("doctor never asks for invoices")
+        self.invoices_asked.append(po_number)  # the invoice service is probed once, for a dummy
+        return []
 
 
 class EmptyStore:
@@ -120,14 +117,17 @@ class EmptyStore:
     def delete_setting(self, tenant: str, key: str) -> bool:
         return True
 
-    def runs(self, tenant: str, limit: int) -> Sequence[RunView]:
+    def runs(self, tenant: str, limit: int) -> Sequence[RunRecord]:
         return []
 
-    def run(self, run_id: int) -> RunView | None:
+    def run(self, run_id: int) -> RunRecord | None:
         return None
 
-    def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, StoredOrderView]:
+    def load_states(self, tenant: str, po_numbers: Iterable[str]) -> Mapping[str, StoredOrder]:
         return {}
+
+    def field_quirks(self, tenant: str) -> list[FieldQuirk]:
+        return []
 
 
 async def _scope() -> MonitoredScope:
@@ -135,17 +135,19 @@ async def _scope() -> MonitoredScope:
 
 
 def _doctor(
-    autotask: FakeAutotask, distributor: FakeDistributor, vendor_ids: Sequence[int] = ()
+    autotask: FakeAutotask,
+    distributor: FakeDistributor,
+    vendor_ids: Sequence[int] = (),
+    scope: Callable[[], Awaitable[MonitoredScope]] = _scope,
 ) -> Doctor:
-    return Doctor(
+    upstream = UpstreamChecks(
         autotask=autotask,
         distributor=distributor,
-        store=EmptyStore(),
-        scope=_scope,
-        clock=lambda: NOW,
+        scope=scope,
         vendor_ids=vendor_ids,
         is_ip_refusal=lambda exc: "ip address" in str(exc).lower(),
     )
+    return Doctor(upstream, StoreChecks(EmptyStore(), clock=lambda: NOW))
 
 
 def _by_name(checks: list[Check]) -> dict[str, Check]:
@@ -179,7 +181,7 @@ async def test_a_healthy_setup_passes_every_connection_check() -> None:
 async def test_the_request_budget_warns_above_half_and_fails_above_ninety_percent(
     current: int, outcome: Outcome
 ) -> None:
-    autotask = FakeAutotask(budget=Budget(10_000, 60, current))
+    autotask = FakeAutotask(budget=ThresholdInfo(10_000, 60, current))
     checks = _by_name(await _doctor(autotask, FakeDistributor()).connection_checks())
     budget = checks["Autotask request budget"]
     assert budget.outcome is outcome
@@ -189,7 +191,7 @@ async def test_the_request_budget_warns_above_half_and_fails_above_ninety_percen
 
 async def test_an_api_user_without_update_access_fails_naming_the_entity() -> None:
     autotask = FakeAutotask(
-        access={"PurchaseOrderItems": Access("PurchaseOrderItems", update_access="None")}
+        access={"PurchaseOrderItems": _access("PurchaseOrderItems", update="None")}
     )
     check = _by_name(await _doctor(autotask, FakeDistributor()).connection_checks())[
         "Autotask permissions"
@@ -203,9 +205,7 @@ async def test_an_api_user_without_update_access_fails_naming_the_entity() -> No
 async def test_restricted_access_is_a_warning() -> None:
     autotask = FakeAutotask(
         access={
-            "PurchaseOrders": Access(
-                "PurchaseOrders", query_access="Restricted", update_access="Restricted"
-            )
+            "PurchaseOrders": _access("PurchaseOrders", query="Restricted", update="Restricted")
         }
     )
     check = _by_name(await _doctor(autotask, FakeDistributor()).connection_checks())[
@@ -256,7 +256,10 @@ async def test_td_synnex_ip_and_credential_refusals_get_different_fixes() -> Non
 
 async def test_several_vendor_matches_warn_and_list_them() -> None:
     autotask = FakeAutotask(
-        vendors=[Company(7, "TD SYNNEX Corporation"), Company(8, "TD SYNNEX Canada")]
+        vendors=[
+            CompanyRef(7, "TD SYNNEX Corporation", is_vendor=True),
+            CompanyRef(8, "TD SYNNEX Canada", is_vendor=True),
+        ]
     )
     check = _by_name(await _doctor(autotask, FakeDistributor()).run())["TD SYNNEX vendor company"]
     assert check.outcome is Outcome.WARN
@@ -275,7 +278,10 @@ async def test_no_vendor_company_fails_and_skips_the_scope_count() -> None:
 
 async def test_configured_vendor_ids_must_exist_and_be_vendors() -> None:
     autotask = FakeAutotask(
-        companies_by_id={7: Company(7, "TD SYNNEX"), 9: Company(9, "Acme", False)}
+        companies_by_id={
+            7: CompanyRef(7, "TD SYNNEX", is_vendor=True),
+            9: CompanyRef(9, "Acme", is_vendor=False),
+        }
     )
     check = _by_name(
         await _doctor(autotask, FakeDistributor(), vendor_ids=(7, 9, 11)).connection_checks()
@@ -295,8 +301,7 @@ async def test_a_scope_that_cannot_be_built_fails_the_scope_check() -> None:
     async def broken() -> MonitoredScope:
         raise SyncSetupError("autotask.monitored_statuses: no such status")
 
-    doctor = _doctor(FakeAutotask(), FakeDistributor())
-    doctor.scope = broken
+    doctor = _doctor(FakeAutotask(), FakeDistributor(), scope=broken)
     check = _by_name(await doctor.run())["monitored purchase orders"]
     assert check.outcome is Outcome.FAIL
     assert "monitored_statuses" in check.detail

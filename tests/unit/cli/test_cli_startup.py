@@ -68,3 +68,11 @@ def test_a_configuration_error_loads_no_database_or_http_code(tmp_path: Path) ->
     assert done.returncode == 2
     assert "configuration error" in done.stderr
     assert not _offenders(modules, (*DATABASE_AND_HTTP, *APPLICATION))
+
+
+def test_the_error_styles_spelled_out_for_help_match_the_simulator() -> None:
+    from orderbridge.cli._simulate import ERROR_STYLES
+    from orderbridge.simulators.scenario import TdErrorStyle
+
+    assert tuple(style.value for style in TdErrorStyle) == ERROR_STYLES
+    assert ERROR_STYLES[0] == TdErrorStyle.LOWER  # the default

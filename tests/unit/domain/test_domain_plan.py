@@ -33,8 +33,9 @@ from tests.unit.domain.domain_builders import (
 FUTURE = NOW.date() + timedelta(days=10)
 
 
-def midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+def noon(day: date) -> datetime:
+    """How a calendar day is written to Autotask: 12:00 UTC (the same day in nearly every zone)."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
 
 
 def test_first_plan_writes_memo_shipping_date_and_item_fields() -> None:
@@ -45,7 +46,7 @@ def test_first_plan_writes_memo_shipping_date_and_item_fields() -> None:
     memo = plan.po_changes["general_memo"]
     assert isinstance(memo, str)
     assert memo.startswith("Deliver to back door\n\n" + BLOCK_START)
-    assert plan.po_changes["shipping_date"] == midnight(date(2024, 5, 2))
+    assert plan.po_changes["shipping_date"] == noon(date(2024, 5, 2))
     assert set(plan.item_changes[11]) == {"memo"}  # no ETA known for a shipped line
 
 
@@ -53,7 +54,7 @@ def test_shipping_date_prefers_the_expected_ship_date() -> None:
     open_line = line("2", estimated_ship_date=FUTURE, mfg_part_number="B", sku=None)
     state = derive(order(shipped_line("1"), open_line))
     plan = plan_updates(purchase_order(), state, [], None, now=NOW)
-    assert plan.po_changes["shipping_date"] == midnight(FUTURE)
+    assert plan.po_changes["shipping_date"] == noon(FUTURE)
 
 
 def test_dates_compare_by_calendar_day_and_text_none_equals_empty() -> None:
@@ -97,9 +98,9 @@ def test_item_eta_is_delivered_date_then_estimated_delivery_then_eta() -> None:
     plan = plan_updates(po, state, [], None, now=NOW)
     etas = {i: c.get("estimated_arrival") for i, c in plan.item_changes.items()}
     assert etas == {
-        1: midnight(date(2024, 5, 6)),
-        2: midnight(date(2024, 5, 9)),
-        3: midnight(FUTURE),
+        1: noon(date(2024, 5, 6)),
+        2: noon(date(2024, 5, 9)),
+        3: noon(FUTURE),
     }
 
 

@@ -19,7 +19,7 @@ from orderbridge.domain.scope import (
 from orderbridge.settings import AutotaskSettings
 
 NOW = datetime(2024, 5, 15, 10, 7, tzinfo=UTC)
-DONE = {OrderStatus.DELIVERED, OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED}
+DONE = {OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED}
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ DONE = {OrderStatus.DELIVERED, OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderS
     [
         ("all", ScopeKind.ALL, None, "all orders sent to TD SYNNEX"),
         ("All Orders", ScopeKind.ALL, None, "all orders sent to TD SYNNEX"),
-        ("active", ScopeKind.ACTIVE, None, "active orders (not yet delivered, closed, cancelled"),
+        ("active", ScopeKind.ACTIVE, None, "active orders (not yet closed, cancelled or rejected)"),
         ("recent", ScopeKind.RECENT, 30, "orders submitted in the last 30 days"),
         ("recent:60", ScopeKind.RECENT, 60, "orders submitted in the last 60 days"),
         ("Recent:90", ScopeKind.RECENT, 90, "orders submitted in the last 90 days"),
@@ -98,8 +98,9 @@ def test_submitted_since_only_limits_recent() -> None:
 
 def test_active_excludes_finished_orders_but_keeps_not_found() -> None:
     active = StatusScope.parse("active")
-    assert active.excludes(OrderStatus.DELIVERED)
+    assert active.excludes(OrderStatus.CLOSED)  # delivered and invoiced
     assert active.excludes(OrderStatus.CANCELLED)
+    assert not active.excludes(OrderStatus.DELIVERED)  # an invoice often follows delivery
     assert not active.excludes(OrderStatus.NOT_FOUND)  # may be a PO-number mapping problem
     assert not active.excludes(OrderStatus.INVOICED)  # invoiced, not yet delivered
     assert not active.excludes(None)  # never checked yet

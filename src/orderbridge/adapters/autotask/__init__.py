@@ -12,18 +12,11 @@ Autotask's JSON field names live only in this package; callers get domain ``Purc
 Requests are held to a share of the database's hourly threshold and a per-endpoint thread cap
 by an ``AutotaskBudget`` (one per Autotask database, shared by its clients); when it is spent a
 call raises ``BudgetExhausted`` without sending anything. ``client.stats`` reports requests,
-retries, faults by kind and budget waits.
+retries, faults by kind and budget waits; ``client.query`` takes filters built with ``F``.
 """
 
-from ._access import AutotaskAccess, CompanyRef, EntityAccess
-from ._budget import (
-    AutotaskBudget,
-    BudgetStatus,
-    BudgetStore,
-    MemoryBudgetStore,
-    ThresholdReading,
-    database_key,
-)
+from ._access import AutotaskAccess
+from ._budget import AutotaskBudget
 from ._client import AutotaskClient
 from ._credentials import AutotaskCredentials
 from ._errors import (
@@ -31,25 +24,17 @@ from ._errors import (
     AutotaskError,
     BadPayload,
     BudgetExhausted,
-    ErrorTexts,
     NotFoundError,
     PermissionDenied,
-    QueryTooLarge,
     RateLimited,
     ThreadLimited,
     Unavailable,
-    UnknownPicklistLabel,
     ValidationFailed,
 )
-from ._paging import PagingMode
-from ._picklists import FieldInfo, PicklistCache, PicklistChoice
 from ._purchase_orders import AutotaskPurchaseOrders
-from ._query import Condition, F, Filter, Group, count_or_conditions, plan_queries
-from ._retry import AutotaskStats, RetryPolicy
-from ._service_info import DEFAULT_ZONE_LOOKUP_URL, ThresholdInfo
+from ._query import F, Filter
 
 __all__ = [
-    "DEFAULT_ZONE_LOOKUP_URL",
     "AuthFailed",
     "AutotaskAccess",
     "AutotaskBudget",
@@ -57,35 +42,14 @@ __all__ = [
     "AutotaskCredentials",
     "AutotaskError",
     "AutotaskPurchaseOrders",
-    "AutotaskStats",
     "BadPayload",
     "BudgetExhausted",
-    "BudgetStatus",
-    "BudgetStore",
-    "CompanyRef",
-    "Condition",
-    "EntityAccess",
-    "ErrorTexts",
     "F",
-    "FieldInfo",
     "Filter",
-    "Group",
-    "MemoryBudgetStore",
     "NotFoundError",
-    "PagingMode",
     "PermissionDenied",
-    "PicklistCache",
-    "PicklistChoice",
-    "QueryTooLarge",
     "RateLimited",
-    "RetryPolicy",
     "ThreadLimited",
-    "ThresholdInfo",
-    "ThresholdReading",
     "Unavailable",
-    "UnknownPicklistLabel",
     "ValidationFailed",
-    "count_or_conditions",
-    "database_key",
-    "plan_queries",
 ]

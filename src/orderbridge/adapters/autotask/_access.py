@@ -16,42 +16,19 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
-from orderbridge.ports import MonitoredScope
+from orderbridge.ports import CompanyRef, EntityAccess, MonitoredScope, ThresholdInfo
 
 from ._client import AutotaskClient
 from ._errors import BadPayload
 from ._mapping import Row
 from ._query import F, Filter
-from ._service_info import ThresholdInfo
 
 __all__ = ["AutotaskAccess", "CompanyRef", "EntityAccess"]
 
 _COMPANIES = "Companies"
 _PO = "PurchaseOrders"
 _COMPANY_FIELDS = ["id", "companyName", "companyType", "isActive"]
-
-
-@dataclass(frozen=True, slots=True)
-class EntityAccess:
-    """What the API user may do with one entity (``userAccessFor*`` is None, Restricted or All)."""
-
-    entity: str
-    can_query: bool
-    can_update: bool
-    query_access: str
-    update_access: str
-
-
-@dataclass(frozen=True, slots=True)
-class CompanyRef:
-    """An Autotask company as the setup checks see it."""
-
-    id: int
-    name: str
-    is_vendor: bool
-    is_active: bool = True
 
 
 def _member(info: Mapping[object, object], name: str) -> object:

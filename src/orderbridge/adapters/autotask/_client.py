@@ -32,12 +32,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, nullcontext
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 import anyio
 import httpx2
+
+from orderbridge.adapters._http import PooledClient
+from orderbridge.adapters._retry import RequestTally, RetryPolicy, call_with_retry
 
 from ._budget import AutotaskBudget, database_key, zone_ci
 from ._credentials import AutotaskCredentials
@@ -50,13 +52,14 @@ from ._errors import (
     ErrorTexts,
     PermissionDenied,
     RateLimited,
+    ThreadLimited,
     Unavailable,
     decode_answer,
+    fault_kind,
 )
 from ._paging import PagingMode, pages
 from ._picklists import PicklistCache
 from ._query import MAX_IN_VALUES, MAX_OR_CONDITIONS, Filter, plan_queries
-from ._retry import AutotaskStats, RequestTally, RetryPolicy, send_with_retry
 from ._service_info import (
     DEFAULT_ZONE_LOOKUP_URL,
     ThresholdInfo,
@@ -73,7 +76,7 @@ _ZONE_ENDPOINT = "ZoneInformation"
 _THRESHOLD_ENDPOINT = "ThresholdInformation"
 
 
-class AutotaskClient:
+class AutotaskClient(PooledClient):
     """An async client for one Autotask API user (see the module docstring for the contract)."""
 
     def __init__(
@@ -123,31 +126,6 @@ class AutotaskClient:
 
     def __repr__(self) -> str:
         return f"AutotaskClient(user={self._credentials.username!r}, base={self._base!r})"
-
-    async def __aenter__(self) -> AutotaskClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
-
-    @property
-    def request_count(self) -> dict[str, int]:
-        """HTTP requests sent so far, per entity endpoint (retries and zone lookups included)."""
-        return dict(self._tally.requests)
-
-    @property
-    def stats(self) -> AutotaskStats:
-        """Requests, retries, faults by kind and budget waits so far (an immutable snapshot)."""
-        return self._tally.snapshot()
 
     @property
     def database(self) -> str:
@@ -270,28 +248,33 @@ class AutotaskClient:
         retry: bool,
         authenticated: bool = True,
     ) -> Any:
-        async def send() -> Any:
+        async def send(_remaining_s: float) -> Any:
             """One attempt."""
             return await self._send_once(
                 method, endpoint, target, json=json, params=params, authenticated=authenticated
             )
 
-        async def hourly_limit(err: RateLimited, wait: float | None) -> None:
-            """Pause (or stop) every request to this database."""
+        async def hourly_limit(err: Exception, wait: float | None) -> float | None:
+            """Pause (or stop) every request to this database after an hourly-threshold 429."""
+            if not isinstance(err, RateLimited) or isinstance(err, ThreadLimited):
+                return wait
             await self.budget.rate_limited(
                 self.database, endpoint, retry_in_s=wait, retry_after_s=err.retry_after
             )
+            return None if wait is None else 0.0  # the budget now holds every request back
 
         moved = False
         while True:
             try:
-                return await send_with_retry(
+                return await call_with_retry(
                     send,
+                    self._retry,
                     endpoint=endpoint,
-                    policy=self._retry,
                     tally=self._tally,
-                    retry=retry,
-                    on_hourly_limit=hourly_limit,
+                    fault_kind=fault_kind,
+                    retry_on=(Unavailable, RateLimited) if retry else (),
+                    before_wait=hourly_limit,
+                    what=f"Autotask {endpoint}",
                 )
             except AuthFailed as err:
                 if err.status != 401 or moved or not await self._zone_moved():

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 
 import httpx2
 
+from orderbridge.adapters._retry import parse_retry_after
 from orderbridge.ports import BudgetExhausted as PortBudgetExhausted
 from orderbridge.ports import (
     UpstreamAuthError,
@@ -26,6 +26,7 @@ from orderbridge.ports import (
     UpstreamRateLimited,
     UpstreamUnavailable,
 )
+from orderbridge.redaction import redact_bytes
 
 __all__ = [
     "AuthFailed",
@@ -43,7 +44,7 @@ __all__ = [
     "ValidationFailed",
     "classify_response",
     "decode_answer",
-    "parse_retry_after",
+    "fault_kind",
 ]
 
 
@@ -197,22 +198,21 @@ class ErrorTexts:
     thread_limit: tuple[str, ...] = ("itgenatr005", "thread threshold")
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta seconds or HTTP date), if usable."""
-    if value is None or not value.strip():
+def fault_kind(error: Exception) -> str | None:
+    """The accounting name of what went wrong with one request (``None``: nothing was sent)."""
+    if isinstance(error, BudgetExhausted) or not isinstance(error, AutotaskError):
         return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+    if isinstance(error, ThreadLimited):
+        return "thread_limit"
+    if isinstance(error, RateLimited):
+        return "http_429"
+    if isinstance(error, Unavailable):
+        return error.fault
+    if isinstance(error, BadPayload):
+        return "bad_payload"
+    if isinstance(error, AuthFailed):
+        return "auth"
+    return "rejected"
 
 
 def server_messages(body: bytes) -> tuple[str, ...] | None:
@@ -279,13 +279,6 @@ def classify_response(
     return ValidationFailed(where, **kw)
 
 
-def _masked(body: bytes, secrets: Sequence[str]) -> bytes:
-    for secret in secrets:
-        if secret:
-            body = body.replace(secret.encode(), b"***")
-    return body
-
-
 def decode_answer(
     endpoint: str,
     response: httpx2.Response,
@@ -300,7 +293,7 @@ def decode_answer(
     """
     body = response.content
     if not response.is_success:
-        body = _masked(body, secrets)
+        body = redact_bytes(body, secrets)
         raise classify_response(
             response.status_code,
             body,
@@ -313,7 +306,7 @@ def decode_answer(
     try:
         return response.json()
     except ValueError:
-        start = _masked(body[:200], secrets)[:80].decode("utf-8", errors="replace")
+        start = redact_bytes(body[:200], secrets)[:80].decode("utf-8", errors="replace")
         raise BadPayload(
             f"Autotask {endpoint} answered HTTP {response.status_code} with a body that is "
             f"not JSON (starts {start!r})",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from orderbridge.ports import ThresholdInfo
 
 from ._errors import BadPayload
 
@@ -43,20 +44,6 @@ def zone_url_from_json(payload: object) -> str:
     if not isinstance(url, str) or not url.strip():
         raise BadPayload("zoneInformation answer has no 'url'")
     return api_base(url)
-
-
-@dataclass(frozen=True, slots=True)
-class ThresholdInfo:
-    """The Autotask database's hourly request budget and how much of it is used."""
-
-    threshold: int
-    timeframe_minutes: int
-    current: int
-
-    @property
-    def used_fraction(self) -> float:
-        """Share of the budget used in the current timeframe (0.0–1.0+)."""
-        return self.current / self.threshold if self.threshold > 0 else 1.0
 
 
 def threshold_from_json(payload: object) -> ThresholdInfo:

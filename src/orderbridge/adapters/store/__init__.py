@@ -14,14 +14,12 @@ Runtime settings are not a place for credentials: keys that look like one are re
 from __future__ import annotations
 
 from ._errors import StoreError
-from ._records import JsonObject, RunRecord, StoredOrder
-from ._repo import DEFAULT_CLOSED_STATUSES, SqlStore
+from ._records import RunRecord, StoredOrder
+from ._repo import SqlStore
 from ._tables import DEFAULT_TENANT
 
 __all__ = [
-    "DEFAULT_CLOSED_STATUSES",
     "DEFAULT_TENANT",
-    "JsonObject",
     "RunRecord",
     "SqlStore",
     "StoreError",

@@ -9,24 +9,18 @@ from sqlalchemy import exc
 from sqlalchemy.engine import URL
 
 from orderbridge.ports import StoreUnavailable
+from orderbridge.redaction import redact, redact_url
 
-__all__ = ["StoreError", "redact_url", "translate_errors"]
+__all__ = ["StoreError", "shown_url", "translate_errors"]
 
 
 class StoreError(StoreUnavailable):
     """The database could not do what was asked; the message says what to check."""
 
 
-def redact_url(url: URL) -> str:
+def shown_url(url: URL) -> str:
     """The URL as text with any password replaced by ``***``."""
-    return url.render_as_string(hide_password=True)
-
-
-def _scrub(text: str, url: URL) -> str:
-    """Remove the password from a driver message, in case the driver echoed it."""
-    if url.password:
-        text = text.replace(str(url.password), "***")
-    return text
+    return redact_url(url.render_as_string(hide_password=False))
 
 
 def _missing_schema(reason: str) -> bool:
@@ -38,7 +32,7 @@ def _missing_schema(reason: str) -> bool:
 def _advice(reason: str, url: URL) -> str:
     """A hint a user can act on, chosen by what the driver said."""
     lowered = reason.lower()
-    where = redact_url(url)
+    where = shown_url(url)
     if "unable to open database file" in lowered:
         return (
             f"cannot open the SQLite database file of {where}: "
@@ -65,11 +59,12 @@ def _advice(reason: str, url: URL) -> str:
 def describe(error: exc.SQLAlchemyError, url: URL, action: str) -> str:
     """A user-facing message for ``error`` raised while ``action``, without secrets."""
     original = getattr(error, "orig", None)
-    reason = _scrub(str(original if original is not None else error).strip(), url)
+    # the driver may echo the password
+    reason = redact(str(original if original is not None else error).strip(), [url.password or ""])
     first_line = reason.splitlines()[0] if reason else type(error).__name__
     if _missing_schema(reason):
         return (
-            f"{action} failed: the database {redact_url(url)} has no orderbridge tables yet: "
+            f"{action} failed: the database {shown_url(url)} has no orderbridge tables yet: "
             "start orderbridge once (`orderbridge sync --once` or `orderbridge run`); "
             "that applies the migrations"
         )
@@ -77,7 +72,7 @@ def describe(error: exc.SQLAlchemyError, url: URL, action: str) -> str:
         return f"{action} failed: the database rejected the data ({first_line})"
     if isinstance(error, exc.OperationalError | exc.InterfaceError):
         return f"{action} failed: {_advice(reason, url)} (driver said: {first_line})"
-    return f"{action} failed on {redact_url(url)}: {first_line}"
+    return f"{action} failed on {shown_url(url)}: {first_line}"
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -52,6 +52,7 @@ def upsert_order(
     state: JsonObject,
     fingerprint: str,
     checked_at: datetime,
+    written: Mapping[str, str] | None = None,
 ) -> None:
     """Insert or replace the last known state; saving an archived order brings it back."""
     insert = insert_for(session, ORDER_STATE).values(
@@ -67,6 +68,7 @@ def upsert_order(
         checked_at=checked_at,
         archived=False,
         archived_at=None,
+        written=dict(written or {}),
     )
     new = insert.excluded
     execute(
@@ -83,6 +85,7 @@ def upsert_order(
                 "archived": False,
                 "archived_at": None,
                 "version": ORDER_STATE.c.version + 1,
+                **({} if written is None else {"written": new.written}),
             },
         ),
     )

@@ -1,9 +1,7 @@
-"""What the store hands back: plain dataclasses built from rows, in the domain's words."""
+"""Rows turned into what the store hands back (the plain values of ``orderbridge.ports``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from orderbridge.domain.history import (
@@ -14,7 +12,7 @@ from orderbridge.domain.history import (
     RunOutcome,
     RunTrigger,
 )
-from orderbridge.ports import ResyncRequest
+from orderbridge.ports import ResyncRequest, RunRecord, StoredOrder
 
 from ._tables import OrderEventRow, OrderStateRow, StatusHistoryRow, SyncRunRow
 
@@ -32,50 +30,6 @@ __all__ = [
 JsonObject = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class StoredOrder:
-    """The last known state of one PO as the store keeps it (state is the domain's JSON)."""
-
-    tenant: str
-    po_number: str
-    po_id: int | None
-    status: str
-    state: JsonObject
-    fingerprint: str
-    first_seen_at: datetime
-    updated_at: datetime
-    checked_at: datetime
-    archived: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """One sync run from the activity log; ``orders`` is filled only by ``SqlStore.run``."""
-
-    id: int
-    tenant: str
-    started_at: datetime
-    finished_at: datetime | None
-    outcome: RunOutcome
-    trigger: RunTrigger
-    monitored: int
-    checked: int
-    updated: int
-    unchanged: int
-    failed: int
-    skipped: int
-    requests: dict[str, int]
-    error: str | None
-    orders: list[OrderReport] = field(default_factory=list)
-
-    @property
-    def duration_s(self) -> float | None:
-        """Seconds from start to finish, once finished."""
-        if self.finished_at is None:
-            return None
-        return (self.finished_at - self.started_at).total_seconds()
-
-
 def order_from_row(row: OrderStateRow) -> StoredOrder:
     """A ``StoredOrder`` from its row."""
     return StoredOrder(
@@ -89,6 +43,7 @@ def order_from_row(row: OrderStateRow) -> StoredOrder:
         updated_at=row.updated_at,
         checked_at=row.checked_at,
         archived=row.archived,
+        written={str(k): str(v) for k, v in (row.written or {}).items()},
     )
 
 
@@ -136,4 +91,5 @@ def run_from_row(row: SyncRunRow, orders: list[OrderReport] | None = None) -> Ru
         requests={str(name): int(count) for name, count in row.requests.items()},
         error=row.error,
         orders=list(orders or []),
+        warnings=[str(w) for w in (row.warnings or [])],
     )

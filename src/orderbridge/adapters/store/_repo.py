@@ -7,7 +7,7 @@ fails; datetimes must be timezone-aware and come back in UTC. Call it from a wor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from threading import Lock
@@ -18,10 +18,11 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
+from orderbridge.ports import FieldQuirk
 
-from . import _handoffs, _migrate, _orders, _runs, _runtime
+from . import _handoffs, _migrate, _orders, _quirks, _runs, _runtime
 from ._engine import WRITE, create_store_engine, parse_url
-from ._errors import redact_url, translate_errors
+from ._errors import shown_url, translate_errors
 from ._records import JsonObject, ResyncRequest, RunRecord, StoredOrder
 from ._statements import insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, TenantRow
@@ -63,7 +64,7 @@ class SqlStore:
     @property
     def url(self) -> str:
         """The database URL with any password hidden."""
-        return redact_url(self._url)
+        return shown_url(self._url)
 
     @property
     def engine(self) -> Engine:
@@ -162,6 +163,7 @@ class SqlStore:
         fingerprint: str,
         history: Sequence[HistoryEntry],
         checked_at: datetime,
+        written: Mapping[str, str] | None = None,
     ) -> int:
         """Save state and new history in one transaction; return how many history rows were new.
 
@@ -183,6 +185,7 @@ class SqlStore:
                 state=state,
                 fingerprint=fingerprint,
                 checked_at=checked_at,
+                written=written,
             )
             return _orders.insert_history(session, tenant, history, checked_at)
 
@@ -324,6 +327,24 @@ class SqlStore:
             require_aware(started_before, "started_before")
         with self._write("marking interrupted runs", tenant) as session:
             return _runs.mark_interrupted_runs(session, tenant, at, started_before)
+
+    # -- fields a tenant does not keep ---------------------------------------------------------
+
+    def field_quirks(self, tenant: str = DEFAULT_TENANT) -> list[FieldQuirk]:
+        """The fields this tenant does not keep as written."""
+        with self._read("reading field quirks") as session:
+            return _quirks.field_quirks(session, tenant)
+
+    def record_field_quirk(self, tenant: str, quirk: FieldQuirk) -> bool:
+        """Remember a field the tenant does not keep; True when it is news."""
+        require_aware(quirk.detected_at, "detected_at")
+        with self._write(f"recording that {quirk.field} does not stick", tenant) as session:
+            return _quirks.record_field_quirk(session, tenant, quirk)
+
+    def clear_field_quirks(self, tenant: str = DEFAULT_TENANT) -> int:
+        """Forget every recorded quirk of the tenant; returns how many there were."""
+        with self._write("clearing field quirks", tenant) as session:
+            return _quirks.clear_field_quirks(session, tenant)
 
     # -- resync requests handed to the daemon ---------------------------------------------------
 

@@ -63,6 +63,7 @@ def finish_run(session: Session, run_id: int, report: RunReport, finished_at: da
             skipped=report.skipped,
             requests={str(name): int(count) for name, count in report.requests.items()},
             error=report.error,
+            warnings=list(report.warnings),
         )
     )
     if execute(session, statement).rowcount == 0:

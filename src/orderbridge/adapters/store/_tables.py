@@ -30,6 +30,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 __all__ = [
     "DEFAULT_TENANT",
     "Base",
+    "FieldQuirkRow",
     "LeaseRow",
     "NotificationRow",
     "OrderEventRow",
@@ -119,6 +120,8 @@ class OrderStateRow(Base):
     status: Mapped[str] = mapped_column(String(64))
     state: Mapped[dict[str, Any]] = mapped_column(_json())
     fingerprint: Mapped[str] = mapped_column(String(128))
+    # What orderbridge last wrote to this PO and its items: field key -> digest of the value.
+    written: Mapped[dict[str, Any] | None] = mapped_column(_json())
     version: Mapped[int] = mapped_column(Integer(), default=1)
     first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -173,6 +176,7 @@ class SyncRunRow(Base):
     skipped: Mapped[int] = mapped_column(Integer(), default=0)
     requests: Mapped[dict[str, Any]] = mapped_column(_json())
     error: Mapped[str | None] = mapped_column(Text())
+    warnings: Mapped[list[str] | None] = mapped_column(_json())
 
 
 class OrderEventRow(Base):
@@ -249,3 +253,17 @@ class ResyncRequestRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     run_id: Mapped[int | None] = mapped_column(BigInteger())
+
+
+class FieldQuirkRow(Base):
+    """A field this tenant does not keep as written: orderbridge stops writing it (ADR 22)."""
+
+    __tablename__ = "field_quirk"
+
+    tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"), primary_key=True)
+    field: Mapped[str] = mapped_column(String(128), primary_key=True)
+    record: Mapped[str] = mapped_column(String(128))
+    wanted: Mapped[str] = mapped_column(Text())
+    found: Mapped[str] = mapped_column(Text())
+    config_digest: Mapped[str] = mapped_column(String(64))
+    detected_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.engine import URL
 
-from ._errors import StoreError, redact_url
+from ._errors import StoreError, shown_url
 
 __all__ = ["WRITER_WAIT_S", "WriterQueue"]
 
@@ -68,7 +68,7 @@ class WriterQueue:
             return
         if not lock.acquire(timeout=self._wait_s):
             raise StoreError(
-                f"{action} failed: another write to {redact_url(self._url)} in this process "
+                f"{action} failed: another write to {shown_url(self._url)} in this process "
                 f"did not finish within {self._wait_s:.0f} s"
             )
         try:

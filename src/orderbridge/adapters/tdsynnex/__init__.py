@@ -21,41 +21,31 @@ parsers. See the module docstrings of ``_client``, ``_parse``, ``_invoices``, ``
 
 from __future__ import annotations
 
-from ._client import INVOICES, ORDER_STATUS, TdSynnexClient, parse_retry_after
+from ._client import TdSynnexClient
 from ._endpoints import TdSynnexEndpoints, endpoints_for
 from ._errors import (
     AuthFailed,
     BadPayload,
     ErrorVocabulary,
     InvalidRequest,
+    IpNotAllowed,
     RateLimited,
     RequestRejected,
     TdSynnexError,
     TransientError,
 )
-from ._invoices import parse_invoices
-from ._parse import parse_order_status
-from ._retry import RetryPolicy, TdSynnexStats
-from ._xml import DEFAULT_MAX_BODY_BYTES
 
 __all__ = [
-    "DEFAULT_MAX_BODY_BYTES",
-    "INVOICES",
-    "ORDER_STATUS",
     "AuthFailed",
     "BadPayload",
     "ErrorVocabulary",
     "InvalidRequest",
+    "IpNotAllowed",
     "RateLimited",
     "RequestRejected",
-    "RetryPolicy",
     "TdSynnexClient",
     "TdSynnexEndpoints",
     "TdSynnexError",
-    "TdSynnexStats",
     "TransientError",
     "endpoints_for",
-    "parse_invoices",
-    "parse_order_status",
-    "parse_retry_after",
 ]

@@ -11,7 +11,7 @@ Contract:
   error texts; retried), ``RateLimited`` (HTTP 429, ``Retry-After`` honoured; retried within the
   budget), ``BadPayload`` and ``RequestRejected`` (not retried), ``InvalidRequest``.
 - ``request_count`` counts HTTP requests per kind; ``stats`` adds retries and faults by kind
-  (see ``TdSynnexStats``).
+  (see ``RequestStats``).
 - Bodies are read as a stream and abandoned once past ``max_body_bytes`` (or at once when
   ``Content-Length`` says so).
 - The password is sent only in the request body. It never appears in logs or error text; text
@@ -21,18 +21,24 @@ Contract:
 
 from __future__ import annotations
 
-import email.utils
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime, tzinfo
-from types import TracebackType
+from collections.abc import Awaitable, Callable
+from datetime import UTC, tzinfo
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 import httpx2
 from pydantic import SecretStr
 
+from orderbridge.adapters._http import PooledClient
+from orderbridge.adapters._retry import (
+    RequestTally,
+    RetryPolicy,
+    call_with_retry,
+    parse_retry_after,
+)
 from orderbridge.domain.models import DistributorOrder, Invoice
+from orderbridge.redaction import redact
 
 from ._endpoints import TdSynnexEndpoints
 from ._errors import (
@@ -43,15 +49,14 @@ from ._errors import (
     RequestRejected,
     TdSynnexError,
     TransientError,
-    redact,
+    fault_kind,
 )
 from ._invoices import parse_invoices
 from ._parse import find_error, parse_order_status
 from ._requests import Credentials, invoice_request, order_status_request
-from ._retry import FaultTally, RetryPolicy, TdSynnexStats, call_with_retry, reply_fault_kind
 from ._xml import DEFAULT_MAX_BODY_BYTES, read_document
 
-__all__ = ["INVOICES", "ORDER_STATUS", "TdSynnexClient", "parse_retry_after"]
+__all__ = ["INVOICES", "ORDER_STATUS", "TdSynnexClient"]
 
 _log = logging.getLogger("orderbridge.adapters.tdsynnex")
 ORDER_STATUS = "order_status"
@@ -60,7 +65,7 @@ _Ids = dict[str, str | None]
 T = TypeVar("T")
 
 
-class TdSynnexClient:
+class TdSynnexClient(PooledClient):
     """Async client for one TD SYNNEX account (customer number) in one region."""
 
     def __init__(
@@ -89,7 +94,7 @@ class TdSynnexClient:
         self._invoice_version = invoice_version
         self._source_tz = source_tz
         self._vocabulary = vocabulary or ErrorVocabulary()
-        self._tally = FaultTally((ORDER_STATUS, INVOICES))
+        self._tally = RequestTally((ORDER_STATUS, INVOICES))
         self._http = httpx2.AsyncClient(
             transport=transport,
             timeout=timeout_s,
@@ -107,16 +112,6 @@ class TdSynnexClient:
             f"customer_number={self._credentials.customer_number!r})"
         )
 
-    @property
-    def request_count(self) -> Mapping[str, int]:
-        """HTTP requests sent so far, by kind (``order_status``, ``invoices``), retries included."""
-        return dict(self._tally.requests)
-
-    @property
-    def stats(self) -> TdSynnexStats:
-        """Requests, retries and faults by kind so far (an immutable snapshot)."""
-        return self._tally.snapshot()
-
     async def get_order_status(self, po_number: str) -> DistributorOrder:
         """TD SYNNEX's current status of one PO."""
         ids: _Ids = {"po_number": po_number}
@@ -128,15 +123,12 @@ class TdSynnexClient:
             raw = await self._exchange(
                 ORDER_STATUS, self._endpoints.status_url, body, budget_s, ids
             )
-            return self._parsed(
-                ORDER_STATUS,
-                lambda: parse_order_status(
-                    raw,
-                    po_number=po_number,
-                    source_tz=self._source_tz,
-                    max_bytes=self._max_body_bytes,
-                    vocabulary=self._vocabulary,
-                ),
+            return parse_order_status(
+                raw,
+                po_number=po_number,
+                source_tz=self._source_tz,
+                max_bytes=self._max_body_bytes,
+                vocabulary=self._vocabulary,
             )
 
         return await self._run(ORDER_STATUS, attempt, f"TD SYNNEX order status for PO {po_number}")
@@ -157,34 +149,16 @@ class TdSynnexClient:
 
         async def attempt(budget_s: float) -> list[Invoice]:
             raw = await self._exchange(INVOICES, self._endpoints.invoice_url, body, budget_s, ids)
-            return self._parsed(
-                INVOICES,
-                lambda: parse_invoices(
-                    raw,
-                    po_number=po_number,
-                    order_number=order_number,
-                    max_bytes=self._max_body_bytes,
-                    vocabulary=self._vocabulary,
-                ),
+            return parse_invoices(
+                raw,
+                po_number=po_number,
+                order_number=order_number,
+                max_bytes=self._max_body_bytes,
+                vocabulary=self._vocabulary,
             )
 
         subject = f"PO {po_number}" if po_number else f"order {order_number}"
         return await self._run(INVOICES, attempt, f"TD SYNNEX invoices for {subject}")
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
-
-    async def __aenter__(self) -> TdSynnexClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def _guard(self, build: Callable[[], bytes]) -> bytes:
         try:
@@ -194,21 +168,18 @@ class TdSynnexClient:
         return body
 
     async def _run(self, kind: str, attempt: Callable[[float], Awaitable[T]], what: str) -> T:
-        def retried(error: TdSynnexError) -> None:
-            self._tally.retries[kind] += 1
-
         try:
-            return await call_with_retry(attempt, self._retry, what=what, on_retry=retried)
+            return await call_with_retry(
+                attempt,
+                self._retry,
+                endpoint=kind,
+                tally=self._tally,
+                fault_kind=fault_kind,
+                retry_on=(TransientError,),
+                what=what,
+            )
         except TdSynnexError as exc:
             raise self._scrubbed(exc) from exc.__cause__
-
-    def _parsed(self, kind: str, parse: Callable[[], T]) -> T:
-        """Parse an answer, counting an error TD SYNNEX reported inside it."""
-        try:
-            return parse()
-        except TdSynnexError as exc:
-            self._tally.fault(kind, reply_fault_kind(exc))
-            raise
 
     def _scrubbed(self, exc: TdSynnexError) -> TdSynnexError:
         clean = redact(exc.message, [self._credentials.password])
@@ -230,26 +201,21 @@ class TdSynnexClient:
                 raw = await self._read_capped(response, ids)
                 status, headers = response.status_code, response.headers
         except httpx2.TimeoutException:
-            self._tally.fault(kind, "timeout")
-            raise TransientError(f"no answer from {host} within {timeout:.1f}s", **ids) from None
+            raise TransientError(
+                f"no answer from {host} within {timeout:.1f}s", fault="timeout", **ids
+            ) from None
         except httpx2.DecodingError as exc:
-            self._tally.fault(kind, "bad_payload")
             raise BadPayload(
                 f"TD SYNNEX's answer from {host} could not be decoded ({exc})", **ids
             ) from None
         except httpx2.TransportError as exc:
-            self._tally.fault(kind, "dropped")
             raise TransientError(
-                f"the connection to {host} failed ({type(exc).__name__}: {exc})", **ids
+                f"the connection to {host} failed ({type(exc).__name__}: {exc})",
+                fault="dropped",
+                **ids,
             ) from None
-        except BadPayload:
-            self._tally.fault(kind, "bad_payload")  # over the size cap
-            raise
         if not 200 <= status < 300:
-            error = self._status_error(status, headers, raw, host, ids)
-            http_kind = "http_5xx" if status == 408 or status >= 500 else reply_fault_kind(error)
-            self._tally.fault(kind, http_kind)
-            raise error
+            raise self._status_error(status, headers, raw, host, ids)
         return raw
 
     def _check_length(self, headers: httpx2.Headers, ids: _Ids) -> None:
@@ -291,7 +257,7 @@ class TdSynnexClient:
                 **ids,
             )
         if status == 408 or status >= 500:
-            return TransientError(f"{host} answered HTTP {status}", **ids)
+            return TransientError(f"{host} answered HTTP {status}", fault="http_5xx", **ids)
         if reported is not None:
             return reported
         return RequestRejected(f"{host} answered HTTP {status}; check the endpoint URL", **ids)
@@ -302,22 +268,3 @@ class TdSynnexClient:
         except BadPayload:
             return None
         return find_error(root, vocabulary=self._vocabulary, **ids)
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date), or None."""
-    if not value:
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    current = now or datetime.now(UTC)
-    return max(0.0, (when - current).total_seconds())

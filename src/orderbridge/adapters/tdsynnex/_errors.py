@@ -8,13 +8,13 @@ callers may extend without a code change.
 
 Every error carries the PO number (or TD SYNNEX order number) it was about, and a message a user can
 act on. Messages never contain the password or the request body: server-supplied text is passed
-through ``redact`` before it is quoted.
+through ``orderbridge.redaction.redact`` before it is quoted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from orderbridge.ports import (
     UpstreamAuthError,
@@ -29,12 +29,13 @@ __all__ = [
     "BadPayload",
     "ErrorVocabulary",
     "InvalidRequest",
+    "IpNotAllowed",
     "RateLimited",
     "RequestRejected",
     "TdSynnexError",
     "TransientError",
     "classify_error",
-    "redact",
+    "fault_kind",
 ]
 
 
@@ -42,7 +43,6 @@ class TdSynnexError(UpstreamError):
     """Base of every TD SYNNEX adapter error; ``po_number`` names the order it was about."""
 
     service = "tdsynnex"
-    retryable: bool = False
 
     def __init__(
         self, message: str, *, po_number: str | None = None, order_number: str | None = None
@@ -61,10 +61,27 @@ class AuthFailed(TdSynnexError, UpstreamAuthError):
     """TD SYNNEX refused the credentials or the caller's IP address; retrying will not help."""
 
 
-class TransientError(TdSynnexError, UpstreamUnavailable):
-    """A failure that may pass on its own: server error, timeout, dropped connection."""
+class IpNotAllowed(AuthFailed):
+    """TD SYNNEX refused this server's IP address: it is not on the account's allow-list."""
 
-    retryable = True
+
+class TransientError(TdSynnexError, UpstreamUnavailable):
+    """A failure that may pass on its own: server error, timeout, dropped connection.
+
+    ``fault`` names what happened for the client's accounting: ``http_5xx`` (and 408),
+    ``timeout``, ``dropped`` or ``transient_reply`` (a temporary error inside an answer).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fault: str = "transient_reply",
+        po_number: str | None = None,
+        order_number: str | None = None,
+    ) -> None:
+        super().__init__(message, po_number=po_number, order_number=order_number)
+        self.fault = fault
 
 
 class RateLimited(TransientError, UpstreamRateLimited):
@@ -78,7 +95,7 @@ class RateLimited(TransientError, UpstreamRateLimited):
         po_number: str | None = None,
         order_number: str | None = None,
     ) -> None:
-        super().__init__(message, po_number=po_number, order_number=order_number)
+        super().__init__(message, fault="http_429", po_number=po_number, order_number=order_number)
         self.retry_after = retry_after
 
 
@@ -151,17 +168,6 @@ class ErrorVocabulary:
         return any(word in haystack for word in words)
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """Remove every non-empty secret (and its XML-escaped form) from server-supplied text."""
-    for secret in secrets:
-        if not secret:
-            continue
-        escaped = secret.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        for form in {secret, escaped}:
-            text = text.replace(form, "***")
-    return text
-
-
 def classify_error(
     message: str | None,
     detail: str | None,
@@ -173,14 +179,27 @@ def classify_error(
     """Turn an error element's message and detail into the matching typed error."""
     shown = " - ".join(part for part in (message, detail) if part) or "no error text"
     shown = shown[:500]
-    ids = {"po_number": po_number, "order_number": order_number}
+    ids: dict[str, Any] = {"po_number": po_number, "order_number": order_number}
     if vocabulary.matches(vocabulary.ip_not_allowed, message, detail):
-        return AuthFailed(_IP_HINT.format(detail=shown), **ids)
+        return IpNotAllowed(_IP_HINT.format(detail=shown), **ids)
     if vocabulary.matches(vocabulary.transient, message, detail):
         return TransientError(f"TD SYNNEX reported a temporary problem ({shown})", **ids)
     if vocabulary.matches(vocabulary.auth, message, detail):
         return AuthFailed(_AUTH_HINT.format(detail=shown), **ids)
     return RequestRejected(f"TD SYNNEX refused the request ({shown})", **ids)
+
+
+def fault_kind(error: Exception) -> str | None:
+    """The accounting name of what went wrong with one request (``None``: not a TD SYNNEX error)."""
+    if not isinstance(error, TdSynnexError):
+        return None
+    if isinstance(error, TransientError):
+        return error.fault
+    if isinstance(error, AuthFailed):
+        return "auth"
+    if isinstance(error, BadPayload):
+        return "bad_payload"
+    return "rejected"
 
 
 def _subject(po_number: str | None, order_number: str | None) -> str:

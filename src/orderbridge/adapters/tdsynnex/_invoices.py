@@ -2,7 +2,8 @@
 
 Contract of ``parse_invoices``: it returns a list (possibly empty) or raises a ``TdSynnexError``.
 ``ErrorCode``/``ErrorReason`` that read as "not found" give an empty list, since a PO that is not
-invoiced yet is normal; other error codes, and the error shapes of ``parse_order_status``, raise
+invoiced yet is normal, unless they also read as a refused login or IP address; other error
+codes, and the error shapes of ``parse_order_status``, raise
 the matching typed error. Hostile or malformed bodies raise ``BadPayload``, as does an
 ``Invoice`` without an ``InvoiceNumber``.
 
@@ -47,7 +48,10 @@ def parse_invoices(
     if code is not None and code.lower() in _SUCCESS_CODES and reason is None:
         code = None
     if code is not None or reason is not None:
-        if words.matches(words.not_found, code, reason):
+        # A refused login or IP must never read as "no invoices", even when its text says
+        # "not found" (a user that is not found, say).
+        refused = words.matches(words.auth + words.ip_not_allowed, code, reason)
+        if not refused and words.matches(words.not_found, code, reason):
             return []
         raise classify_error(code, reason, vocabulary=words, **ids)
     error = find_error(root, vocabulary=words, **ids)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .quirks import WriteQuirks
+
 __all__ = ["DEFAULT_COMPANY_TYPES", "DEFAULT_STATUS_VALUES", "AutotaskSimConfig"]
 
 DEFAULT_STATUS_VALUES: Mapping[str, int] = MappingProxyType(
@@ -57,6 +59,8 @@ class AutotaskSimConfig:
     roll_up_status_on_receipt: bool = True  # UNCONFIRMED: receipts move the PO status
     create_only_fields: Mapping[str, frozenset[str]] = field(default_factory=_default_create_only)
     inventory_location_name: str = "Main Warehouse"
+    # How this tenant may store something other than what was written (all off: see quirks.py).
+    write_quirks: WriteQuirks = field(default_factory=WriteQuirks)
 
     def __post_init__(self) -> None:
         missing = [label for label in _STATUS_LABELS if label not in self.status_values]

@@ -115,7 +115,7 @@ class AutotaskDatabase:
     ) -> int:
         """PATCH (``replace=False``) or PUT (``replace=True``) the record named in the body."""
         record_id = body_id(body)
-        values = body_fields(entity, body)
+        values = self.config.write_quirks.apply(entity.path, body_fields(entity, body))
         with self.lock:
             table = self.table(entity.path)
             old = table.get(record_id)

@@ -11,6 +11,7 @@ __all__ = ["EntityCatalog", "build_catalog"]
 
 _I = DataType.INTEGER
 _L = DataType.LONG
+_SH = DataType.SHORT
 _S = DataType.STRING
 _T = DataType.DATETIME
 _D = DataType.DECIMAL
@@ -125,7 +126,7 @@ def _companies(config: AutotaskSimConfig) -> EntitySpec:
         (
             _ro("id", _L),
             FieldSpec("companyName", _S, 100, required=True),
-            FieldSpec("companyType", _I, required=True, picklist=_picklist(config.company_types)),
+            FieldSpec("companyType", _SH, required=True, picklist=_picklist(config.company_types)),
             FieldSpec("companyNumber", _S, 50),
             FieldSpec("phone", _S, 25, required=True),
             FieldSpec("ownerResourceID", _I, required=True),

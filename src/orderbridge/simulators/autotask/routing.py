@@ -76,7 +76,7 @@ def _entity_route(catalog: EntityCatalog, rest: list[str]) -> RouteMatch | None:
         return None if kind is None else RouteMatch(kind, entity)
     if len(low) == 2 and (kind := _THREE.get((low[0], low[1]))) is not None:
         return RouteMatch(kind, entity)
-    if not low[0].isdigit() or len(low) > 3:
+    if not low[0].isdigit() or len(low) > 4:
         return None
     child = catalog.child(entity, low[1])
     if child is None:
@@ -84,11 +84,27 @@ def _entity_route(catalog: EntityCatalog, rest: list[str]) -> RouteMatch | None:
     parent_id = int(low[0])
     if len(low) == 2:
         return RouteMatch(Resource.CHILDREN, child, parent=entity, parent_id=parent_id)
-    if not low[2].isdigit():
+    if low[2] == "entityinformation":
+        return _child_metadata(child, low[3:], entity, parent_id)
+    if len(low) > 3 or not low[2].isdigit():
         return None
     return RouteMatch(
         Resource.CHILD, child, record_id=int(low[2]), parent=entity, parent_id=parent_id
     )
+
+
+def _child_metadata(
+    child: EntitySpec, rest: list[str], parent: EntitySpec, parent_id: int
+) -> RouteMatch | None:
+    """``/{Parent}/{parentId}/{Child}/entityInformation[/fields|/userDefinedFields]``.
+
+    The swagger lists these child paths beside the root ones; they describe the same entity, and
+    the parent id is not checked (metadata does not depend on a record).
+    """
+    kind = Resource.INFO if not rest else _THREE.get(("entityinformation", rest[0]))
+    if kind is None:
+        return None
+    return RouteMatch(kind, child, parent=parent, parent_id=parent_id)
 
 
 def match_route(catalog: EntityCatalog, path: str) -> RouteMatch | None:

@@ -14,6 +14,7 @@ class DataType(StrEnum):
 
     INTEGER = "integer"
     LONG = "long"
+    SHORT = "short"  # picklist columns such as Companies.companyType, as a real fixture shows
     STRING = "string"
     DATETIME = "datetime"
     DECIMAL = "decimal"
@@ -22,7 +23,7 @@ class DataType(StrEnum):
     @property
     def is_integral(self) -> bool:
         """Whether values of this type are whole numbers."""
-        return self in (DataType.INTEGER, DataType.LONG)
+        return self in (DataType.INTEGER, DataType.LONG, DataType.SHORT)
 
 
 @dataclass(frozen=True, slots=True)

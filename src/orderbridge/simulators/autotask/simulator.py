@@ -109,6 +109,16 @@ class AutotaskSimulator:
         with self.db.lock:
             return [render_record(spec, r) for r in self.db.table(spec.path).children_of(po_id)]
 
+    def set_purchase_order_status(self, po_id: int, label: str) -> None:
+        """Change a PO's status as a person in Autotask would (e.g. receive it in full)."""
+        spec = self.db.catalog.by_path("PurchaseOrders")
+        assert spec is not None
+        with self.db.lock:
+            record = self.db.table(spec.path).get(po_id)
+            if record is None:
+                raise KeyError(f"no purchase order {po_id}")
+            record["status"] = self.db.config.status(label)
+
     def threshold_json(self) -> dict[str, int]:
         """Hourly threshold and current count (admin API)."""
         return {"threshold": self.counter.threshold, "current": self.counter.current()}

@@ -61,7 +61,8 @@ def _integral(spec: FieldSpec, value: Any) -> int:
         except ValueError:
             pass
     # SQL Server's own words: what clients really see when they send a picklist label.
-    kind = "bigint" if spec.data_type is DataType.LONG else "int"
+    kinds = {DataType.LONG: "bigint", DataType.SHORT: "smallint"}
+    kind = kinds.get(spec.data_type, "int")
     raise ApiError(
         f"Conversion failed when converting varchar '{_sql_literal(value)}' to data type {kind}."
     )

@@ -13,6 +13,7 @@ from orderbridge.simulators._common import admin_error, read_json
 from orderbridge.simulators.scenario import (
     ScenarioError,
     ScenarioOrder,
+    TdErrorStyle,
     TdState,
     builtin_scenario,
     parse_scenario,
@@ -25,7 +26,7 @@ __all__ = ["admin_routes"]
 
 
 def admin_routes(sim: TdSynnexSimulator) -> list[Route]:
-    """``/_sim/scenario``, ``/_sim/orders[...]`` and ``/_sim/advance``."""
+    """``/_sim/scenario``, ``/_sim/orders[...]``, ``/_sim/advance`` and ``/_sim/error-style``."""
 
     async def post_scenario(request: Request) -> Response:
         name = request.query_params.get("name")
@@ -85,6 +86,19 @@ def admin_routes(sim: TdSynnexSimulator) -> list[Route]:
     async def post_advance_all(request: Request) -> Response:
         return JSONResponse({"moved": sim.advance_all()})
 
+    async def error_style(request: Request) -> Response:
+        if request.method == "PUT":
+            data, error = await read_json(request)
+            if error is not None:
+                return error
+            style = data.get("style") if isinstance(data, dict) else None
+            try:
+                sim.error_style = TdErrorStyle(str(style))
+            except ValueError:
+                known = ", ".join(s.value for s in TdErrorStyle)
+                return admin_error(f"'style' must be one of: {known}")
+        return JSONResponse({"style": sim.error_style.value})
+
     return [
         Route("/_sim/scenario", post_scenario, methods=["POST"]),
         Route("/_sim/orders", get_orders, methods=["GET"]),
@@ -92,4 +106,5 @@ def admin_routes(sim: TdSynnexSimulator) -> list[Route]:
         Route("/_sim/orders/{po:path}/advance", post_advance_one, methods=["POST"]),
         Route("/_sim/orders/{po:path}", get_order, methods=["GET"]),
         Route("/_sim/advance", post_advance_all, methods=["POST"]),
+        Route("/_sim/error-style", error_style, methods=["GET", "PUT"]),
     ]

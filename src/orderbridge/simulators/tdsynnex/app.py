@@ -1,4 +1,9 @@
-"""The SynnexXML service routes: POStatus, the invoice query and (not simulated) PO submit."""
+"""The SynnexXML service routes: POStatus, the invoice query and (not simulated) PO submit.
+
+``/SynnexXML/PO`` answers an ``OrderStatusRequest`` like POStatus does, because one published
+client posts status requests there; whether the real service routes by the request element is
+UNCONFIRMED (ADR 0025). An ``OrderRequest`` there is authenticated, then refused as not simulated.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from orderbridge.simulators._common import SimClock
-from orderbridge.simulators.scenario import TdState
+from orderbridge.simulators.scenario import TdErrorStyle, TdState
 
 from .config import TdSynnexSimConfig, parse_version
 from .gateway import GatewayResponder
@@ -38,6 +43,13 @@ ENDPOINTS = {
     "/SynnexXML/PO": "PO",
 }
 
+# The answer element each request element gets; the nested error form goes inside it.
+_RESPONSE_ELEMENTS = {
+    "OrderStatusRequest": "OrderStatusResponse",
+    "InvoiceRequest": "InvoiceResponse",
+    "OrderRequest": "OrderResponse",
+}
+
 
 def endpoint_of(method: str, path: str) -> str:
     """The counter/fault name of a request path (``other`` for anything unknown)."""
@@ -55,6 +67,7 @@ class SynnexXmlService:
         self.config = config
         self.orders = orders
         self.clock = clock
+        self.error_style: TdErrorStyle = config.error_style
         self._gateway = GatewayResponder()
 
     def routes(self) -> list[Route]:
@@ -74,37 +87,49 @@ class SynnexXmlService:
         return await self._handle(request, "InvoiceRequest", self._invoices)
 
     async def post_po(self, request: Request) -> Response:
-        """``POST /SynnexXML/PO``: authenticated, then refused as not simulated."""
-        return await self._handle(request, "OrderRequest", self._submit, needs_key=False)
+        """``POST /SynnexXML/PO``: a status request is answered, an order is refused."""
+        return await self._handle(
+            request, ("OrderRequest", "OrderStatusRequest"), self._po, needs_key=False
+        )
 
     async def _handle(
         self,
         request: Request,
-        kind: str,
+        kinds: str | tuple[str, ...],
         answer: Callable[[B2BRequest, float], str],
         *,
         needs_key: bool = True,
     ) -> Response:
         started = perf_counter()
+        kind = kinds if isinstance(kinds, str) else kinds[0]
         try:
-            self._check_ip(request)
+            self._check_ip(request, invoice=kind == "InvoiceRequest")
             declared = request.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.config.max_body_bytes:
                 raise BodyTooLarge(declared)
             if self.config.strict_content_type:
                 check_media_type(request.headers.get("content-type"))
             body = await read_capped(request.stream(), self.config.max_body_bytes)
-            parsed = parse_request(body, kind, needs_key=needs_key)
+            parsed = parse_request(body, kinds, needs_key=needs_key)
+            kind = parsed.kind
             self._authenticate(parsed)
             return xml_response(answer(parsed, started))
         except RequestRefused as refused:
-            return xml_response(error_body(refused.message, refused.detail))
+            body_text = error_body(
+                refused.message,
+                refused.detail,
+                style=self.error_style,
+                response_element=_RESPONSE_ELEMENTS.get(kind, "OrderStatusResponse"),
+            )
+            return xml_response(body_text)
         except BodyTooLarge:
             # A front-end proxy, not the XML service, refuses oversized bodies.
             return self._gateway.error_response(413, None)
 
-    def _check_ip(self, request: Request) -> None:
+    def _check_ip(self, request: Request, *, invoice: bool) -> None:
         allowed = self.config.allowed_ips
+        if invoice and self.config.invoice_allowed_ips is not None:
+            allowed = self.config.invoice_allowed_ips  # the invoice host's own allow-list
         if allowed is None:
             return
         client = request.client.host if request.client is not None else ""
@@ -158,6 +183,8 @@ class SynnexXmlService:
             _elapsed(started),
             uppercase=self.config.uppercase_codes,
             cap=self._cap(parsed),
+            zone=self.config.zone,
+            error_style=self.error_style,
         )
 
     def _invoices(self, parsed: B2BRequest, started: float) -> str:
@@ -186,6 +213,11 @@ class SynnexXmlService:
         return render_invoices(
             record, invoices, ship_to=self.config.ship_to_name, customer_number=customer
         )
+
+    def _po(self, parsed: B2BRequest, started: float) -> str:
+        if parsed.kind == "OrderStatusRequest":
+            return self._status(parsed, started)
+        return self._submit(parsed, started)
 
     def _submit(self, parsed: B2BRequest, started: float) -> str:
         raise RequestRefused(

@@ -112,7 +112,9 @@ class Variant(StrEnum):
     NOT_FOUND_SPACED = "not_found_spaced"  # "NOT FOUND" instead of notFound
     NO_CUST_PO_LINE_NO = "no_cust_po_line_no"  # leave CustPOLineNo out
     LINES_OUT_OF_ORDER = "lines_out_of_order"  # Items in descending line order
-    REPEATED_TRACK_NUMBERS = "repeated_track_numbers"  # invoice TrackNumber repeated, not a list
+    # UNCONFIRMED robustness case: one TrackNumber per carton instead of the default single
+    # comma-separated list. No source shows TD SYNNEX sending it; a production client breaks on it.
+    REPEATED_TRACK_NUMBERS = "repeated_track_numbers"
     SN_PREFIXED_SERIALS = "sn_prefixed_serials"  # invoice SerialNo values start with "SN:"
     DELETED_LINE = "deleted_line"  # state deleted removes only the last line, not the order
     HOLD_ORDER = "hold_order"  # hold shows as NL "Hold Order" instead of HS "Hold Ship"

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
+
+from orderbridge.simulators.scenario import TdErrorStyle
 
 __all__ = ["FIELD_VERSIONS", "TdSynnexAccount", "TdSynnexSimConfig", "parse_version"]
 
@@ -45,6 +49,9 @@ class TdSynnexSimConfig:
     extra_accounts: tuple[TdSynnexAccount, ...] = ()
     uppercase_codes: bool = False
     allowed_ips: list[str] | None = None
+    # The invoice query lives on another host that may need its own enablement and allow-list
+    # entry (reference §3): None shares ``allowed_ips``; a list refuses other addresses there only.
+    invoice_allowed_ips: list[str] | None = None
     max_body_bytes: int = 64 * 1024
     # None: emit every optional field. A version such as "2.6" drops fields introduced later.
     max_field_version: str | None = None
@@ -57,14 +64,24 @@ class TdSynnexSimConfig:
     auth_error_detail: str = "UserID or Password is incorrect."
     customer_error_message: str = "Invalid Customer Number"
     ip_error_message: str = "IP Address Invalid"
+    # Which error elements answer a refused request; which form is real is UNCONFIRMED.
+    error_style: TdErrorStyle = TdErrorStyle.LOWER
     invoice_not_found_code: str = "1001"
     invoice_not_invoiced_code: str = "1002"
     ship_to_name: str = "Example MSP Inc"
+    # The zone of the wall-clock times SynnexXML writes without an offset (UNCONFIRMED: the
+    # guide's examples are Pacific). Dates are the calendar days of that zone.
+    timezone: str = "America/Los_Angeles"
     _accounts: tuple[TdSynnexAccount, ...] = field(init=False, repr=False, default=())
 
     def __post_init__(self) -> None:
         primary = TdSynnexAccount(self.user_id, self.password, self.customer_number)
         object.__setattr__(self, "_accounts", (primary, *self.extra_accounts))
+
+    @property
+    def zone(self) -> tzinfo:
+        """``timezone`` as a tzinfo."""
+        return ZoneInfo(self.timezone)
 
     def accounts(self) -> tuple[TdSynnexAccount, ...]:
         """Every account the simulator accepts, the primary one first."""

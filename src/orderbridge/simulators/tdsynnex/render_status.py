@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 
-from orderbridge.simulators.scenario import TdState
+from orderbridge.simulators.scenario import TdErrorStyle, TdState
 
 from .codes import Variant, ship_method, warehouse
 from .config import FIELD_VERSIONS
 from .orders import OrderRecord
 from .shipments import ItemRow, PackageView, StatusView, build_status
-from .wire import XML_DECLARATION, XmlWriter, error_body
+from .wire import WIRE_ZONE, XML_DECLARATION, XmlWriter, error_body
 
 __all__ = ["render_not_found", "render_status"]
 
 _SERVER_ERROR_DETAIL = "An unexpected error occurred while processing the request."
 
 
-def _writer(record: OrderRecord, uppercase: bool, cap: tuple[int, ...] | None) -> XmlWriter:
-    return XmlWriter(record.variants, uppercase=uppercase, version_cap=cap)
+def _writer(
+    record: OrderRecord, uppercase: bool, cap: tuple[int, ...] | None, zone: tzinfo
+) -> XmlWriter:
+    return XmlWriter(record.variants, uppercase=uppercase, version_cap=cap, zone=zone)
 
 
 def _package(w: XmlWriter, pkg: PackageView) -> None:
@@ -85,15 +87,15 @@ def _item(w: XmlWriter, record: OrderRecord, row: ItemRow) -> None:
 
 
 def _fragments(
-    record: OrderRecord, uppercase: bool, cap: tuple[int, ...] | None
+    record: OrderRecord, uppercase: bool, cap: tuple[int, ...] | None, zone: tzinfo
 ) -> tuple[str, str]:
     """(header up to PODatetime, Items and the closing tags) for a known order."""
-    key = (uppercase, cap)
+    key = (uppercase, cap, zone)
     cached = record.cache
     if cached is not None and cached[0] == key:
         return cached[1], cached[2]
     view: StatusView = build_status(record)
-    w = _writer(record, uppercase, cap)
+    w = _writer(record, uppercase, cap, zone)
     w.parts.append(f"{XML_DECLARATION}<SynnexB2B>\n<OrderStatusResponse>\n")
     w.el("CustomerNumber", record.customer_number)
     w.el("PONumber", record.po_number)
@@ -138,18 +140,20 @@ def render_status(
     *,
     uppercase: bool,
     cap: tuple[int, ...] | None,
+    zone: tzinfo = WIRE_ZONE,
+    error_style: TdErrorStyle = TdErrorStyle.LOWER,
 ) -> str:
     """The POStatus answer for ``record`` at ``now``."""
     state = record.state
     if state is TdState.SERVER_ERROR:
-        return error_body("ServerError", _SERVER_ERROR_DETAIL)
+        return error_body("ServerError", _SERVER_ERROR_DETAIL, style=error_style)
     if state is TdState.NOT_FOUND:
         spaced = record.has(Variant.NOT_FOUND_SPACED)
         upper = uppercase or record.has(Variant.UPPERCASE_CODES)
         code = "NOT FOUND" if spaced else ("NOTFOUND" if upper else "notFound")
         return render_not_found(record.customer_number, record.po_number, now, elapsed, code=code)
-    head, tail = _fragments(record, uppercase, cap)
-    stamp = now.strftime("%Y-%m-%dT%H:%M:%S")
+    head, tail = _fragments(record, uppercase, cap, zone)
+    stamp = XmlWriter(zone=zone).datetime(now)
     return (
         f"{head}<ResponseDateTime>{stamp}</ResponseDateTime>"
         f"<ResponseElapsedTime>{elapsed}</ResponseElapsedTime>{tail}"

@@ -102,14 +102,21 @@ def _document(body: bytes) -> Element:
     return root
 
 
-def parse_request(body: bytes, kind: str, *, needs_key: bool = True) -> B2BRequest:
-    """Read a SynnexB2B request whose body element is ``kind``, or raise ``RequestRefused``."""
+def parse_request(
+    body: bytes, kinds: str | tuple[str, ...], *, needs_key: bool = True
+) -> B2BRequest:
+    """Read a SynnexB2B request whose body element is one of ``kinds``.
+
+    Raises ``RequestRefused`` otherwise; an error names the first of ``kinds``.
+    """
+    wanted = (kinds,) if isinstance(kinds, str) else kinds
     root = _document(body)
     user_id = _require(root, "Credential/UserID")
     password = _require(root, "Credential/Password")
-    inner = root.find(kind)
-    if inner is None:
-        raise RequestRefused(INCOMPLETE_XML, f"Missing required element {kind}.")
+    found = [(name, node) for name in wanted if (node := root.find(name)) is not None]
+    if not found:
+        raise RequestRefused(INCOMPLETE_XML, f"Missing required element {wanted[0]}.")
+    kind, inner = found[0]
     customer_number = _require(inner, "CustomerNumber")
     po_number = _text(inner, "PONumber")
     order_number = _text(inner, "OrderNumber")

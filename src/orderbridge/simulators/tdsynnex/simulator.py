@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
 
 from orderbridge.simulators._common import (
+    LifecycleTicker,
     SimState,
     SimulatorMiddleware,
     SimulatorServer,
     common_admin_routes,
 )
-from orderbridge.simulators.scenario import Scenario, ScenarioOrder, TdState
+from orderbridge.simulators.scenario import Scenario, ScenarioOrder, TdErrorStyle, TdState
 
 from .admin import admin_routes
 from .app import SynnexXmlService, endpoint_of
@@ -58,7 +60,18 @@ class TdSynnexSimulator:
         resolved = resolve_scenario(scenario)
         count = install(self.orders, resolved, self.state.clock.now(), replace=replace)
         self._scenario = resolved if replace or self._scenario is None else self._scenario
+        if resolved.error_style is not None:
+            self.service.error_style = resolved.error_style
         return count
+
+    @property
+    def error_style(self) -> TdErrorStyle:
+        """The error-element form refused requests are answered with."""
+        return self.service.error_style
+
+    @error_style.setter
+    def error_style(self, style: TdErrorStyle | str) -> None:
+        self.service.error_style = TdErrorStyle(style)
 
     def add_order(self, order: ScenarioOrder, customer_number: str | None = None) -> TdState:
         """Create (or replace) one order in its scenario state; returns that state."""
@@ -90,8 +103,11 @@ class TdSynnexSimulator:
 
     def _restore(self) -> None:
         self.orders.clear()
+        self.service.error_style = self.config.error_style
         if self._scenario is not None:
             install(self.orders, self._scenario, self.state.clock.now())
+            if self._scenario.error_style is not None:
+                self.service.error_style = self._scenario.error_style
 
 
 def serve(
@@ -99,9 +115,21 @@ def serve(
     host: str = "127.0.0.1",
     scenario: Scenario | str | Path | None = None,
     config: TdSynnexSimConfig | None = None,
+    *,
+    advance_every_s: float | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Run the simulator on ``host:port`` until interrupted."""
+    """Run the simulator on ``host:port`` until interrupted; ``announce`` gets its base URL once
+    it listens (the real port, also for port 0), and with ``advance_every_s`` every order moves
+    one lifecycle step that often."""
     sim = TdSynnexSimulator(config)
     if scenario is not None:
         sim.load_scenario(scenario)
-    SimulatorServer(sim.app, host=host, port=port).serve_forever()
+    with SimulatorServer(sim.app, host=host, port=port) as server:
+        if announce is not None:
+            announce(server.url)
+        if advance_every_s is None:
+            server.wait()
+            return
+        with LifecycleTicker(server.url, advance_every_s):
+            server.wait()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
+from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
 
+from orderbridge.simulators.scenario import TdErrorStyle
+
 from .codes import Variant
+
+# SynnexXML writes times without an offset; its guide's examples are US Pacific (PST, -08:00).
+WIRE_ZONE: tzinfo = ZoneInfo("America/Los_Angeles")
 
 __all__ = [
     "XML_DECLARATION",
@@ -31,6 +37,7 @@ class XmlWriter:
         "_empty",
         "_money_commas",
         "_upper",
+        "_zone",
         "parts",
     )
 
@@ -40,6 +47,7 @@ class XmlWriter:
         *,
         uppercase: bool = False,
         version_cap: tuple[int, ...] | None = None,
+        zone: tzinfo = WIRE_ZONE,
     ) -> None:
         self.parts: list[str] = []
         self._empty = Variant.EMPTY_ELEMENTS.value in variants
@@ -48,6 +56,7 @@ class XmlWriter:
         self._datetime_dates = Variant.DATETIME_DATES.value in variants
         self._upper = uppercase or Variant.UPPERCASE_CODES.value in variants
         self._cap = version_cap
+        self._zone = zone
 
     def text(self) -> str:
         """Everything written so far."""
@@ -97,10 +106,11 @@ class XmlWriter:
         return f"{text}T00:00:00" if self._datetime_dates else text
 
     def datetime(self, value: datetime) -> str:
-        """A date-time without offset (UTC), or only its date when the variant asks for it."""
+        """A wall-clock date-time without offset (in the service's zone), or only its date."""
+        local = value.astimezone(self._zone) if value.tzinfo is not None else value
         if self._date_only:
-            return value.date().isoformat()
-        return value.strftime("%Y-%m-%dT%H:%M:%S")
+            return local.date().isoformat()
+        return local.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def xml_response(body: str) -> Response:
@@ -108,9 +118,22 @@ def xml_response(body: str) -> Response:
     return Response(body.encode(), status_code=200, media_type=XML_MEDIA_TYPE)
 
 
-def error_body(message: str, detail: str) -> str:
-    """The top-level ``errorMessage``/``errorDetail`` document."""
-    return (
-        f"{XML_DECLARATION}<SynnexB2B>\n<errorMessage>{escape(message)}</errorMessage>\n"
-        f"<errorDetail>{escape(detail)}</errorDetail>\n</SynnexB2B>\n"
-    )
+def error_body(
+    message: str,
+    detail: str,
+    *,
+    style: TdErrorStyle = TdErrorStyle.LOWER,
+    response_element: str = "OrderStatusResponse",
+) -> str:
+    """A top-level error document in ``style``; ``response_element`` wraps the nested form."""
+    text, more = escape(message), escape(detail)
+    if style is TdErrorStyle.BIZ_ERROR or style is TdErrorStyle.BIZ_ERROR_LOWER:
+        name = style.value
+        inner = f"<{name}>\n<code>{text}</code>\n<detail>{more}</detail>\n</{name}>\n"
+    elif style is TdErrorStyle.LOWER:
+        inner = f"<errorMessage>{text}</errorMessage>\n<errorDetail>{more}</errorDetail>\n"
+    else:
+        inner = f"<ErrorMessage>{text}</ErrorMessage>\n<ErrorDetail>{more}</ErrorDetail>\n"
+        if style is TdErrorStyle.NESTED:
+            inner = f"<{response_element}>\n{inner}</{response_element}>\n"
+    return f"{XML_DECLARATION}<SynnexB2B>\n{inner}</SynnexB2B>\n"

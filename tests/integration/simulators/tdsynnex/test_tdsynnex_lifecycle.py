@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import httpx2
 import pytest
@@ -48,7 +49,9 @@ def test_advance_stamps_dates_from_the_simulated_clock(
     sim.state.clock.set(later)
     sim.advance("PO-2")
     row = items(status_body(client, "PO-2"))[0]
-    assert text(row, "ShipDatetime") == later.strftime("%Y-%m-%dT%H:%M:%S")
+    # Wall-clock time of the service's zone (US Pacific by default), without an offset.
+    pacific = later.astimezone(ZoneInfo("America/Los_Angeles"))
+    assert text(row, "ShipDatetime") == pacific.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def test_invoiced_before_delivered_path(sim: TdSynnexSimulator, client: httpx2.Client) -> None:

@@ -11,14 +11,16 @@ import pytest
 from orderbridge.adapters.autotask import (
     AutotaskBudget,
     BudgetExhausted,
+    RateLimited,
+)
+from orderbridge.adapters.autotask._budget import (
     BudgetStore,
     MemoryBudgetStore,
-    RateLimited,
-    RetryPolicy,
-    ThresholdInfo,
     database_key,
+    zone_ci,
 )
-from orderbridge.adapters.autotask._budget import zone_ci
+from orderbridge.adapters.autotask._errors import fault_kind
+from orderbridge.adapters.autotask._service_info import ThresholdInfo
 from orderbridge.ports import BudgetExhausted as PortBudgetExhausted
 from orderbridge.ports import UpstreamRateLimited
 
@@ -156,7 +158,7 @@ async def test_exhaustion_is_a_typed_port_error_that_is_never_retried() -> None:
     assert isinstance(err, PortBudgetExhausted)
     assert isinstance(err, UpstreamRateLimited)
     assert not isinstance(err, RateLimited)
-    assert RetryPolicy().next_delay_s(err, 1, 0.0) is None
+    assert fault_kind(err) is None  # not a failed request: the retry loop raises it at once
     assert err.endpoint == "PurchaseOrderItems"
     assert err.database == DB
     assert err.free_at == T0 + timedelta(hours=1)
@@ -196,7 +198,7 @@ async def test_at_most_n_requests_per_endpoint_are_in_flight() -> None:
     async with anyio.create_task_group() as tg:
         for endpoint in ["PurchaseOrders"] * 8 + ["Products"] * 5 + ["ThresholdInformation"] * 3:
             tg.start_soon(request, endpoint)
-        await anyio.sleep(0.05)
+        await anyio.wait_all_tasks_blocked()  # every request holds a thread or waits for one
         gate.set()
     assert peak == {"PurchaseOrders": 3, "Products": 3, "ThresholdInformation": 1}
 

@@ -1,4 +1,4 @@
-"""Retry and fault accounting of the Autotask client: fault kinds and the stats snapshot."""
+"""Fault accounting of the Autotask client: what each error is called in the stats."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from orderbridge.adapters.autotask import (
     Unavailable,
     ValidationFailed,
 )
-from orderbridge.adapters.autotask._errors import classify_response
-from orderbridge.adapters.autotask._retry import RequestTally, fault_kind
+from orderbridge.adapters.autotask._errors import classify_response, fault_kind
 
 
 @pytest.mark.parametrize(
@@ -52,27 +51,3 @@ def test_thread_and_hourly_429s_are_told_apart_by_their_words() -> None:
     assert fault_kind(hourly) == "http_429"
     assert isinstance(hourly, RateLimited)
     assert hourly.retry_after == 30.0
-
-
-def test_tally_snapshot_groups_faults_by_kind_and_endpoint() -> None:
-    tally = RequestTally()
-    tally.requests["PurchaseOrders"] += 4
-    tally.requests["Products"] += 1
-    for error in (RateLimited("x"), RateLimited("x"), Unavailable("x", fault="timeout")):
-        tally.retry("PurchaseOrders", tally.fault("PurchaseOrders", error))
-    tally.fault("Products", BadPayload("x"))
-    tally.waited(0.0)
-    tally.waited(0.25)
-    stats = tally.snapshot()
-    assert stats.total_requests == 5
-    assert stats.faults == {"http_429": 2, "timeout": 1, "bad_payload": 1}
-    assert stats.faults_by_endpoint == {
-        "Products": {"bad_payload": 1},
-        "PurchaseOrders": {"http_429": 2, "timeout": 1},
-    }
-    assert stats.retries == {"PurchaseOrders": 3}
-    assert stats.retries_by_kind == {"http_429": 2, "timeout": 1}
-    assert (stats.budget_waits, stats.budget_wait_s) == (1, 0.25)
-    assert json.loads(json.dumps(stats.to_json()))["total_requests"] == 5
-    tally.requests["Products"] += 1
-    assert stats.total_requests == 5  # a snapshot does not move

@@ -1,10 +1,8 @@
-"""Error mapping keeps Autotask's words; retry policy bounds; credentials never show the secret."""
+"""Error mapping keeps Autotask's words; credentials never show the secret."""
 
 from __future__ import annotations
 
 import json
-import random
-from datetime import UTC, datetime
 
 import pytest
 
@@ -16,12 +14,11 @@ from orderbridge.adapters.autotask import (
     NotFoundError,
     PermissionDenied,
     RateLimited,
-    RetryPolicy,
     ThreadLimited,
     Unavailable,
     ValidationFailed,
 )
-from orderbridge.adapters.autotask._errors import classify_response, parse_retry_after
+from orderbridge.adapters.autotask._errors import classify_response
 
 
 def _errors(*messages: str) -> bytes:
@@ -98,39 +95,6 @@ def test_5xx_without_autotask_errors_is_unavailable(status: int) -> None:
 
 def test_404_is_not_found() -> None:
     assert isinstance(_classify(404, b'{"Message": "No HTTP resource"}'), NotFoundError)
-
-
-def test_retry_after_accepts_seconds_and_http_dates() -> None:
-    now = datetime(2025, 1, 1, 12, 0, 0, tzinfo=UTC)
-    assert parse_retry_after("3", now=now) == 3.0
-    assert parse_retry_after("Wed, 01 Jan 2025 12:00:30 GMT", now=now) == 30.0
-    assert parse_retry_after("soon", now=now) is None
-    assert parse_retry_after(None) is None
-
-
-def test_retry_policy_backs_off_exponentially_within_bounds() -> None:
-    policy = RetryPolicy(max_attempts=4, initial_delay_s=1.0, max_delay_s=3.0, jitter=False)
-    down = Unavailable("down")
-    assert [policy.next_delay_s(down, n, 0.0) for n in (1, 2, 3, 4)] == [1.0, 2.0, 3.0, None]
-
-
-def test_retry_policy_jitter_stays_within_the_ceiling() -> None:
-    policy = RetryPolicy(initial_delay_s=2.0, rng=random.Random(1))
-    delays = [policy.delay_s(Unavailable("x"), 2) for _ in range(50)]
-    assert all(2.0 <= d <= 4.0 for d in delays)
-    assert len(set(delays)) > 1
-
-
-def test_retry_policy_honours_retry_after_and_total_time() -> None:
-    policy = RetryPolicy(max_total_s=10.0, max_delay_s=60.0)
-    assert policy.next_delay_s(RateLimited("slow", retry_after=4.0), 1, 0.0) == 4.0
-    assert policy.next_delay_s(RateLimited("slow", retry_after=4.0), 1, 7.0) is None
-
-
-def test_retry_policy_never_retries_permanent_errors() -> None:
-    policy = RetryPolicy()
-    assert policy.next_delay_s(ValidationFailed("no"), 1, 0.0) is None
-    assert policy.next_delay_s(AuthFailed("no"), 1, 0.0) is None
 
 
 def test_credentials_hide_the_secret_and_accept_plain_text() -> None:

@@ -9,10 +9,10 @@ import pytest
 
 from orderbridge.adapters.autotask import (
     BadPayload,
-    PicklistCache,
-    UnknownPicklistLabel,
     ValidationFailed,
 )
+from orderbridge.adapters.autotask._errors import UnknownPicklistLabel
+from orderbridge.adapters.autotask._picklists import PicklistCache
 
 pytestmark = pytest.mark.anyio
 

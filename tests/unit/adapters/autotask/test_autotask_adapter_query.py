@@ -7,14 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from orderbridge.adapters.autotask import (
-    Condition,
     F,
     Filter,
-    Group,
-    QueryTooLarge,
-    count_or_conditions,
-    plan_queries,
 )
+from orderbridge.adapters.autotask._errors import QueryTooLarge
+from orderbridge.adapters.autotask._query import Condition, Group, count_or_conditions, plan_queries
 
 
 @pytest.mark.parametrize(

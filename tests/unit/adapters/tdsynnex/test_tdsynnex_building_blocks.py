@@ -1,11 +1,9 @@
-"""Request building, endpoints, retry policy, value reading and error classification."""
+"""Request building, endpoints, value reading and error classification."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
-import anyio
 import pytest
 from defusedxml.ElementTree import fromstring
 
@@ -13,21 +11,17 @@ from orderbridge.adapters.tdsynnex import (
     AuthFailed,
     ErrorVocabulary,
     InvalidRequest,
-    RateLimited,
     RequestRejected,
-    RetryPolicy,
     TdSynnexEndpoints,
     TransientError,
     endpoints_for,
-    parse_retry_after,
 )
-from orderbridge.adapters.tdsynnex._errors import classify_error, redact
+from orderbridge.adapters.tdsynnex._errors import classify_error
 from orderbridge.adapters.tdsynnex._requests import (
     Credentials,
     invoice_request,
     order_status_request,
 )
-from orderbridge.adapters.tdsynnex._retry import call_with_retry
 from orderbridge.adapters.tdsynnex._values import read_money, read_quantity, split_tracking
 
 CREDS = Credentials("123456", "api@reseller.example", "p<w>&'\"d")
@@ -99,60 +93,6 @@ def test_endpoint_validation() -> None:
         TdSynnexEndpoints(status_url="ftp://x", invoice_url="https://y")
 
 
-def test_backoff_grows_and_is_capped() -> None:
-    policy = RetryPolicy(initial_s=1.0, max_s=4.0, jitter=0.0)
-    assert [policy.backoff(n) for n in (1, 2, 3, 4, 5)] == [1.0, 2.0, 4.0, 4.0, 4.0]
-    jittered = RetryPolicy(initial_s=1.0, max_s=4.0, jitter=0.5)
-    assert all(0.5 <= jittered.backoff(1) <= 1.0 for _ in range(50))
-    with pytest.raises(ValueError, match="attempts"):
-        RetryPolicy(attempts=0)
-
-
-def test_retry_loop_stops_on_non_transient_errors() -> None:
-    calls: list[float] = []
-
-    async def operation(budget: float) -> str:
-        calls.append(budget)
-        raise AuthFailed("no", po_number="PO-1")
-
-    with pytest.raises(AuthFailed):
-        anyio.run(lambda: call_with_retry(operation, RetryPolicy(initial_s=0), what="test"))
-    assert len(calls) == 1
-
-
-def test_retry_loop_gives_each_attempt_the_remaining_budget() -> None:
-    budgets: list[float] = []
-
-    async def operation(budget: float) -> str:
-        budgets.append(budget)
-        if len(budgets) < 3:
-            raise TransientError("again")
-        return "done"
-
-    policy = RetryPolicy(attempts=3, initial_s=0.0, timeout_s=10.0)
-    assert anyio.run(lambda: call_with_retry(operation, policy, what="test")) == "done"
-    assert budgets[0] <= 10.0
-    assert budgets[-1] <= budgets[0]
-
-
-def test_retry_loop_respects_time_budget_for_rate_limits() -> None:
-    async def operation(budget: float) -> str:
-        raise RateLimited("slow down", retry_after=30.0)
-
-    policy = RetryPolicy(attempts=5, timeout_s=1.0)
-    with pytest.raises(RateLimited):
-        anyio.run(lambda: call_with_retry(operation, policy, what="test"))
-
-
-def test_retry_after_forms() -> None:
-    now = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-    assert parse_retry_after("7") == 7.0
-    assert parse_retry_after("Wed, 01 May 2024 12:00:30 GMT", now=now) == 30.0
-    assert parse_retry_after("Wed, 01 May 2024 11:00:00 GMT", now=now) == 0.0
-    assert parse_retry_after("soon") is None
-    assert parse_retry_after(None) is None
-
-
 def test_money_and_quantity_rules() -> None:
     assert read_money("(1,234.50)", field="f", po_number=None) == Decimal("-1234.50")
     assert read_money("CAD 10.00", field="f", po_number=None) == Decimal("10.00")
@@ -176,8 +116,3 @@ def test_classification_and_custom_vocabulary() -> None:
     assert isinstance(classify_error("Credit hold", None, vocabulary=vocabulary), RequestRejected)
     custom = ErrorVocabulary(transient=("credit hold",))
     assert isinstance(classify_error("Credit hold", None, vocabulary=custom), TransientError)
-
-
-def test_redact_removes_plain_and_escaped_secret() -> None:
-    assert redact("x a<b y a&lt;b z", ["a<b"]) == "x *** y *** z"
-    assert redact("nothing", [""]) == "nothing"

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from orderbridge.adapters.tdsynnex import BadPayload, parse_invoices, parse_order_status
+from orderbridge.adapters.tdsynnex import (
+    BadPayload,
+)
+from orderbridge.adapters.tdsynnex._invoices import parse_invoices
+from orderbridge.adapters.tdsynnex._parse import parse_order_status
 
 FIXTURES = Path(__file__).parents[3] / "fixtures" / "tdsynnex"
 

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from orderbridge.adapters.tdsynnex import BadPayload, TransientError, parse_invoices
+from orderbridge.adapters.tdsynnex import (
+    BadPayload,
+    TransientError,
+)
+from orderbridge.adapters.tdsynnex._invoices import parse_invoices
 from orderbridge.domain.models import Address
 
 FIXTURES = Path(__file__).parents[3] / "fixtures" / "tdsynnex"

@@ -12,11 +12,13 @@ import pytest
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
     BadPayload,
+    IpNotAllowed,
     RequestRejected,
     TransientError,
-    parse_order_status,
 )
+from orderbridge.adapters.tdsynnex._parse import parse_order_status
 from orderbridge.domain.models import DistributorCode
+from orderbridge.ports import UpstreamAuthError
 
 FIXTURES = Path(__file__).parents[3] / "fixtures" / "tdsynnex"
 
@@ -200,7 +202,7 @@ def test_wrong_response_kind_is_bad_payload() -> None:
         ("error_lowercase_bizerror_internal_fault.xml", TransientError, "Internal API Fault"),
         ("error_incomplete_xml.xml", TransientError, "IncompleteXML01"),
         ("error_top_level_bad_credentials.xml", AuthFailed, "Invalid UserID or Password"),
-        ("error_pascal_ip_invalid.xml", AuthFailed, "allow-list"),
+        ("error_pascal_ip_invalid.xml", IpNotAllowed, "allow-list"),
         ("error_bizerror_detail.xml", RequestRejected, "not enabled for XML order status"),
     ],
 )
@@ -218,5 +220,7 @@ def test_ip_error_tells_the_user_what_to_do() -> None:
     with pytest.raises(AuthFailed) as info:
         parse_order_status(fixture("error_pascal_ip_invalid.xml"), po_number="PO-1")
 
+    assert isinstance(info.value, IpNotAllowed)
+    assert isinstance(info.value, UpstreamAuthError)  # the port's error, whatever the cause
     assert "IP address" in str(info.value)
     assert "allow-list" in str(info.value)

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from orderbridge.adapters.tdsynnex import (
     BadPayload,
     TdSynnexError,
-    parse_invoices,
-    parse_order_status,
 )
+from orderbridge.adapters.tdsynnex._invoices import parse_invoices
+from orderbridge.adapters.tdsynnex._parse import parse_order_status
 from orderbridge.domain.models import DistributorOrder, Invoice
 
 ORDER_NAMES = [
