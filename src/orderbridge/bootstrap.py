@@ -8,10 +8,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import anyio
 import httpx2
+from sqlalchemy.engine import make_url
 
 from orderbridge.adapters import RetryPolicy
 from orderbridge.adapters.autotask import (
@@ -72,6 +74,7 @@ __all__ = [
     "carrier_trackers",
     "daemon_for",
     "dashboard_queries",
+    "dry_run_store",
     "file_runtime_values",
     "housekeeping_for",
     "oidc_client",
@@ -81,9 +84,11 @@ __all__ = [
     "retry_policy",
     "runner_guard",
     "runtime_settings",
+    "sqlite_file",
     "sso_role_rules",
     "sync_services",
     "tdsynnex_client",
+    "upstream_urls",
     "utc_now",
 ]
 
@@ -100,6 +105,23 @@ def utc_now() -> datetime:
 def open_store(settings: Settings) -> SqlStore:
     """The configured store, migrated to the current schema."""
     return SqlStore.open(settings.store.url)
+
+
+def sqlite_file(settings: Settings) -> Path | None:
+    """The file a SQLite store lives in (None for PostgreSQL or an in-memory database)."""
+    url = make_url(settings.store.url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).absolute()
+
+
+def dry_run_store(settings: Settings) -> SqlStore:
+    """The store a dry run reads: the configured one, or an empty in-memory one when the SQLite
+    file does not exist yet, so that a dry run leaves no file behind."""
+    path = sqlite_file(settings)
+    if path is not None and not path.exists():
+        return SqlStore.open("sqlite://")
+    return open_store(settings)
 
 
 @dataclass
@@ -243,6 +265,15 @@ def _tdsynnex_endpoints(settings: Settings) -> TdSynnexEndpoints:
     if td.status_url is not None and td.invoice_url is not None:
         return TdSynnexEndpoints(status_url=str(td.status_url), invoice_url=str(td.invoice_url))
     return endpoints_for(region=td.region, environment=td.environment)
+
+
+def upstream_urls(settings: Settings) -> dict[str, str]:
+    """The URL each upstream is reached at first, by service name (for messages)."""
+    at = settings.autotask
+    return {
+        "autotask": str(at.base_url if at.base_url is not None else at.zone_lookup_url),
+        "tdsynnex": _tdsynnex_endpoints(settings).status_url,
+    }
 
 
 def _secret(value: object) -> str:
@@ -431,8 +462,10 @@ async def doctor_session(
 ) -> AsyncIterator[Doctor]:
     """A ``Doctor`` wired to the configured upstreams and store (closed on exit)."""
     at = settings.autotask
-    # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it.
-    store = SqlStore(settings.store.url)
+    # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it. A
+    # SQLite file that does not exist yet is not created: doctor looks at an empty stand-in.
+    path = sqlite_file(settings)
+    store = SqlStore("sqlite://" if path is not None and not path.exists() else settings.store.url)
     try:
         async with sync_services(
             settings, store=store, clock=clock, cache_metadata=False

@@ -32,10 +32,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from orderbridge.adapters.autotask import ErrorTexts
-from orderbridge.adapters.tdsynnex import ErrorVocabulary
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
+from orderbridge.error_texts import ErrorTexts, ErrorVocabulary
 from orderbridge.notification_settings import NotificationSettings
 from orderbridge.settings_carriers import CarrierApiSettings, DhlApiSettings
 
@@ -505,7 +504,9 @@ class Settings(BaseSettings):
             ("tdsynnex.user_id", td.user_id),
             ("tdsynnex.password", td.password),
         ):
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if value is None or not value.strip():
                 problems.append(f"{key}: required to sync; set it in the file or the environment")
         if (td.status_url is None) != (td.invoice_url is None):
             problems.append(
@@ -554,7 +555,8 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
         raise ConfigError(_problem_lines(exc)) from None
     except (OSError, ValueError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         raise ConfigError([f"config file {config_path}: {exc}"]) from None
-    return Settings.model_validate(loaded.model_dump())
+    # exclude_unset keeps which keys the file or environment set (``settings`` shows it).
+    return Settings.model_validate(loaded.model_dump(exclude_unset=True))
 
 
 def config_file_warnings(path: Path | None) -> list[str]:

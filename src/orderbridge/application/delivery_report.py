@@ -10,10 +10,9 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import TextIO
 
-from orderbridge.domain.delivery import STAGES, Dimension, order_facts
+from orderbridge.domain.delivery import STAGES, Dimension, ReportFormat, order_facts
 from orderbridge.domain.delivery_totals import DeliveryReport, GroupSummary
 from orderbridge.domain.records import cell_text
 from orderbridge.ports import DeliveryInputs
@@ -27,15 +26,6 @@ __all__ = [
     "render_text",
     "summary_row",
 ]
-
-
-class ReportFormat(StrEnum):
-    """How the delivery report is written."""
-
-    TEXT = "text"
-    JSON = "json"
-    CSV = "csv"
-    HTML = "html"
 
 
 def build_delivery_report(

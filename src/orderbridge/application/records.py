@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +20,7 @@ import anyio
 
 from orderbridge.domain.records import (
     EXPORT_COLUMNS,
+    ExportFormat,
     ExportKind,
     RetentionPolicy,
     cell_text,
@@ -45,13 +45,6 @@ _log = logging.getLogger(__name__)
 
 UTF8_BOM = "\ufeff"
 BACKUP_NAME = re.compile(r"^orderbridge-\d{8}T\d{6}Z\.backup$")
-
-
-class ExportFormat(StrEnum):
-    """How ``orderbridge export`` writes rows."""
-
-    CSV = "csv"
-    JSONL = "jsonl"
 
 
 def write_csv(

@@ -69,6 +69,8 @@ class OrderResult:
     plan: Plan | None = None
     state: OrderState | None = None
     not_checked: NotChecked | None = None
+    purchase_order: PurchaseOrder | None = None  # as read before the plan (the old values)
+    failure: UpstreamError | None = None  # why the check failed, when an upstream failed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,7 +380,7 @@ class SyncService:
         except UpstreamError as exc:
             run_stop = RunStop.from_error(exc)
             if run_stop is None:
-                return _failed(po, number, str(exc))
+                return replace(_failed(po, number, str(exc)), failure=exc)
             if run_stop.outcome is RunOutcome.REFUSED:
                 # The first refusal is this order's error and the run's.
                 return replace(run_stop, failed=_failed(po, number, str(exc)))
@@ -533,6 +535,7 @@ def _checked(po: PurchaseOrder, number: str, state: OrderState, plan: Plan) -> O
         ),
         plan=plan,
         state=state,
+        purchase_order=po,
     )
 
 

@@ -1,26 +1,52 @@
-"""The Typer application and the commands' registration."""
+"""The Typer application and the commands' registration.
+
+Registering a command is one line in the block below, in one of two forms::
+
+    app.command("NAME")(module.function)        # a command
+    app.add_typer(module.app, name="NAME")      # a group of subcommands (settings, simulate)
+
+where ``module`` is in the ``from . import (...)`` list above the block (a plain
+``from ._name import function`` works as well). What keeps ``orderbridge --help``,
+``orderbridge version`` and configuration errors fast is not this file but the rule for command
+modules: at module level a command module imports only the standard library, typer and
+``._common``; everything else (rich, settings, bootstrap, the application, adapters, simulators,
+anyio, pydantic) is imported inside the function that needs it, with type-only imports under
+``TYPE_CHECKING``. tests/unit/cli/test_cli_startup.py checks the rule.
+
+A new command is also added to the table of tests/integration/cli/test_cli_bad_input.py
+(``CONFIG_COMMANDS`` with the arguments it needs, or ``NO_CONFIG_COMMANDS`` if it reads no
+configuration): that test runs every registered command on bad configurations and fails when one
+is missing from the table. Commands load the configuration through ``_common.settings_or_exit``
+(and ``credentials_or_exit`` before talking to a service) so that bad input is one line, exit 2.
+"""
 
 from __future__ import annotations
+
+import sys
+from typing import Annotated
 
 import typer
 
 from orderbridge import __version__
 
-from ._demo import demo
-from ._doctor import doctor
-from ._init import init
-from ._notify import app as notify_app
-from ._orders import log, status
-from ._records import archive, audit, backup, export_command, restore, unarchive
-from ._report import app as report_app
-from ._resync import resync
-from ._run import run
-from ._serve import serve
-from ._settings import app as settings_app
-from ._simulate import app as simulate_app
-from ._switch import disable, enable
-from ._sync import sync
-from ._users import tokens_app, users_app
+from . import (
+    _demo,
+    _doctor,
+    _init,
+    _notify,
+    _orders,
+    _records,
+    _report,
+    _resync,
+    _run,
+    _sandbox,
+    _serve,
+    _settings,
+    _simulate,
+    _switch,
+    _sync,
+    _users,
+)
 
 app = typer.Typer(
     name="orderbridge",
@@ -28,38 +54,70 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # Plain help: typer's rich help labels every flag "<bool>" although a flag takes no value.
+    rich_markup_mode=None,
 )
-app.add_typer(simulate_app, name="simulate")
-app.add_typer(settings_app, name="settings")
-app.add_typer(notify_app, name="notify")  # notifications (issue 11)
-app.add_typer(users_app, name="users")
-app.add_typer(tokens_app, name="tokens")
-app.add_typer(report_app, name="report")
-app.command("init")(init)
-app.command("sync")(sync)
-app.command("run")(run)
-app.command("resync")(resync)
-app.command("doctor")(doctor)
-app.command("enable")(enable)
-app.command("disable")(disable)
-app.command("status")(status)
-app.command("log")(log)
-app.command("demo")(demo)
-app.command("serve")(serve)
-app.command("export")(export_command)
-app.command("backup")(backup)
-app.command("restore")(restore)
-app.command("archive")(archive)
-app.command("unarchive")(unarchive)
-app.command("audit")(audit)
 
 
-@app.command("version")
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print orderbridge's version and exit.",
+            callback=_print_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Keep Autotask purchase orders in step with TD SYNNEX order status."""
+
+
 def version() -> None:
     """Print orderbridge's version."""
     typer.echo(__version__)
 
 
+# -- registration: one line per command ----------------------------------------------------------
+app.command("init")(_init.init)
+app.command("sync")(_sync.sync)
+app.command("run")(_run.run)
+app.command("resync")(_resync.resync)
+app.command("doctor")(_doctor.doctor)
+app.command("enable")(_switch.enable)
+app.command("disable")(_switch.disable)
+app.command("status")(_orders.status)
+app.command("log")(_orders.log)
+app.command("demo")(_demo.demo)
+app.command("sandbox")(_sandbox.sandbox)
+app.command("version")(version)
+app.add_typer(_simulate.app, name="simulate")
+app.add_typer(_settings.app, name="settings")
+app.add_typer(_notify.app, name="notify")
+app.add_typer(_users.users_app, name="users")
+app.add_typer(_users.tokens_app, name="tokens")
+app.add_typer(_report.app, name="report")
+app.command("serve")(_serve.serve)
+app.command("export")(_records.export_command)
+app.command("backup")(_records.backup)
+app.command("restore")(_records.restore)
+app.command("archive")(_records.archive)
+app.command("unarchive")(_records.unarchive)
+app.command("audit")(_records.audit)
+
+
 def main() -> None:
     """Console-script entry point."""
+    # Running any command makes typer validate its parameters with pydantic, which costs more
+    # than the rest of start-up; printing the version needs no parameters at all.
+    if sys.argv[1:] in (["version"], ["--version"]):
+        typer.echo(__version__)
+        return
     app()

@@ -1,28 +1,45 @@
-"""Pieces every command shares: loading the configuration, exit codes, the console."""
+"""Pieces every command shares: loading the configuration, exit codes, the console.
+
+Kept light on purpose: this module imports only typer, rich and the standard library at module
+level. The configuration (pydantic) and everything behind it load inside the functions, so
+``--help`` and ``version`` never pay for them.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
 
-from orderbridge.logs import configure_logging
-from orderbridge.settings import (
-    ConfigError,
-    Settings,
-    config_file_warnings,
-    load_settings,
-    resolve_config_path,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from orderbridge.settings import Settings
 
 EXIT_OK = 0
 EXIT_ORDERS_FAILED = 1
 EXIT_CONFIG = 2
 
-console = Console()
-errors = Console(stderr=True)
+
+class _LazyConsole:
+    """A rich ``Console`` made on first use: importing rich costs ``--help`` a tenth of a second."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+console = cast("Console", _LazyConsole())
+errors = cast("Console", _LazyConsole(stderr=True))
 
 ConfigOption = Annotated[
     Path | None,
@@ -30,9 +47,13 @@ ConfigOption = Annotated[
         "--config",
         "-c",
         help="TOML configuration file (default: $ORDERBRIDGE_CONFIG, else ./orderbridge.toml).",
-        dir_okay=False,
+        show_default=False,
     ),
 ]
+
+NO_CONFIG_HINT = (
+    "orderbridge init writes a configuration; orderbridge sandbox tries it against the simulators"
+)
 
 
 def fail(lines: list[str], code: int = EXIT_CONFIG) -> NoReturn:
@@ -42,31 +63,161 @@ def fail(lines: list[str], code: int = EXIT_CONFIG) -> NoReturn:
     raise typer.Exit(code)
 
 
+def actor() -> str:
+    """Who runs this command, for the audit trail of settings changes."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def po_error(po_number: str, error: str) -> str:
+    """``PO X: error``, without saying ``PO X`` twice when the error already names it."""
+    return error if error.startswith(f"PO {po_number}") else f"PO {po_number}: {error}"
+
+
+def without_po(po_number: str, error: str) -> str:
+    """The error without a leading ``PO X:`` (where the PO is already named beside it)."""
+    return error.removeprefix(f"PO {po_number}: ")
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 order``, ``2 orders`` (``nouns`` for an irregular plural)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def config_source(config: Path | None) -> str:
+    """Where the configuration came from, in words (for messages that say where we looked)."""
+    from orderbridge.settings import resolve_config_path
+
+    path = resolve_config_path(config)
+    if path is not None:
+        return str(path)
+    return (
+        "no configuration file (no --config, no $ORDERBRIDGE_CONFIG, "
+        f"no orderbridge.toml in {Path.cwd()})"
+    )
+
+
 def settings_or_exit(config: Path | None) -> Settings:
     """Load the configuration, or print one line per problem and exit with code 2."""
+    from orderbridge.settings import ConfigError, config_file_warnings, load_settings
+    from orderbridge.settings import resolve_config_path as resolve
+
     try:
         settings = load_settings(config)
     except ConfigError as exc:
         fail([f"configuration error: {line}" for line in exc.problems])
-    for warning in config_file_warnings(resolve_config_path(config)):
+    for warning in config_file_warnings(resolve(config)):
         errors.print(f"warning: {warning}", markup=False, highlight=False)
     return settings
 
 
-def start_logging(settings: Settings) -> None:
-    """Configure logging from ``[logging]``, masking every configured secret."""
+def credentials_or_exit(settings: Settings, config: Path | None) -> None:
+    """Exit with code 2 and one line when a key needed to talk to the upstreams is missing."""
+    problems = settings.credential_problems()
+    missing = [line.split(":", 1)[0] for line in problems if "required to sync" in line]
+    others = [line for line in problems if "required to sync" not in line]
+    if others:
+        fail([f"configuration error: {line}" for line in others])
+    if missing:
+        where = config_source(config)
+        one = len(missing) == 1
+        needed = (
+            f"{', '.join(missing)} {'is' if one else 'are'} required to talk to Autotask "
+            "and TD SYNNEX"
+        )
+        if where.startswith("no configuration file"):
+            fail([f"configuration error: {needed}, and there is {where}; {NO_CONFIG_HINT}"])
+        them = "it" if one else "them"
+        fail([f"configuration error: {needed}; set {them} in {where} or the environment"])
+
+
+def start_logging(settings: Settings, *, one_shot: bool = True) -> None:
+    """Configure logging from ``[logging]``, masking every configured secret.
+
+    A one-shot command (``sync --once``, ``resync``, ``doctor``) prints tables for a person, so
+    its log lines are human text too (``format = "auto"`` never picks JSON there: JSON lines
+    interleaved with a table read as neither), and per-request retry warnings are left out
+    (at the default level): the command says once which service is down. ``orderbridge run``
+    logs as configured.
+    """
+    import logging
+
+    from orderbridge.logs import configure_logging
+
+    fmt = settings.logging.format
     configure_logging(
         level=settings.logging.level,
-        fmt=settings.logging.format,
+        fmt="console" if one_shot and fmt == "auto" else fmt,
         secrets=settings.secret_values(),
+    )
+    if one_shot and logging.getLogger().level >= logging.WARNING:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_not_a_retry_warning)
+
+
+def _not_a_retry_warning(record: object) -> bool:
+    """Drop the adapters' per-request retry warnings (the command sums them up once)."""
+    name, module = getattr(record, "name", ""), getattr(record, "module", "")
+    return not (name.startswith("orderbridge.adapters") and module == "_retry")
+
+
+def upstream_settings_or_exit(config: Path | None, *, one_shot: bool = True) -> Settings:
+    """Settings for a command that talks to upstreams: credentials checked, logging set up."""
+    settings = settings_or_exit(config)
+    credentials_or_exit(settings, config)
+    start_logging(settings, one_shot=one_shot)
+    return settings
+
+
+def store_file(settings: Settings) -> Path | None:
+    """The SQLite file the configured store lives in (None for PostgreSQL or in-memory)."""
+    from orderbridge.bootstrap import sqlite_file
+
+    return sqlite_file(settings)
+
+
+def _store_origin(settings: Settings, config: Path | None) -> tuple[str, bool]:
+    """Where ``store.url`` came from in words, and whether a configuration set it at all."""
+    if os.environ.get("ORDERBRIDGE_STORE__URL") is not None:
+        return "ORDERBRIDGE_STORE__URL", True
+    where = config_source(config)
+    if "store" in settings.model_fields_set and "url" in settings.store.model_fields_set:
+        return f"store.url in {where}", True
+    if where.startswith("no configuration file"):
+        return f"the default store.url; {where}", False
+    return f"the default store.url; {where} sets none", False
+
+
+def existing_store_or_exit(settings: Settings, config: Path | None) -> None:
+    """Exit with code 2 when the configured SQLite store does not exist: never create it here.
+
+    Read-only commands must not leave an empty ``orderbridge.db`` behind when run in the wrong
+    directory; they say where they looked.
+    """
+    path = store_file(settings)
+    if path is None or path.is_file():
+        return
+    origin, _ = _store_origin(settings, config)
+    fail(
+        [
+            f"no store at {path} (from {origin}); orderbridge sync --once or orderbridge run "
+            "creates it, or point --config at the right file"
+        ]
     )
 
 
-def upstream_settings_or_exit(config: Path | None) -> Settings:
-    """Settings for a command that talks to upstreams: credentials checked, logging set up."""
-    settings = settings_or_exit(config)
-    problems = settings.credential_problems()
-    if problems:
-        fail([f"configuration error: {line}" for line in problems])
-    start_logging(settings)
-    return settings
+def store_or_exit(settings: Settings, config: Path | None, *, create: bool) -> bool:
+    """Whether the store exists, or may be created now (``create``) because the configuration
+    sets ``store.url``; exits with code 2 when it is missing and only the default points at it
+    (run in the wrong directory, it would otherwise leave an empty store behind)."""
+    path = store_file(settings)
+    if path is None or path.is_file():
+        return True
+    _, named = _store_origin(settings, config)
+    if not named:
+        existing_store_or_exit(settings, config)
+    return create

@@ -1,9 +1,9 @@
-"""``orderbridge demo``: the simulators in-process, the shipped scenario, live sync cycles.
+"""``orderbridge demo``: both simulators in-process, the shipped scenario, live sync cycles.
 
 The demo is the real product against the simulators: the same bootstrap, clients, store and sync
 loop as a production run, over real HTTP on loopback ports. Besides Autotask and TD SYNNEX, the
-UPS and FedEx tracking simulators run too: one demo order (PO-10017) is confirmed delivered by
-UPS only (signed for, with the time), which TD SYNNEX never reports.
+UPS and FedEx tracking simulators run too, so one order shows a delivery confirmed by the
+carrier (signed for, with the time), which TD SYNNEX never reports.
 """
 
 from __future__ import annotations
@@ -11,24 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import anyio
 import typer
 
-from orderbridge.application.sync import OrderResult
-from orderbridge.bootstrap import SyncServices, sync_services
-from orderbridge.domain.history import OrderOutcome
-from orderbridge.settings import Settings
-from orderbridge.simulators._common import SimulatorServer
-from orderbridge.simulators.carriers import CarrierSimulator
-from orderbridge.simulators.harness import running_simulators
-from orderbridge.simulators.scenario import Scenario, builtin_scenario
-from orderbridge.simulators.tdsynnex import TdSynnexSimulator
-
 from ._common import console
-from ._render import run_summary
-from ._serve import serve_demo
+
+if TYPE_CHECKING:
+    from orderbridge.application.sync import OrderResult
+    from orderbridge.bootstrap import SyncServices
+    from orderbridge.settings import Settings
+    from orderbridge.simulators.scenario import Scenario
+    from orderbridge.simulators.tdsynnex import TdSynnexSimulator
 
 DEMO_CONFIG = "orderbridge-demo.toml"
 
@@ -50,6 +44,12 @@ def demo(
     ] = 8080,
 ) -> None:
     """Run orderbridge against the built-in TD SYNNEX and Autotask simulators."""
+    import anyio
+
+    from orderbridge.settings import Settings
+    from orderbridge.simulators.harness import running_simulators
+    from orderbridge.simulators.scenario import builtin_scenario
+
     directory.mkdir(parents=True, exist_ok=True)
     database = (directory / "orderbridge-demo.db").resolve()
     for suffix in ("", "-wal", "-shm"):
@@ -67,6 +67,8 @@ def demo(
         settings = Settings.model_validate({**sims.settings_dict(database), "carriers": carriers})
         anyio.run(_cycles, settings, sims.tdsynnex, rounds)
         if serve:
+            from ._serve import serve_demo
+
             console.rule("dashboard")
             serve_demo(settings, port)  # simulators stay up, so "Resync now" works
     config_file = (directory / DEMO_CONFIG).resolve()
@@ -89,6 +91,9 @@ def demo(
 @contextmanager
 def _carriers(scenario: Scenario) -> Iterator[dict[str, Any]]:
     """The UPS and FedEx tracking simulators with the scenario; yields their [carriers] keys."""
+    from orderbridge.simulators._common import SimulatorServer
+    from orderbridge.simulators.carriers import CarrierSimulator
+
     with ExitStack() as stack:
         keys: dict[str, Any] = {}
         for name in ("ups", "fedex"):
@@ -105,6 +110,8 @@ def _carriers(scenario: Scenario) -> Iterator[dict[str, Any]]:
 
 
 async def _cycles(settings: Settings, tdsynnex: TdSynnexSimulator, rounds: int) -> None:
+    from orderbridge.bootstrap import sync_services
+
     async with sync_services(settings) as services:
         await _cycle(services, "First sync: every monitored PO gets its TD SYNNEX status")
         for step in range(1, rounds + 1):
@@ -114,19 +121,30 @@ async def _cycles(settings: Settings, tdsynnex: TdSynnexSimulator, rounds: int) 
 
 
 async def _cycle(services: SyncServices, title: str) -> None:
+    from ._render import run_summary
+
     console.rule(title, style="cyan")
     report, _ = await services.sync.run_once(on_order=_show_change)
     console.print(run_summary(report))
 
 
 def _show_change(result: OrderResult) -> None:
+    from rich.markup import escape
+
+    from orderbridge.domain.history import OrderOutcome
+
+    from ._common import without_po
+    from ._render import po_label
+
     report = result.report
     if report.outcome is OrderOutcome.UNCHANGED:
         return
+    name = escape(po_label(report.po_number, report.po_id))
     if report.outcome is OrderOutcome.FAILED or report.outcome is OrderOutcome.SKIPPED:
         colour = "red" if report.outcome is OrderOutcome.FAILED else "yellow"
-        console.print(f"  [{colour}]{report.po_number}: {report.error}[/]", highlight=False)
+        error = escape(without_po(report.po_number, report.error or ""))
+        console.print(f"  [{colour}]{name}: {error}[/]", highlight=False)
         return
     summaries = [entry.summary for entry in result.plan.history] if result.plan else []
-    text = "; ".join(summaries) or ", ".join(report.changes)
-    console.print(f"  [green]{report.po_number}[/] {report.status}: {text}", highlight=False)
+    text = escape("; ".join(summaries) or ", ".join(report.changes))
+    console.print(f"  [green]{name}[/] {report.status}: {text}", highlight=False)

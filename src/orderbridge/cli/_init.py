@@ -3,158 +3,43 @@
 It asks for the Autotask API user, the TD SYNNEX account and region, finds the TD SYNNEX vendor
 company in Autotask, proposes an update frequency and a status scope, tests both connections
 with the same checks ``orderbridge doctor`` runs, and writes the TOML file with mode 0600 from
-the moment it exists. It never overwrites a file without ``--force``.
+the moment it exists. It never overwrites a file without ``--force``, checks the output path
+before any network call, keeps secrets given by environment variable out of the file, and with
+``--advanced`` asks for the service URLs too.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
-import anyio
-import tomli_w
 import typer
-from pydantic import ValidationError
-from rich.markup import escape
 
-from orderbridge.application.doctor import Check, has_failures
-from orderbridge.bootstrap import doctor_session
-from orderbridge.domain.schedule import Frequency
-from orderbridge.domain.scope import StatusScope
-from orderbridge.ports import UpstreamError
-from orderbridge.settings import DEFAULT_CONFIG_FILE, Settings
+from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, console, errors, fail, start_logging
+from ._init_answers import SECRET_VARIABLES, InitAnswers, normalised, write_private_file
 
-from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, console, errors, fail
-from ._doctor import print_checks
+if TYPE_CHECKING:
+    from orderbridge.application.doctor import Check
+    from orderbridge.settings import Settings
 
 __all__ = ["InitAnswers", "init", "write_private_file"]
 
 VENDOR_SEARCH = "SYNNEX"
-
-
-@dataclass
-class InitAnswers:
-    """Everything ``init`` writes, gathered from flags and prompts."""
-
-    autotask_username: str = ""
-    autotask_secret: str = ""
-    integration_code: str = ""
-    tdsynnex_customer: str = ""
-    tdsynnex_user: str = ""
-    tdsynnex_password: str = ""
-    region: str = "US"
-    environment: str = "production"
-    autotask_base_url: str | None = None
-    zone_lookup_url: str | None = None
-    tdsynnex_status_url: str | None = None
-    tdsynnex_invoice_url: str | None = None
-    vendor_company_ids: list[int] = field(default_factory=list)
-    frequency: str = "hourly"
-    scope: str = "active"
-
-    def missing(self) -> list[str]:
-        """The flags a non-interactive run still needs."""
-        required = {
-            "--autotask-username": self.autotask_username,
-            "--autotask-secret": self.autotask_secret,
-            "--integration-code": self.integration_code,
-            "--tdsynnex-customer": self.tdsynnex_customer,
-            "--tdsynnex-user": self.tdsynnex_user,
-            "--tdsynnex-password": self.tdsynnex_password,
-        }
-        return [flag for flag, value in required.items() if not value.strip()]
-
-    def config(self) -> dict[str, Any]:
-        """The configuration as TOML-able values (only keys settings.py knows)."""
-        autotask: dict[str, Any] = {
-            "username": self.autotask_username,
-            "secret": self.autotask_secret,
-            "integration_code": self.integration_code,
-        }
-        if self.autotask_base_url:
-            autotask["base_url"] = self.autotask_base_url
-        if self.zone_lookup_url:
-            autotask["zone_lookup_url"] = self.zone_lookup_url
-        if self.vendor_company_ids:
-            autotask["vendor_company_ids"] = list(self.vendor_company_ids)
-        tdsynnex: dict[str, Any] = {
-            "region": self.region,
-            "environment": self.environment,
-            "customer_number": self.tdsynnex_customer,
-            "user_id": self.tdsynnex_user,
-            "password": self.tdsynnex_password,
-        }
-        if self.tdsynnex_status_url:
-            tdsynnex["status_url"] = self.tdsynnex_status_url
-        if self.tdsynnex_invoice_url:
-            tdsynnex["invoice_url"] = self.tdsynnex_invoice_url
-        sync = {"frequency": self.frequency, "scope": self.scope}
-        return {"autotask": autotask, "tdsynnex": tdsynnex, "sync": sync}
-
-    def settings(self) -> Settings:
-        """Settings for the connection tests; exits with code 2 naming any invalid value."""
-        try:
-            return Settings.model_validate(self.config())
-        except ValidationError as exc:
-            lines = [
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            ]
-            fail(lines, EXIT_CONFIG)
-
-
-def write_private_file(path: Path, text: str, *, force: bool) -> None:
-    """Write ``text`` to ``path`` with mode 0600 from creation on; replace only with ``force``."""
-    data = text.encode("utf-8")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
-    target = path.with_name(f".{path.name}.{os.getpid()}.tmp") if force else path
-    # O_EXCL with mode 0600: the file never exists with wider permissions, not even briefly.
-    fd = os.open(target, flags, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        target.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    if force:
-        os.replace(target, path)
-
-
-def _normalised(answers: InitAnswers) -> list[str]:
-    """Canonical region, environment, frequency and scope; one problem line per bad value."""
-    problems = []
-    answers.region = answers.region.strip().upper()
-    answers.environment = answers.environment.strip().lower()
-    if answers.region not in ("US", "CA"):
-        problems.append(f"--region: {answers.region!r} is not US or CA")
-    if answers.environment not in ("production", "test"):
-        problems.append(f"--environment: {answers.environment!r} is not production or test")
-    try:
-        answers.frequency = Frequency.parse(answers.frequency).text
-    except ValueError as exc:
-        problems.append(f"--frequency: {exc}")
-    try:
-        answers.scope = StatusScope.parse(answers.scope).text
-    except ValueError as exc:
-        problems.append(f"--scope: {exc}")
-    if bool(answers.tdsynnex_status_url) != bool(answers.tdsynnex_invoice_url):
-        problems.append("--tdsynnex-status-url and --tdsynnex-invoice-url: give both or neither")
-    return problems
+DEFAULT_OUTPUT = "orderbridge.toml"
 
 
 async def _vendor_candidates(settings: Settings) -> list[tuple[int, str]]:
+    from orderbridge.bootstrap import doctor_session
+
     async with doctor_session(settings) as doctor:
         found = await doctor.upstream.autotask.vendors_named(VENDOR_SEARCH)
     return [(c.id, c.name) for c in found]
 
 
 async def _connection_checks(settings: Settings) -> list[Check]:
+    from orderbridge.bootstrap import doctor_session
+
     async with doctor_session(settings) as doctor:
         return await doctor.connection_checks()
 
@@ -178,8 +63,40 @@ def _ask_credentials(a: InitAnswers) -> None:
     )
 
 
+def _ask_urls(a: InitAnswers) -> None:
+    """``--advanced``: where Autotask and TD SYNNEX are (a sandbox, a proxy, the simulators)."""
+    from orderbridge.settings import DEFAULT_ZONE_LOOKUP_URL
+
+    console.print("Service URLs (Enter keeps the default):")
+    zone = typer.prompt(
+        "Autotask zone lookup URL", default=a.zone_lookup_url or DEFAULT_ZONE_LOOKUP_URL
+    ).strip()
+    a.zone_lookup_url = zone if zone and zone != DEFAULT_ZONE_LOOKUP_URL else None
+    base = typer.prompt(
+        "Autotask REST base URL (empty: discover it from the zone lookup)",
+        default=a.autotask_base_url or "",
+        show_default=False,
+    ).strip()
+    a.autotask_base_url = base or None
+    status = typer.prompt(
+        "TD SYNNEX POStatus URL (empty: from the region and environment)",
+        default=a.tdsynnex_status_url or "",
+        show_default=False,
+    ).strip()
+    a.tdsynnex_status_url = status or None
+    if status:
+        a.tdsynnex_invoice_url = (
+            typer.prompt(
+                "TD SYNNEX invoice query URL", default=a.tdsynnex_invoice_url or ""
+            ).strip()
+            or None
+        )
+
+
 def _pick_vendor(a: InitAnswers, candidates: list[tuple[int, str]], interactive: bool) -> None:
     """Choose the vendor company: a prompt, or the single match when not interactive."""
+    from rich.markup import escape
+
     for n, (company_id, name) in enumerate(candidates, start=1):
         console.print(f"  {n}) {escape(name)} (company id {company_id})", highlight=False)
     if not interactive:
@@ -201,6 +118,10 @@ def _pick_vendor(a: InitAnswers, candidates: list[tuple[int, str]], interactive:
 
 
 def _find_vendor(a: InitAnswers, interactive: bool) -> None:
+    import anyio
+
+    from orderbridge.ports import UpstreamError
+
     console.print(f"Looking for vendor companies named like {VENDOR_SEARCH!r} in Autotask...")
     try:
         candidates = anyio.run(_vendor_candidates, a.settings())
@@ -210,14 +131,17 @@ def _find_vendor(a: InitAnswers, interactive: bool) -> None:
     _pick_vendor(a, candidates, interactive)
 
 
-def _gather(a: InitAnswers, interactive: bool) -> None:
+def _gather(a: InitAnswers, interactive: bool, *, advanced: bool) -> None:
     if interactive:
         _ask_credentials(a)
+        if advanced:
+            _ask_urls(a)
     elif a.missing():
         fail([f"{flag} is required with --non-interactive" for flag in a.missing()], EXIT_CONFIG)
-    problems = _normalised(a)
+    problems = normalised(a)
     if problems:
         fail(problems, EXIT_CONFIG)
+    start_logging(a.settings())
     if not a.vendor_company_ids:
         _find_vendor(a, interactive)
     if interactive:
@@ -225,27 +149,76 @@ def _gather(a: InitAnswers, interactive: bool) -> None:
             "Update frequency (realtime, hourly, daily, or custom:15m)", default=a.frequency
         )
         a.scope = typer.prompt("Status scope (active, all, recent:30)", default=a.scope)
-        problems = _normalised(a)
+        problems = normalised(a)
         if problems:
             fail(problems, EXIT_CONFIG)
 
 
+def _output_or_exit(output: Path, force: bool) -> None:
+    """Check the output path before anything slow: create its directory or refuse in one line."""
+    if output.is_dir():
+        fail([f"{output} is a directory; give a file name, e.g. {output / DEFAULT_OUTPUT}"])
+    if output.exists() and not force:
+        fail([f"{output} already exists; pass --force to replace it"], EXIT_ORDERS_FAILED)
+    parent = output.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail([f"cannot create the directory {parent} for {output.name}: {exc.strerror or exc}"])
+    if not os.access(parent, os.W_OK | os.X_OK):
+        fail([f"cannot write {output}: the directory {parent} is not writable by you"])
+
+
+def _environment_secrets(ctx: typer.Context) -> set[str]:
+    """The secrets that came from their ORDERBRIDGE_* variable rather than a flag or prompt."""
+    params = {
+        "autotask.secret": "autotask_secret",
+        "autotask.integration_code": "integration_code",
+        "tdsynnex.password": "tdsynnex_password",
+    }
+    return {
+        key
+        for key, param in params.items()
+        # By name: the enum lives in the click copy typer vendors, a private module.
+        if getattr(ctx.get_parameter_source(param), "name", None) == "ENVIRONMENT"
+    }
+
+
 def init(
+    ctx: typer.Context,
     non_interactive: Annotated[
         bool, typer.Option("--non-interactive", help="Take every answer from flags.")
     ] = False,
+    advanced: Annotated[
+        bool,
+        typer.Option("--advanced", help="Also ask for the Autotask and TD SYNNEX URLs."),
+    ] = False,
     autotask_username: Annotated[str, typer.Option(help="Autotask API-only user.")] = "",
     autotask_secret: Annotated[
-        str, typer.Option(envvar="ORDERBRIDGE_AUTOTASK__SECRET", help="Its secret.")
+        str,
+        typer.Option(
+            envvar=SECRET_VARIABLES["autotask.secret"],
+            help="Its secret (from the variable: kept there, not written to the file).",
+            show_default=False,
+        ),
     ] = "",
     integration_code: Annotated[
         str,
-        typer.Option(envvar="ORDERBRIDGE_AUTOTASK__INTEGRATION_CODE", help="API tracking id."),
+        typer.Option(
+            envvar=SECRET_VARIABLES["autotask.integration_code"],
+            help="API tracking id (from the variable: kept there).",
+            show_default=False,
+        ),
     ] = "",
     tdsynnex_customer: Annotated[str, typer.Option(help="TD SYNNEX customer number.")] = "",
     tdsynnex_user: Annotated[str, typer.Option(help="TD SYNNEX XML user ID.")] = "",
     tdsynnex_password: Annotated[
-        str, typer.Option(envvar="ORDERBRIDGE_TDSYNNEX__PASSWORD", help="Its password.")
+        str,
+        typer.Option(
+            envvar=SECRET_VARIABLES["tdsynnex.password"],
+            help="Its password (from the variable: kept there).",
+            show_default=False,
+        ),
     ] = "",
     region: Annotated[str, typer.Option(help="US or CA.")] = "US",
     environment: Annotated[str, typer.Option(help="production or test.")] = "production",
@@ -259,13 +232,12 @@ def init(
     frequency: Annotated[str, typer.Option(help="Update frequency.")] = "hourly",
     scope: Annotated[str, typer.Option(help="Status scope.")] = "active",
     output: Annotated[
-        Path, typer.Option("--output", "-o", dir_okay=False, help="Where to write.")
-    ] = Path(DEFAULT_CONFIG_FILE),
+        Path, typer.Option("--output", "-o", help="Where to write (its directory is created).")
+    ] = Path(DEFAULT_OUTPUT),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a configuration file after testing both connections."""
-    if output.exists() and not force:
-        fail([f"{output} already exists; pass --force to replace it"], EXIT_ORDERS_FAILED)
+    _output_or_exit(output, force)
     answers = InitAnswers(
         autotask_username=autotask_username,
         autotask_secret=autotask_secret,
@@ -282,16 +254,38 @@ def init(
         vendor_company_ids=list(vendor_company_id or []),
         frequency=frequency,
         scope=scope,
+        from_environment=_environment_secrets(ctx),
     )
-    _gather(answers, interactive=not non_interactive)
+    _gather(answers, interactive=not non_interactive, advanced=advanced)
+    _test_and_write(answers, output, force)
+
+
+def _test_and_write(answers: InitAnswers, output: Path, force: bool) -> None:
+    import anyio
+    import tomli_w
+    from rich.markup import escape
+
+    from orderbridge.application.doctor import has_failures
+
+    from ._doctor import print_checks
+
     console.print("Testing the connections...")
     checks = anyio.run(_connection_checks, answers.settings())
     print_checks(checks)
     try:
-        write_private_file(output, tomli_w.dumps(answers.config()), force=force)
+        write_private_file(output, tomli_w.dumps(answers.file_config()), force=force)
     except FileExistsError:
         fail([f"{output} already exists; pass --force to replace it"], EXIT_ORDERS_FAILED)
+    except OSError as exc:
+        fail([f"cannot write {output}: {exc.strerror or exc}"], EXIT_CONFIG)
     console.print(f"Wrote {escape(str(output))} (readable only by you).", highlight=False)
+    for key in sorted(answers.from_environment):
+        console.print(
+            f"{key} stays in ${SECRET_VARIABLES[key]} (not written to the file): set it "
+            "wherever orderbridge runs.",
+            highlight=False,
+            markup=False,
+        )
     if has_failures(checks):
         errors.print("A connection check failed: fix it in the file, then run orderbridge doctor.")
         raise typer.Exit(EXIT_ORDERS_FAILED)

@@ -8,29 +8,24 @@ note on. ``notify status`` counts what was sent and failed and lists the latest 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import anyio
 import typer
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
-
-from orderbridge.bootstrap import DEFAULT_TENANT, open_store, utc_now
-from orderbridge.bootstrap_notifications import send_test_message
-from orderbridge.domain.notify_rules import DeliveryStatus, QueuedNotification
-from orderbridge.ports import StoreUnavailable, UpstreamError
-from orderbridge.settings import ConfigError
 
 from ._common import (
     EXIT_ORDERS_FAILED,
     ConfigOption,
     console,
+    existing_store_or_exit,
     fail,
     settings_or_exit,
     start_logging,
 )
-from ._render import when
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from orderbridge.domain.notify_rules import QueuedNotification
 
 __all__ = ["app", "notifications_table"]
 
@@ -39,14 +34,17 @@ app = typer.Typer(
 )
 
 
-_STATUS_STYLE = {
-    DeliveryStatus.SENT: "green",
-    DeliveryStatus.FAILED: "red",
-    DeliveryStatus.PENDING: "yellow",
-}
+_STATUS_STYLE = {"sent": "green", "failed": "red", "pending": "yellow"}  # by DeliveryStatus
 
 
 def notifications_table(entries: list[QueuedNotification]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    from orderbridge.domain.notify_rules import DeliveryStatus
+
+    from ._render import when
+
     """Who was told what about one order, and when (or why not)."""
     table = Table(title="Notifications", title_justify="left")
     for column in ("when", "event", "channel", "outcome", "to / why not"):
@@ -63,7 +61,7 @@ def notifications_table(entries: list[QueuedNotification]) -> Table:
             when(entry.finished_at or entry.created_at),
             Text(entry.notice.kind.value),
             Text(entry.channel),
-            Text(entry.status.value, style=_STATUS_STYLE[entry.status]),
+            Text(entry.status.value, style=_STATUS_STYLE[entry.status.value]),
             Text(detail),
         )
     return table
@@ -82,6 +80,13 @@ def send_test(
     config: ConfigOption = None,
 ) -> None:
     """Send a test message through CHANNEL now and say who it reached."""
+    import anyio
+    from rich.markup import escape
+
+    from orderbridge.bootstrap_notifications import send_test_message
+    from orderbridge.ports import UpstreamError
+    from orderbridge.settings import ConfigError
+
     settings = settings_or_exit(config)
     start_logging(settings)
     names = [c.name for c in settings.notifications.channels]
@@ -104,7 +109,11 @@ def send_test(
 @app.command("status")
 def status(config: ConfigOption = None) -> None:
     """Count notifications sent and failed in the last 24 hours, and those waiting."""
+    from orderbridge.bootstrap import DEFAULT_TENANT, open_store, utc_now
+    from orderbridge.ports import StoreUnavailable
+
     settings = settings_or_exit(config)
+    existing_store_or_exit(settings, config)
     try:
         with open_store(settings) as store:
             counts = store.notification_counts(DEFAULT_TENANT, utc_now() - timedelta(days=1))

@@ -6,34 +6,35 @@ stderr and exit code 2; a store failure exit code 1.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
-from orderbridge.application.records import ExportFormat, archive_now, export
-from orderbridge.bootstrap import (
-    RecordsStore,
-    RestoreRefused,
-    Store,
-    open_store,
-    retention_policy,
-    utc_now,
-)
-from orderbridge.domain.records import ExportKind
+# Option types and the store's error only (pure modules); the rest loads when a command runs.
+from orderbridge.domain.records import ExportFormat, ExportKind
 from orderbridge.ports import StoreUnavailable
-from orderbridge.settings import Settings
 
-from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, console, fail
+from ._common import (
+    EXIT_CONFIG,
+    EXIT_ORDERS_FAILED,
+    ConfigOption,
+    actor,
+    console,
+    existing_store_or_exit,
+    fail,
+    store_or_exit,
+)
 from ._common import settings_or_exit as _settings
+
+if TYPE_CHECKING:
+    from orderbridge.bootstrap import RecordsStore, Store
+    from orderbridge.settings import Settings
 
 TENANT = "default"
 
@@ -55,16 +56,10 @@ def parse_moment(text: str, option: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def actor() -> str:
-    """Who runs this command, for the audit trail."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli:unknown"
-
-
 @contextmanager
 def _records(settings: Settings) -> Iterator[tuple[Store, RecordsStore]]:
+    from orderbridge.bootstrap import RecordsStore, open_store
+
     try:
         with open_store(settings) as store:
             yield store, RecordsStore(store)
@@ -117,7 +112,10 @@ def export_command(
 ) -> None:
     """Export orders, history, runs, audit or notifications as CSV or JSON Lines (streamed)."""
     settings = _settings(config)
+    existing_store_or_exit(settings, config)
     start = None if since is None else parse_moment(since, "--since")
+    from orderbridge.application.records import export
+
     with _records(settings) as (_store, records), output_stream(output) as out:
         try:
             count = export(records, kind, fmt, out, tenant=TENANT, since=start, bom=bom)
@@ -133,6 +131,7 @@ def backup(
 ) -> None:
     """Take a consistent backup of the store, safe while the daemon runs."""
     settings = _settings(config)
+    existing_store_or_exit(settings, config)
     if file.exists() and file.is_dir():
         fail([f"{file} is a directory: name the backup file"])
     with _records(settings) as (_store, records):
@@ -152,7 +151,10 @@ def restore(
     config: ConfigOption = None,
 ) -> None:
     """Restore a backup into an empty store (checks the schema version first)."""
+    from orderbridge.bootstrap import RestoreRefused
+
     settings = _settings(config)
+    store_or_exit(settings, config, create=True)
     if not file.is_file():
         fail([f"{file}: no such backup file"])
     with _records(settings) as (_store, records):
@@ -174,6 +176,10 @@ def archive(
 ) -> None:
     """Archive finished orders and drop expired log rows, by the retention settings."""
     settings = _settings(config)
+    existing_store_or_exit(settings, config)
+    from orderbridge.application.records import archive_now
+    from orderbridge.bootstrap import retention_policy, utc_now
+
     policy = retention_policy(settings)
     with _records(settings) as (_store, records):
         try:
@@ -199,7 +205,10 @@ def unarchive(
     config: ConfigOption = None,
 ) -> None:
     """Bring one archived order back into the active list (with a history line)."""
+    from orderbridge.bootstrap import utc_now
+
     settings = _settings(config)
+    existing_store_or_exit(settings, config)
     with _records(settings) as (_store, records):
         try:
             back = records.unarchive(
@@ -222,6 +231,7 @@ def audit(
 ) -> None:
     """The audit trail: every Autotask write and settings change, newest first."""
     settings = _settings(config)
+    existing_store_or_exit(settings, config)
     start = None if since is None else parse_moment(since, "--since")
     with _records(settings) as (_store, records):
         try:
@@ -231,6 +241,9 @@ def audit(
     if not entries:
         console.print("No audit entries.", highlight=False)
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Audit trail (newest first)", title_justify="left")
     for column in ("When (UTC)", "What", "Where", "Field", "Before", "After", "Took", "Run/By"):
         table.add_column(column, overflow="fold")

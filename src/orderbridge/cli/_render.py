@@ -7,16 +7,21 @@ from datetime import date, datetime
 from typing import Any
 
 from rich.markup import escape
+from rich.panel import Panel
 from rich.table import Table
 
 from orderbridge.application.sync import OrderResult
 from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
 from orderbridge.domain.lifecycle import OrderState
+from orderbridge.domain.memo import open_quantity_text
+from orderbridge.domain.story import is_date_only, is_midnight, order_story
 
 __all__ = [
     "history_table",
     "lines_table",
+    "order_panel",
     "plan_table",
+    "po_label",
     "results_table",
     "run_summary",
     "runs_table",
@@ -31,6 +36,17 @@ def when(value: datetime | date | None) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M UTC")
     return value.isoformat()
+
+
+def po_label(po_number: str, po_id: int | None) -> str:
+    """How to name a PO: its number, or "PO id 24" when it has none (or the number is the id)."""
+    if (
+        not po_number
+        or po_number.startswith("(")
+        or (po_id is not None and po_number == str(po_id))
+    ):
+        return f"PO id {po_id}" if po_id is not None else po_number or "PO without a number"
+    return po_number
 
 
 def counter_label(name: str) -> str:
@@ -99,7 +115,7 @@ def _add_order_row(table: Table, report: OrderReport, summary: str) -> None:
     if report.warnings:
         details = f"{details}  [warning: {'; '.join(report.warnings)}]".strip()
     table.add_row(
-        escape(report.po_number),
+        escape(po_label(report.po_number, report.po_id)),
         f"[{_STYLE[report.outcome]}]{report.outcome.value}[/]",
         report.status or "—",
         escape(details),
@@ -164,7 +180,7 @@ def runs_table(runs: Iterable[Any]) -> Table:
 def lines_table(state: OrderState) -> Table:
     """Line-item progress of one order."""
     table = Table(title="Lines", title_justify="left")
-    for column in ("line", "part", "status", "ordered", "shipped", "backordered", "ETA"):
+    for column in ("line", "part", "status", "ordered", "shipped", "not shipped", "ETA"):
         table.add_column(column)
     for line in state.lines:
         table.add_row(
@@ -173,7 +189,7 @@ def lines_table(state: OrderState) -> Table:
             str(line.status),
             str(line.quantity_ordered),
             str(line.quantity_shipped),
-            str(line.quantity_backordered),
+            open_quantity_text(line) if line.quantity_backordered else "0",
             when(line.delivered_on or line.estimated_delivery or line.eta),
         )
     return table
@@ -189,7 +205,7 @@ def shipments_table(state: OrderState) -> Table:
             s.carrier or "—",
             s.service or "—",
             s.tracking_number or "—",
-            when(s.ship_date),
+            _day_or_time(s.ship_date),
             when(s.delivered_on),
             s.tracking_url or "—",
         )
@@ -197,12 +213,57 @@ def shipments_table(state: OrderState) -> Table:
 
 
 def history_table(entries: Sequence[HistoryEntry]) -> Table:
-    """Status history of one order, oldest first."""
+    """An order's history as one story, oldest first: each change once, its facts nested."""
     table = Table(title="History", title_justify="left")
-    for column in ("when", "from", "to", "source", "what changed"):
+    for column in ("when", "change", "source"):
         table.add_column(column, overflow="fold")
-    for entry in entries:
-        table.add_row(
-            when(entry.at), entry.from_status or "—", entry.to_status, entry.source, entry.summary
-        )
+    for step in order_story(entries):
+        table.add_row(_entry_when(step.entry), _entry_text(step.entry), str(step.entry.source))
+        for fact in step.details:
+            table.add_row(_entry_when(fact), f"  └ {escape(fact.summary)}", str(fact.source))
     return table
+
+
+def _day_or_time(moment: datetime | None) -> str:
+    """A day when the time is 00:00 UTC (TD SYNNEX gave only a date), else the full time."""
+    return moment.date().isoformat() if moment is not None and is_midnight(moment) else when(moment)
+
+
+def _entry_when(entry: HistoryEntry) -> str:
+    return entry.at.date().isoformat() if is_date_only(entry) else when(entry.at)
+
+
+def _entry_text(entry: HistoryEntry) -> str:
+    return escape(entry.summary.replace(" -> ", " → "))
+
+
+def order_panel(
+    po_number: str, stored: Any, latest: tuple[datetime, OrderReport] | None, next_check: str
+) -> Panel:
+    """The facts of one stored order, with the last check's warnings and when it is next checked."""
+    state = OrderState.from_json(stored.state)
+    facts = [
+        f"[bold]{escape(str(state.status))}[/]  (PO id {stored.po_id}, last checked "
+        f"{when(stored.checked_at)})",
+        f"TD SYNNEX orders: {escape(', '.join(state.order_numbers)) or '—'}",
+        f"Expected ship: {when(state.expected_ship_date)}   Expected delivery: "
+        f"{when(state.expected_delivery)}   Delivered: {when(state.delivered_on)}",
+    ]
+    for invoice in state.invoices:
+        total = "—" if invoice.total is None else f"{invoice.total:,.2f}"
+        facts.append(f"Invoice {escape(invoice.number)} of {when(invoice.invoice_date)}: {total}")
+    if getattr(stored, "archived", False):  # archived orders stay searchable
+        facts.append(
+            "Archived: finished and kept for the record (orderbridge unarchive brings it back)"
+        )
+    if state.reason:
+        facts.append(f"Reason: {escape(state.reason)}")
+    warnings = list(state.warnings)
+    if latest is not None:
+        at, report = latest
+        warnings.extend(w for w in report.warnings if w not in warnings)
+        if report.error:
+            facts.append(f"[red]Last check failed[/] ({when(at)}): {escape(report.error)}")
+    facts.extend(f"[yellow]warning:[/] {escape(w)}" for w in warnings)
+    facts.append(f"Next check: {escape(next_check)}")
+    return Panel("\n".join(facts), title=f"PO {escape(po_number)}", title_align="left")

@@ -7,20 +7,18 @@ from typing import Annotated
 
 import typer
 
-from orderbridge.application.delivery_html import render_html
-from orderbridge.application.delivery_report import (
-    ReportFormat,
-    build_delivery_report,
-    render_csv,
-    render_json,
-    render_text,
-)
-from orderbridge.domain.delivery import Dimension
-from orderbridge.ports import StoreUnavailable
+# Option types only (pure domain enums); the rest is imported when the command runs.
+from orderbridge.domain.delivery import Dimension, ReportFormat
 
-from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, console, fail
+from ._common import (
+    EXIT_CONFIG,
+    EXIT_ORDERS_FAILED,
+    ConfigOption,
+    console,
+    existing_store_or_exit,
+    fail,
+)
 from ._common import settings_or_exit as _settings
-from ._records import TENANT, output_stream, parse_moment, records_of
 
 app = typer.Typer(help="Reports from the history orderbridge keeps.", no_args_is_help=True)
 
@@ -50,7 +48,19 @@ def delivery(
     config: ConfigOption = None,
 ) -> None:
     """Lead times, on-time rates, ETA slips, backorders, partial shipments, invoices, freight."""
+    from orderbridge.application.delivery_html import render_html
+    from orderbridge.application.delivery_report import (
+        build_delivery_report,
+        render_csv,
+        render_json,
+        render_text,
+    )
+    from orderbridge.ports import StoreUnavailable
+
+    from ._records import TENANT, output_stream, parse_moment, records_of
+
     settings = _settings(config)
+    existing_store_or_exit(settings, config)
     start = None if since is None else parse_moment(since, "--since")
     end = None if until is None else parse_moment(until, "--until")
     if start is not None and end is not None and end <= start:

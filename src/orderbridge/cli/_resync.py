@@ -7,19 +7,9 @@ that daemon and prints the daemon's result; while a ``sync --once`` runs it refu
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import anyio
 import typer
-from rich.markup import escape
-
-from orderbridge.application.cycle import ResyncResult
-from orderbridge.application.lease import LeaseHeld
-from orderbridge.application.sync import OrderResult
-from orderbridge.bootstrap import sync_services
-from orderbridge.domain.history import OrderOutcome, RunOutcome
-from orderbridge.ports import StoreUnavailable
-from orderbridge.settings import Settings
 
 from ._common import (
     EXIT_CONFIG,
@@ -28,14 +18,21 @@ from ._common import (
     console,
     errors,
     fail,
-    settings_or_exit,
+    po_error,
+    upstream_settings_or_exit,
 )
-from ._render import plan_table
+
+if TYPE_CHECKING:
+    from orderbridge.application.cycle import ResyncResult
+    from orderbridge.application.sync import OrderResult
+    from orderbridge.settings import Settings
 
 __all__ = ["resync"]
 
 
 async def _resync(settings: Settings, po_number: str, dry_run: bool) -> ResyncResult:
+    from orderbridge.bootstrap import sync_services
+
     async with sync_services(settings) as services:
         return await services.guarded.resync(po_number, dry_run=dry_run)
 
@@ -62,10 +59,13 @@ def resync(
     ] = False,
 ) -> None:
     """Check one order at TD SYNNEX now and bring its Autotask PO up to date."""
-    settings = settings_or_exit(config)
-    problems = settings.credential_problems()
-    if problems:
-        fail([f"configuration error: {line}" for line in problems])
+    settings = upstream_settings_or_exit(config)
+    import anyio
+
+    from orderbridge.application.lease import LeaseHeld
+    from orderbridge.domain.history import RunOutcome
+    from orderbridge.ports import StoreUnavailable
+
     try:
         result = anyio.run(_resync, settings, po_number, dry_run)
     except StoreUnavailable as exc:
@@ -82,9 +82,15 @@ def resync(
 
 
 def _show(order: OrderResult, po_number: str, *, dry_run: bool, by_daemon: bool) -> None:
+    from rich.markup import escape
+
+    from orderbridge.domain.history import OrderOutcome
+
+    from ._render import plan_table
+
     outcome = order.report.outcome
     if outcome in (OrderOutcome.FAILED, OrderOutcome.SKIPPED):
-        fail([f"PO {po_number}: {order.report.error or outcome.value}"], EXIT_ORDERS_FAILED)
+        fail([po_error(po_number, order.report.error or outcome.value)], EXIT_ORDERS_FAILED)
     if by_daemon:
         errors.print("Checked by the running orderbridge.", highlight=False)
     status = escape(order.report.status or "unknown")

@@ -8,27 +8,32 @@ exits 0. A second signal stops it at once (exit code 128 + the signal number).
 from __future__ import annotations
 
 import signal
+from typing import TYPE_CHECKING
 
-import anyio
 import typer
-
-from orderbridge.application.daemon import Daemon, LeaseLost
-from orderbridge.application.lease import LeaseHeld
-from orderbridge.application.taskgroups import single_error
-from orderbridge.bootstrap import SyncServices, daemon_for, housekeeping_for, sync_services
-from orderbridge.ports import StoreUnavailable
-from orderbridge.settings import Settings
 
 from ._common import EXIT_CONFIG, EXIT_ORDERS_FAILED, ConfigOption, errors, fail
 from ._common import upstream_settings_or_exit as _settings
-from ._serve import dashboard_task
+
+if TYPE_CHECKING:
+    import anyio
+
+    from orderbridge.application.daemon import Daemon
+    from orderbridge.bootstrap import SyncServices
+    from orderbridge.settings import Settings
 
 _SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def run(config: ConfigOption = None) -> None:
     """Keep syncing on the configured schedule until stopped (SIGTERM or Ctrl-C)."""
-    settings = _settings(config)
+    settings = _settings(config, one_shot=False)
+    import anyio
+
+    from orderbridge.application.daemon import LeaseLost
+    from orderbridge.application.lease import LeaseHeld
+    from orderbridge.ports import StoreUnavailable
+
     forced: list[int] = []
     try:
         anyio.run(_serve, settings, forced)
@@ -44,22 +49,30 @@ def run(config: ConfigOption = None) -> None:
 
 
 async def _serve(settings: Settings, forced: list[int]) -> None:
+    from orderbridge.application.taskgroups import single_error
+
     with single_error():
         await _serve_until_stopped(settings, forced)
 
 
 async def _serve_until_stopped(settings: Settings, forced: list[int]) -> None:
+    import anyio
+
+    from orderbridge.bootstrap import daemon_for, housekeeping_for, sync_services
+
     stop = anyio.Event()
     async with sync_services(settings) as services, anyio.create_task_group() as group:
         group.start_soon(_watch_signals, stop, group.cancel_scope, forced)
         daemon = daemon_for(services)
         group.start_soon(_announce, daemon, services)
-        if services.sync.notices is not None:  # notifications (issue 11): continuous delivery
+        if services.sync.notices is not None:  # continuous delivery of notifications
             every = services.settings.notifications.deliver_every_s
             group.start_soon(services.sync.notices.deliver_forever, stop, every)
         if settings.web.enabled:
+            from ._serve import dashboard_task
+
             group.start_soon(dashboard_task, settings, services.store, stop)
-        # records (issue 13): the daily archive pass and scheduled backups, once the lease is held
+        # the daily archive pass and scheduled backups, once the lease is held
         group.start_soon(housekeeping_for(settings, services.store).run, stop, daemon.started)
         try:
             await daemon.run(stop)
@@ -80,6 +93,8 @@ async def _announce(daemon: Daemon, services: SyncServices) -> None:
 
 
 async def _watch_signals(stop: anyio.Event, scope: anyio.CancelScope, forced: list[int]) -> None:
+    import anyio
+
     with anyio.open_signal_receiver(*_SIGNALS) as signals:
         async for received in signals:
             if stop.is_set():

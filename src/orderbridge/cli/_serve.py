@@ -9,17 +9,24 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import signal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import anyio
 import typer
 
-from orderbridge.bootstrap import Store, accounts, open_store
-from orderbridge.ports import StoreUnavailable
-from orderbridge.settings import Settings
-from orderbridge.web import WebServices, create_app, serve_dashboard
+from ._common import (
+    ConfigOption,
+    errors,
+    existing_store_or_exit,
+    fail,
+    settings_or_exit,
+    start_logging,
+)
 
-from ._common import ConfigOption, errors, fail, settings_or_exit, start_logging
+if TYPE_CHECKING:
+    import anyio
+
+    from orderbridge.bootstrap import Store
+    from orderbridge.settings import Settings
 
 __all__ = ["dashboard_task", "serve", "serve_demo"]
 
@@ -55,6 +62,8 @@ def announce(store: Store, host: str, port: int, extra: str = "") -> None:
 
 async def dashboard_task(settings: Settings, store: Store, stop: anyio.Event) -> None:
     """Serve the dashboard until ``stop`` (``orderbridge run`` with ``[web] enabled = true``)."""
+    from orderbridge.web import WebServices, create_app, serve_dashboard
+
     web = settings.web
     app = create_app(WebServices.build(settings, store))
     await serve_dashboard(
@@ -72,7 +81,13 @@ def serve(
     config: ConfigOption = None,
 ) -> None:
     """Serve the web dashboard and JSON API (reads the store; Ctrl-C stops it)."""
+    import anyio
+
+    from orderbridge.bootstrap import open_store
+    from orderbridge.ports import StoreUnavailable
+
     settings = settings_or_exit(config)
+    existing_store_or_exit(settings, config)
     start_logging(settings)
     bind_host = host or settings.web.host
     bind_port = settings.web.port if port is None else port
@@ -88,6 +103,10 @@ def serve(
 async def _serve_until_signal(
     settings: Settings, store: Store, host: str, port: int, extra: str
 ) -> None:
+    import anyio
+
+    from orderbridge.web import WebServices, create_app, serve_dashboard
+
     stop = anyio.Event()
     app = create_app(WebServices.build(settings, store))
     async with anyio.create_task_group() as group:
@@ -111,6 +130,11 @@ DEMO_USER = "demo"
 
 def serve_demo(settings: Settings, port: int) -> None:
     """Keep the demo's dashboard open until Ctrl-C, with a fresh demo login printed."""
+    import anyio
+
+    from orderbridge.bootstrap import accounts, open_store
+    from orderbridge.ports import StoreUnavailable
+
     password = secrets.token_urlsafe(12)
     try:
         with open_store(settings) as store:

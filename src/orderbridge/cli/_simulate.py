@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from orderbridge.simulators.scenario import (
-    Scenario,
-    ScenarioError,
-    TdErrorStyle,
-    builtin_scenario,
-    load_scenario,
-)
-
 from ._common import fail
+
+if TYPE_CHECKING:
+    from orderbridge.simulators._common import SimulatorServer
+    from orderbridge.simulators.scenario import Scenario
 
 app = typer.Typer(
     help="Run a local simulator of Autotask, TD SYNNEX or a carrier's tracking API.",
@@ -34,9 +34,34 @@ ScenarioOption = Annotated[
         help="Scenario to load at start: a YAML/JSON file, or 'demo' for the built-in one.",
     ),
 ]
+AdvanceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--advance-every",
+        metavar="PERIOD",
+        help="Move every order one lifecycle step this often (e.g. 30s, 2m).",
+    ),
+]
 
 
-def _scenario(value: str | None) -> Scenario | None:
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM stops a foreground server the way Ctrl-C does (a clean stop, not a kill)."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def scenario_or_exit(value: str | None) -> Scenario | None:
+    """The named scenario (a file, or 'demo'), or exit with code 2 saying what is wrong."""
+    from orderbridge.simulators.scenario import ScenarioError, builtin_scenario, load_scenario
+
     if value is None:
         return None
     try:
@@ -47,22 +72,40 @@ def _scenario(value: str | None) -> Scenario | None:
         fail([f"scenario error: {exc}"])
 
 
+def period_or_exit(value: str | None, option: str = "--advance-every") -> float | None:
+    """Seconds from a period such as ``30s`` (None or ``0`` for never), or exit with code 2."""
+    from orderbridge.simulators._common import parse_period
+
+    if value is None or value.strip() in ("0", "off"):
+        return None
+    try:
+        return parse_period(value)
+    except ValueError as exc:
+        fail([f"{option}: {exc}"])
+
+
 @app.command("autotask")
 def autotask(
     port: PortOption = 8081, host: HostOption = "127.0.0.1", scenario: ScenarioOption = None
 ) -> None:
     """Serve the Autotask REST simulator (base path /ATServicesRest/V1.0/, admin under /_sim/)."""
-    from orderbridge.simulators.autotask import serve
+    loaded = scenario_or_exit(scenario)
+    from orderbridge.simulators.autotask import build_server
 
-    typer.echo(f"Autotask simulator on http://{host}:{port}/ATServicesRest/V1.0/ (Ctrl-C stops)")
-    serve(port=port, host=host, scenario=_scenario(scenario))
+    _, server = build_server(port, host, loaded)
+    _serve(server, "Autotask simulator on {url}/ATServicesRest/V1.0/ (Ctrl-C stops)")
 
 
+# The values of simulators.scenario.TdErrorStyle, spelled out so that --help need not import
+# the scenario model (pydantic, YAML); a test keeps the two equal.
+ERROR_STYLES = ("errorMessage", "ErrorMessage", "nested_ErrorMessage", "BizError", "bizError")
 ErrorStyleOption = Annotated[
-    TdErrorStyle,
+    str,
     typer.Option(
         "--error-style",
-        help="Error elements refused requests get (which form TD SYNNEX uses is unconfirmed).",
+        metavar="STYLE",
+        help="Error elements refused requests get (which form TD SYNNEX uses is unconfirmed): "
+        f"{', '.join(ERROR_STYLES)}.",
     ),
 ]
 
@@ -72,14 +115,35 @@ def tdsynnex(
     port: PortOption = 8082,
     host: HostOption = "127.0.0.1",
     scenario: ScenarioOption = None,
-    error_style: ErrorStyleOption = TdErrorStyle.LOWER,
+    advance_every: AdvanceOption = None,
+    error_style: ErrorStyleOption = ERROR_STYLES[0],
 ) -> None:
     """Serve the TD SYNNEX XML simulator (POST /SynnexXML/POStatus, admin under /_sim/)."""
-    from orderbridge.simulators.tdsynnex import TdSynnexSimConfig, serve
+    loaded = scenario_or_exit(scenario)
+    period = period_or_exit(advance_every)
+    if error_style not in ERROR_STYLES:
+        fail([f"--error-style: {error_style!r} is not one of {', '.join(ERROR_STYLES)}"])
+    from orderbridge.simulators import tdsynnex as simulator
+    from orderbridge.simulators.scenario import TdErrorStyle
 
-    typer.echo(f"TD SYNNEX simulator on http://{host}:{port}/SynnexXML/POStatus (Ctrl-C stops)")
-    config = TdSynnexSimConfig(error_style=error_style)
-    serve(port=port, host=host, scenario=_scenario(scenario), config=config)
+    def announce(url: str) -> None:
+        typer.echo(f"TD SYNNEX simulator on {url}/SynnexXML/POStatus (Ctrl-C stops)")
+        if period is not None:
+            typer.echo(f"Every order moves one lifecycle step every {period:g} s.")
+
+    config = simulator.TdSynnexSimConfig(error_style=TdErrorStyle(error_style))
+    try:
+        with sigterm_as_ctrl_c():
+            simulator.serve(
+                port=port,
+                host=host,
+                scenario=loaded,
+                config=config,
+                advance_every_s=period,
+                announce=announce,
+            )
+    except (OSError, RuntimeError) as exc:
+        fail([f"cannot start the simulator: {exc}"])
 
 
 _CARRIER_PATHS = {
@@ -98,10 +162,15 @@ def _carrier_command(name: str) -> None:
         host: HostOption = "127.0.0.1",
         scenario: ScenarioOption = None,
     ) -> None:
+        loaded = scenario_or_exit(scenario)
         from orderbridge.simulators.carriers import serve
 
         typer.echo(f"{label} tracking simulator on http://{host}:{port} ({path}; Ctrl-C stops)")
-        serve(name, port=port, host=host, scenario=_scenario(scenario))
+        try:
+            with sigterm_as_ctrl_c():
+                serve(name, port=port, host=host, scenario=loaded)
+        except (OSError, RuntimeError) as exc:
+            fail([f"cannot start the simulator: {exc}"])
 
     command.__doc__ = (
         f"Serve the {label} tracking simulator (token and tracking calls, admin under /_sim/)."
@@ -111,3 +180,17 @@ def _carrier_command(name: str) -> None:
 
 for _name in _CARRIER_PATHS:
     _carrier_command(_name)
+
+
+def _serve(server: SimulatorServer, banner: str) -> None:
+    """Start, say where (the real port, also for --port 0), serve until Ctrl-C or SIGTERM."""
+    try:
+        server.start()
+    except (OSError, RuntimeError) as exc:
+        fail([f"cannot start the simulator: {exc}"])
+    try:
+        typer.echo(banner.format(url=server.url))
+        with sigterm_as_ctrl_c():
+            server.wait()
+    finally:
+        server.stop()

@@ -1,16 +1,14 @@
 """``orderbridge enable`` and ``orderbridge disable``: turn scheduled syncing on or off.
 
 The switch lives in the store, so it persists across restarts and a running daemon notices it
-within a few seconds. ``orderbridge sync --once`` runs whatever the switch says.
+within a few seconds. ``orderbridge sync --once`` runs whatever the switch says. Neither command
+creates a store that only the default ``store.url`` names (the wrong directory); a store the
+configuration names is created if it does not exist yet.
 """
 
 from __future__ import annotations
 
-from orderbridge.bootstrap import open_store, runtime_settings
-from orderbridge.ports import StoreUnavailable
-
-from ._common import ConfigOption, console, fail, settings_or_exit
-from ._records import actor
+from ._common import ConfigOption, actor, console, fail, settings_or_exit, store_or_exit
 
 
 def enable(config: ConfigOption = None) -> None:
@@ -25,6 +23,10 @@ def disable(config: ConfigOption = None) -> None:
 
 def _switch(config: ConfigOption, *, on: bool) -> None:
     settings = settings_or_exit(config)
+    store_or_exit(settings, config, create=True)
+    from orderbridge.bootstrap import open_store, runtime_settings
+    from orderbridge.ports import StoreUnavailable
+
     try:
         with open_store(settings) as store:
             values = runtime_settings(settings, store, actor=actor()).set_enabled(on)

@@ -11,16 +11,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from orderbridge.application.accounts import AccountError, Accounts
-from orderbridge.bootstrap import accounts, open_store
-from orderbridge.ports import StoreUnavailable
+from ._common import ConfigOption, console, errors, fail, settings_or_exit, store_or_exit
 
-from ._common import ConfigOption, console, errors, fail, settings_or_exit
+if TYPE_CHECKING:
+    from orderbridge.application.accounts import Accounts
 
 __all__ = ["tokens_app", "users_app"]
 
@@ -39,8 +37,13 @@ RoleOption = Annotated[Role, typer.Option("--role", help="admin or viewer.", cas
 
 
 @contextmanager
-def _accounts(config: ConfigOption) -> Iterator[Accounts]:
+def _accounts(config: ConfigOption, *, create: bool = False) -> Iterator[Accounts]:
+    from orderbridge.application.accounts import AccountError
+    from orderbridge.bootstrap import accounts, open_store
+    from orderbridge.ports import StoreUnavailable
+
     settings = settings_or_exit(config)
+    store_or_exit(settings, config, create=create)
     try:
         with open_store(settings) as store:
             yield accounts(settings, store)
@@ -70,7 +73,7 @@ def add_user(
     config: ConfigOption = None,
 ) -> None:
     """Add a dashboard user; the password comes from standard input."""
-    with _accounts(config) as service:
+    with _accounts(config, create=True) as service:
         service.add_user(name, role.value, _read_password())
     console.print(f"User {name} added ({role.value}).", highlight=False, markup=False)
 
@@ -83,6 +86,8 @@ def list_users(config: ConfigOption = None) -> None:
     if not users:
         console.print("No users yet: orderbridge users add NAME --role admin", highlight=False)
         return
+    from rich.table import Table
+
     table = Table(title="Dashboard users", title_justify="left")
     for column in ("User", "Role", "Added"):
         table.add_column(column)
@@ -114,7 +119,7 @@ def create_token(
     config: ConfigOption = None,
 ) -> None:
     """Create an API token and print it once (only its hash is stored)."""
-    with _accounts(config) as service:
+    with _accounts(config, create=True) as service:
         token = service.create_token(name, role.value)
     print(token)  # alone on stdout, so scripts can capture it
     errors.print(
@@ -130,6 +135,8 @@ def list_tokens(config: ConfigOption = None) -> None:
     """List API tokens (names and roles; the tokens themselves are not kept)."""
     with _accounts(config) as service:
         tokens = service.tokens()
+    from rich.table import Table
+
     table = Table(title="API tokens", title_justify="left")
     for column in ("Name", "Role", "Created", "Last used"):
         table.add_column(column)

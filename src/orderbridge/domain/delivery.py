@@ -24,6 +24,7 @@ __all__ = [
     "HistoryPoint",
     "HistorySummary",
     "OrderFacts",
+    "ReportFormat",
     "order_facts",
     "summarise",
 ]
@@ -265,3 +266,12 @@ def order_facts(
         freight=_money(i.get("freight") for i in invoices),
         groups={d: _group_of(d, state, submitted) for d in dimensions},
     )
+
+
+class ReportFormat(StrEnum):
+    """How the delivery report is written."""
+
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+    HTML = "html"

@@ -36,6 +36,7 @@ __all__ = [
     "fmt_amount",
     "fmt_date",
     "history_order",
+    "open_quantity_text",
     "outside_text",
     "render_line_lines",
     "render_memo",
@@ -178,6 +179,14 @@ def render_order_lines(
     return lines + _history_lines(history, history_lines, zone)
 
 
+def open_quantity_text(line: LineState) -> str:
+    """The quantity not yet shipped in words: "4 backordered" or "4 not yet shipped"."""
+    # TD SYNNEX has no backorder quantity: the open quantity is only called a backorder when
+    # the line is one (a future ETA), so an order still being picked does not read as one.
+    open_word = "backordered" if line.status is LineStatus.BACKORDERED else "not yet shipped"
+    return f"{line.quantity_backordered} {open_word}"
+
+
 def render_line_lines(line: LineState, zone: tzinfo = UTC) -> list[MemoLine]:
     """The lines of one item's status block, before fitting (days of moments in ``zone``)."""
     lines = [MemoLine(f"Status: {line.status.value}")]
@@ -186,13 +195,10 @@ def render_line_lines(line: LineState, zone: tzinfo = UTC) -> list[MemoLine]:
         if line.sku:
             label = f"{label} (TD SYNNEX SKU {line.sku})".strip()
         lines.append(MemoLine(_cap(f"Part: {label}")))
-    # TD SYNNEX has no backorder quantity: the open quantity is only called a backorder when
-    # the line is one (a future ETA), so an order still being picked does not read as one.
-    open_word = "backordered" if line.status is LineStatus.BACKORDERED else "not yet shipped"
     lines.append(
         MemoLine(
             f"Quantity: {line.quantity_shipped} shipped of {line.quantity_ordered} ordered, "
-            f"{line.quantity_backordered} {open_word}"
+            f"{open_quantity_text(line)}"
         )
     )
     if line.delivered_on is not None:

@@ -17,6 +17,7 @@ __all__ = [
     "FORMULA_TRIGGERS",
     "AuditEntry",
     "AuditKind",
+    "ExportFormat",
     "ExportKind",
     "RetentionCutoffs",
     "RetentionPolicy",
@@ -221,3 +222,10 @@ class RetentionPolicy:
             activity_log_before=now - timedelta(days=self.activity_log_days),
             audit_before=None if self.audit_days is None else now - timedelta(days=self.audit_days),
         )
+
+
+class ExportFormat(StrEnum):
+    """How ``orderbridge export`` writes rows."""
+
+    CSV = "csv"
+    JSONL = "jsonl"

@@ -112,10 +112,11 @@ async def test_each_per_order_problem_is_found_and_named(store: SqlStore) -> Non
     checks = await _checks(store)
     numbers = checks["POs without a PO number"]
     assert numbers.outcome is Outcome.WARN
-    assert "PO ids 66" in numbers.detail
+    assert "1 PO has an empty purchaseOrderNumber" in numbers.detail
+    assert "(PO id 66)" in numbers.detail
     not_found = checks["POs TD SYNNEX does not know"]
     assert not_found.outcome is Outcome.WARN
-    assert not_found.detail.endswith("1 POs: PO-2")
+    assert not_found.detail.endswith("1 PO: PO-2")  # not "1 POs"
     assert not_found.fix == (
         "Verify the order was submitted to TD SYNNEX and that the PO number field mapping is right."
     )

@@ -18,6 +18,9 @@ def test_demo_runs_and_its_log_can_be_read(runner: CliRunner, tmp_path: Path) ->
     assert str(database) in result.stdout
     assert config.is_file()
     assert "a steady-state cycle writes nothing" in result.stdout
+    assert "  PO id 24 " in result.stdout  # a PO without a number is named by its id
+    assert "PO-10021: PO PO-10021" not in result.stdout  # nor named twice
+    assert "PO-10021: TD SYNNEX reported a temporary problem" in result.stdout
     log = runner.invoke(app, ["log", "--config", str(config)])
     assert log.exit_code == 0, log.output
     runs = [line for line in log.stdout.splitlines() if " ok " in line or " partial " in line]

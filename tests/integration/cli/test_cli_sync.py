@@ -84,16 +84,21 @@ def test_dry_run_prints_plans_and_writes_nothing(
 ) -> None:
     result = runner.invoke(app, ["sync", "--once", "--dry-run", "--config", str(config)])
     assert result.exit_code == 1, result.output  # PO-10021 still fails to answer
-    assert "PO PO-10015: planned changes" in result.stdout
-    assert "PO general_memo" in result.stdout
+    assert "PO-10015  memo: new, " in result.stdout  # one line per changed field
+    assert "PO-10015  invoice number: (empty) → " in result.stdout
+    assert "planned changes" not in result.stdout  # the full blocks need --verbose
     assert "Dry run (nothing written)" in result.stdout
     assert upstreams.patches() == 0
     assert all(
         BLOCK not in (po["generalMemo"] or "") for po in upstreams.autotask.purchase_orders()
     )
-    with SqlStore.open(f"sqlite:///{database}") as store:
-        assert store.runs("default") == []
-        assert store.orders("default") == []
+    assert not database.exists()  # "writes nothing" includes no new store file
+    verbose = runner.invoke(
+        app, ["sync", "--once", "--dry-run", "--verbose", "--config", str(config)]
+    )
+    assert "PO PO-10015: planned changes" in verbose.stdout
+    assert "PO general_memo" in verbose.stdout
+    assert not database.exists()
 
 
 BLOCK = "=== TD SYNNEX status"

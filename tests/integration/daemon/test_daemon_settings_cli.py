@@ -27,7 +27,7 @@ def test_show_set_and_reset(runner: CliRunner, config: Path, database: Path) -> 
     shown = runner.invoke(app, ["settings", "--config", str(config)])
     assert shown.exit_code == 0, shown.output
     assert row(shown.stdout, "frequency") == ["frequency", "realtime", "file"]
-    assert row(shown.stdout, "scope") == ["scope", "active", "file"]
+    assert row(shown.stdout, "scope") == ["scope", "active", "default"]  # the file sets none
     changed = runner.invoke(app, ["settings", "set", "frequency", "15m", "--config", str(config)])
     assert changed.exit_code == 0, changed.output
     assert row(changed.stdout, "frequency") == ["frequency", "custom:15m", "store", "realtime"]
@@ -52,7 +52,7 @@ def test_invalid_values_exit_2_naming_the_key(runner: CliRunner, config: Path) -
     assert scope.exit_code == 2
     assert "scope: recent:0 is out of range" in scope.stderr
     shown = runner.invoke(app, ["settings", "--config", str(config)])
-    assert row(shown.stdout, "scope") == ["scope", "active", "file"]
+    assert row(shown.stdout, "scope") == ["scope", "active", "default"]  # the file sets none
 
 
 def test_invalid_file_values_name_their_key(runner: CliRunner, tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_enable_and_disable_persist_across_processes(config: Path, runner: CliRu
         [*CLI, "settings", "--config", str(config)], capture_output=True, timeout=60, check=False
     )
     assert again.returncode == 0, again.stderr.decode()
-    assert row(again.stdout.decode(), "enabled") == ["enabled", "true", "file"]
+    assert row(again.stdout.decode(), "enabled") == ["enabled", "true", "default"]
 
 
 def test_sync_once_runs_even_when_disabled(runner: CliRunner, config: Path) -> None:

@@ -92,7 +92,7 @@ def test_doctor_finds_every_planted_problem(
     assert "No Such Distributor" in block(out, "TD SYNNEX vendor company")
     assert found["monitored purchase orders"] == "WARN"
     assert found["POs without a PO number"] == "WARN"
-    assert f"PO ids {missing_number_id}" in block(out, "POs without a PO number")
+    assert f"PO id {missing_number_id}" in block(out, "POs without a PO number")
     assert found["POs TD SYNNEX does not know"] == "WARN"
     not_found = block(out, "POs TD SYNNEX does not know")
     assert "PO-10022" in not_found

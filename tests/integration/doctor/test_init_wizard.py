@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import stat
+import tomllib
 from pathlib import Path
 
 import anyio
@@ -71,7 +73,17 @@ def test_non_interactive_init_writes_a_private_working_config(
     )
     assert result.exit_code == 0, result.output
     assert _mode(output) == 0o600
-    settings = load_settings(output, store={"url": f"sqlite:///{tmp_path / 'x.db'}"})
+    # A secret given by environment variable stays there: the file does not hold it.
+    written = output.read_text(encoding="utf-8")
+    assert secret not in written
+    assert "secret" not in tomllib.loads(written)["autotask"]
+    assert "ORDERBRIDGE_AUTOTASK__SECRET" in result.stdout
+    assert load_settings(output).autotask.secret is None
+    os.environ["ORDERBRIDGE_AUTOTASK__SECRET"] = secret
+    try:
+        settings = load_settings(output, store={"url": f"sqlite:///{tmp_path / 'x.db'}"})
+    finally:
+        del os.environ["ORDERBRIDGE_AUTOTASK__SECRET"]
     assert settings.autotask.secret is not None
     assert settings.autotask.secret.get_secret_value() == secret
     assert settings.autotask.vendor_company_ids == [upstreams.po("PO-10001")["vendorID"]]

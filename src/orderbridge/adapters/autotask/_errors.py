@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import httpx2
 
 from orderbridge.adapters._retry import parse_retry_after
+from orderbridge.error_texts import ErrorTexts
 from orderbridge.ports import BudgetExhausted as PortBudgetExhausted
 from orderbridge.ports import (
     UpstreamAuthError,
@@ -165,37 +165,6 @@ class UnknownPicklistLabel(AutotaskError, LookupError):
         )
         self.label = label
         self.choices = choices
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorTexts:
-    """Lower-case fragments of Autotask error text that decide the error type.
-
-    The real wording for a bad username or integration code is not documented, so these are
-    configurable; the defaults cover the texts seen in the field.
-    """
-
-    zone_unknown: tuple[str, ...] = ("zone information could not be determined",)
-    unknown_user: tuple[str, ...] = (
-        "unknown user",
-        "invalid user",
-        "user not found",
-        "username",
-        "user name",
-    )
-    integration_code: tuple[str, ...] = (
-        "integration code",
-        "integrationcode",
-        "tracking identifier",
-    )
-    permission: tuple[str, ...] = (
-        "adequate permission",
-        "does not have permission",
-        "insufficient permission",
-        "permission denied",
-        "not authorized",
-    )
-    thread_limit: tuple[str, ...] = ("itgenatr005", "thread threshold")
 
 
 def fault_kind(error: Exception) -> str | None:

@@ -320,6 +320,13 @@ class SqlStore(OutboxMethods):
         with self._read(f"reading run {run_id}") as session:
             return _runs.get_run(session, run_id)
 
+    def order_reports(
+        self, tenant: str, po_number: str, limit: int = 20
+    ) -> list[tuple[datetime, OrderReport]]:
+        """What the newest runs did with one order (newest first), with when each was recorded."""
+        with self._read(f"reading the activity log of {po_number}") as session:
+            return _runs.order_events(session, tenant, po_number, limit)
+
     def mark_interrupted_runs(
         self, tenant: str, at: datetime, *, started_before: datetime | None = None
     ) -> int:

@@ -21,6 +21,7 @@ __all__ = [
     "get_run",
     "list_runs",
     "mark_interrupted_runs",
+    "order_events",
     "record_order_report",
     "record_order_reports",
     "start_run",
@@ -151,6 +152,19 @@ def get_run(session: Session, run_id: int) -> RunRecord | None:
         .order_by(OrderEventRow.at, OrderEventRow.id)
     )
     return run_from_row(row, [report_from_row(event) for event in events])
+
+
+def order_events(
+    session: Session, tenant: str, po_number: str, limit: int
+) -> list[tuple[datetime, OrderReport]]:
+    """What the newest runs did with one order, newest first, with when each was recorded."""
+    events = session.scalars(
+        select(OrderEventRow)
+        .where(OrderEventRow.tenant == tenant, OrderEventRow.po_number == po_number)
+        .order_by(OrderEventRow.at.desc(), OrderEventRow.id.desc())
+        .limit(limit)
+    )
+    return [(event.at, report_from_row(event)) for event in events]
 
 
 def mark_interrupted_runs(

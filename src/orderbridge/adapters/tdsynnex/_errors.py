@@ -16,9 +16,9 @@ through ``orderbridge.redaction.redact`` before it is quoted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from orderbridge.error_texts import ErrorVocabulary
 from orderbridge.ports import (
     UpstreamAuthError,
     UpstreamBadPayload,
@@ -155,52 +155,6 @@ _AUTH_HINT = (
     "TD SYNNEX rejected the credentials ({detail}). Check the customer number, user ID and "
     "password configured for this region."
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorVocabulary:
-    """Words (matched case-insensitively as substrings) that classify TD SYNNEX error texts."""
-
-    # Seen in a client that retries them; IncompleteXML01 is included because our request
-    # builder always sends complete XML, so the server calling it incomplete points at a
-    # truncated transfer rather than a bug that a retry cannot fix.
-    transient: tuple[str, ...] = (
-        "servererror",
-        "server error",
-        "po_timeout",
-        "timeout",
-        "databaseissue",
-        "database issue",
-        "internal api fault",
-        "incompletexml01",
-        "temporarily unavailable",
-        "service unavailable",
-    )
-    ip_not_allowed: tuple[str, ...] = ("ip address invalid", "invalid ip", "ip not allowed")
-    auth: tuple[str, ...] = (
-        "password",
-        "credential",
-        "userid",
-        "user id",
-        "login",
-        "authenticat",
-        "unauthori",
-        "access denied",
-        "invalid user",
-        "invalid customer",
-    )
-    not_found: tuple[str, ...] = (
-        "not found",
-        "notfound",
-        "no invoice",
-        "does not exist",
-        "no data",
-    )
-
-    def matches(self, words: tuple[str, ...], *texts: str | None) -> bool:
-        """Whether any of ``words`` occurs in any of ``texts``."""
-        haystack = " ".join(t.lower() for t in texts if t)
-        return any(word in haystack for word in words)
 
 
 def classify_error(

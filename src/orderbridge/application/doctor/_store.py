@@ -159,8 +159,9 @@ def missing_number_check(fallbacks: Sequence[str], po_number_field: str) -> Chec
     return Check(
         name,
         Outcome.WARN,
-        f"{len(fallbacks)} POs have an empty {po_number_field}, so their PO id was sent to "
-        f"TD SYNNEX instead (PO ids {listed(fallbacks)})",
+        f"{_pos(len(fallbacks), 'has', 'have')} an empty {po_number_field}, so "
+        f"{'its' if len(fallbacks) == 1 else 'their'} PO id was sent to TD SYNNEX instead "
+        f"({'PO id' if len(fallbacks) == 1 else 'PO ids'} {listed(fallbacks)})",
         f"Fill in {po_number_field} on these POs in Autotask, or set autotask.po_number_field "
         "to the field that holds the number sent to TD SYNNEX.",
     )
@@ -179,7 +180,7 @@ def not_found_check(evidence: StoreEvidence, fallbacks: set[str]) -> Check:
     return Check(
         name,
         Outcome.WARN,
-        f"TD SYNNEX does not know {len(numbers)} POs: {listed(numbers)}",
+        f"TD SYNNEX does not know {_pos(len(numbers))}: {listed(numbers)}",
         "Verify the order was submitted to TD SYNNEX and that the PO number field mapping is "
         "right.",
     )
@@ -198,11 +199,18 @@ def order_number_check(evidence: StoreEvidence) -> Check:
     return Check(
         name,
         Outcome.WARN,
-        f"{len(numbers)} POs record a TD SYNNEX order number (externalPONumber) that TD SYNNEX "
-        f"does not report for them: {listed(numbers)}",
+        f"{_pos(len(numbers), 'records', 'record')} a TD SYNNEX order number (externalPONumber) "
+        f"that TD SYNNEX does not report for {'it' if len(numbers) == 1 else 'them'}: "
+        f"{listed(numbers)}",
         "Correct or clear externalPONumber on these POs in Autotask; orderbridge keeps the "
         "numbers TD SYNNEX reports in the PO memo.",
     )
+
+
+def _pos(count: int, verb_one: str = "", verb_many: str = "") -> str:
+    """``1 PO has`` / ``3 POs have`` (just ``1 PO`` / ``3 POs`` without verbs)."""
+    noun, verb = ("PO", verb_one) if count == 1 else ("POs", verb_many)
+    return f"{count} {noun} {verb}".rstrip()
 
 
 def _lacks_tracking(state: StoredOrder) -> bool:
@@ -224,7 +232,8 @@ def tracking_check(evidence: StoreEvidence) -> Check:
     return Check(
         name,
         Outcome.WARN,
-        f"{len(numbers)} shipped orders have no tracking number yet: {listed(numbers)}",
+        f"{len(numbers)} shipped {'order has' if len(numbers) == 1 else 'orders have'} no "
+        f"tracking number yet: {listed(numbers)}",
         "If tracking is still missing a day after shipping, ask your TD SYNNEX account team for "
         "the tracking numbers of these orders.",
     )

@@ -341,7 +341,8 @@ class UpstreamChecks:
         except Exception as exc:  # the live scope is read from the store, whose errors vary
             return not_checked(name, f"the status scope could not be read: {exc}")
         statuses = ", ".join(scope.status_labels)
-        detail = f"{count} purchase orders in scope (statuses {statuses})"
+        noun = "purchase order" if count == 1 else "purchase orders"
+        detail = f"{count} {noun} in scope (statuses {statuses})"
         if count == 0:
             return Check(
                 name,

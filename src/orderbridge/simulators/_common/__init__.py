@@ -6,12 +6,14 @@ from .faults import FaultInjector, FaultKind, FaultRule
 from .middleware import FaultResponder, SimulatorMiddleware
 from .server import SimulatorServer
 from .state import RequestRecord, SimState
+from .ticker import LifecycleTicker, parse_period
 
 __all__ = [
     "FaultInjector",
     "FaultKind",
     "FaultResponder",
     "FaultRule",
+    "LifecycleTicker",
     "RequestRecord",
     "SimClock",
     "SimState",
@@ -19,5 +21,6 @@ __all__ = [
     "SimulatorServer",
     "admin_error",
     "common_admin_routes",
+    "parse_period",
     "read_json",
 ]

@@ -105,12 +105,17 @@ class SimulatorServer:
         """Block until interrupted (used by the CLI)."""
         self.start()
         try:
+            self.wait()
+        finally:
+            self.stop()
+
+    def wait(self) -> None:
+        """Block while the started server runs, until Ctrl-C (which is not re-raised)."""
+        try:
             while self._thread is not None and self._thread.is_alive():
                 self._thread.join(timeout=0.5)
         except KeyboardInterrupt:
             pass
-        finally:
-            self.stop()
 
     def __enter__(self) -> SimulatorServer:
         self.start()

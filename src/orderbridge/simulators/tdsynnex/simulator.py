@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.applications import Starlette
 
 from orderbridge.simulators._common import (
+    LifecycleTicker,
     SimState,
     SimulatorMiddleware,
     SimulatorServer,
@@ -113,9 +115,21 @@ def serve(
     host: str = "127.0.0.1",
     scenario: Scenario | str | Path | None = None,
     config: TdSynnexSimConfig | None = None,
+    *,
+    advance_every_s: float | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Run the simulator on ``host:port`` until interrupted (``orderbridge simulate tdsynnex``)."""
+    """Run the simulator on ``host:port`` until interrupted; ``announce`` gets its base URL once
+    it listens (the real port, also for port 0), and with ``advance_every_s`` every order moves
+    one lifecycle step that often."""
     sim = TdSynnexSimulator(config)
     if scenario is not None:
         sim.load_scenario(scenario)
-    SimulatorServer(sim.app, host=host, port=port, log_level="info").serve_forever()
+    with SimulatorServer(sim.app, host=host, port=port) as server:
+        if announce is not None:
+            announce(server.url)
+        if advance_every_s is None:
+            server.wait()
+            return
+        with LifecycleTicker(server.url, advance_every_s):
+            server.wait()
