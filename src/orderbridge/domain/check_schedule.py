@@ -23,15 +23,28 @@ before it, so a check is not pushed a whole cycle later by a few seconds of drif
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from orderbridge.domain.lifecycle import OrderState, OrderStatus
+from orderbridge.domain.models import PurchaseOrder
 from orderbridge.domain.state_json import as_utc
 
-__all__ = ["FINISHED", "CheckPolicy", "CheckReason", "NextCheck", "next_check"]
+__all__ = [
+    "AUTOTASK_SEEN",
+    "FINISHED",
+    "CheckPolicy",
+    "CheckReason",
+    "NextCheck",
+    "autotask_digest",
+    "next_check",
+]
 
+# Kept with what orderbridge wrote to the PO (no column of its own): a digest of the PO's
+# Autotask status and items as last checked, so a PO changed in Autotask is checked at once.
+AUTOTASK_SEEN = "autotask:seen"
 # Nothing more can happen at TD SYNNEX (the statuses the ``active`` scope leaves out).
 FINISHED = frozenset({OrderStatus.CLOSED, OrderStatus.CANCELLED, OrderStatus.REJECTED})
 _UNACCEPTED = frozenset(
@@ -56,6 +69,7 @@ class CheckReason(StrEnum):
     SETTLING = "delivered; waiting for the invoice"
     FINISHED = "finished: never checked again (resync still checks it)"
     AUTOTASK_CHANGED = "changed in Autotask since the last check"
+    CARRIER_NEWS = "the carrier has news of one of its packages"
     NOT_ADAPTIVE = "[sync] adaptive = false: checked every cycle"
 
 
@@ -178,3 +192,9 @@ def _earliest_date(state: OrderState) -> date | None:
             dates += [line.eta, line.estimated_ship_date]
     known = [d for d in dates if d is not None]
     return min(known) if known else None
+
+
+def autotask_digest(po: PurchaseOrder) -> str:
+    """A digest of what someone may change in Autotask that matters here: status and items."""
+    items = sorted((i.id, i.quantity, i.product_id or 0, sorted(i.part_numbers)) for i in po.items)
+    return hashlib.sha256(repr((po.status, items)).encode()).hexdigest()[:16]
