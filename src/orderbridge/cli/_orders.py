@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
 from rich.panel import Panel
 
 from orderbridge.bootstrap import open_store
+from orderbridge.domain.check_schedule import next_check
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.ports import StoreUnavailable
+from orderbridge.settings import Settings
 
 from ._common import ConfigOption, console, fail, settings_or_exit
 from ._notify import notifications_table
@@ -44,6 +47,7 @@ def status(
     state = OrderState.from_json(stored.state)
     facts = [
         f"[bold]{state.status}[/]  (PO id {stored.po_id}, last checked {when(stored.checked_at)})",
+        f"Next check: {next_check_text(settings, state, stored.checked_at)}",
         f"TD SYNNEX orders: {', '.join(state.order_numbers) or '—'}",
         f"Expected ship: {when(state.expected_ship_date)}   Expected delivery: "
         f"{when(state.expected_delivery)}   Delivered: {when(state.delivered_on)}",
@@ -92,3 +96,10 @@ def log(
         console.print("No sync runs recorded yet.")
         return
     console.print(runs_table(runs))
+
+
+def next_check_text(settings: Settings, state: OrderState, checked_at: datetime) -> str:
+    """When a scheduled cycle next asks TD SYNNEX about the order, and why (issue 16)."""
+    if not settings.sync.adaptive:
+        return "every cycle ([sync] adaptive = false)"
+    return next_check(state, checked_at, policy=settings.sync.check_policy()).describe()
