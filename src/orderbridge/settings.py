@@ -268,9 +268,9 @@ class SyncSettings(_Section):
     # Per-order check schedules (see ``orderbridge.domain.check_schedule``); intervals in hours.
     adaptive: bool = True
     adaptive_submitted_h: float = Field(default=1.0, gt=0, le=720)
-    adaptive_young_h: float = Field(default=24.0, ge=0, le=720)
+    adaptive_young_h: float = Field(default=6.0, ge=0, le=720)
     adaptive_near_h: float = Field(default=1.0, gt=0, le=720)
-    adaptive_lead_days: float = Field(default=2.0, ge=0, le=60)
+    adaptive_lead_days: float = Field(default=1.0, ge=0, le=60)
     adaptive_far_h: float = Field(default=24.0, gt=0, le=720)
     adaptive_accepted_h: float = Field(default=4.0, gt=0, le=720)
     adaptive_held_h: float = Field(default=6.0, gt=0, le=720)

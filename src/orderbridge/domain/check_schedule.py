@@ -78,9 +78,9 @@ class CheckPolicy:
     """The wait after a check, by what the order can do next (``[sync] adaptive_*``)."""
 
     submitted: timedelta = timedelta(hours=1)
-    young_for: timedelta = timedelta(days=1)
+    young_for: timedelta = timedelta(hours=6)
     near: timedelta = timedelta(hours=1)
-    lead: timedelta = timedelta(days=2)
+    lead: timedelta = timedelta(days=1)
     far: timedelta = timedelta(hours=24)
     accepted: timedelta = timedelta(hours=4)
     held: timedelta = timedelta(hours=6)
