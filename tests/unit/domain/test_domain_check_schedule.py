@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,9 +13,11 @@ from orderbridge.domain.check_schedule import (
     FINISHED,
     CheckPolicy,
     CheckReason,
+    autotask_digest,
     next_check,
 )
 from orderbridge.domain.lifecycle import LineState, OrderState, OrderStatus
+from orderbridge.domain.models import PurchaseOrder, PurchaseOrderItem
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 POLICY = CheckPolicy()
@@ -194,3 +197,13 @@ def test_rechecking_on_schedule_never_skips_an_order_forever(
     gaps = [b - a for a, b in zip([start, *checks], checks, strict=False)]
     assert gaps
     assert max(gaps) <= policy.longest + cycle
+
+
+def test_the_autotask_digest_follows_status_and_items_not_what_orderbridge_writes() -> None:
+    item = PurchaseOrderItem(id=7, order_id=1, quantity=2, part_numbers=frozenset({"WVSF346"}))
+    po = PurchaseOrder(id=1, po_number="PO-1", status="Submitted", vendor_id=3, items=(item,))
+    same = replace(po, general_memo="[TD SYNNEX] Shipped", items=(replace(item, memo="x"),))
+    assert autotask_digest(same) == autotask_digest(po)
+    assert autotask_digest(replace(po, status="Received Partial")) != autotask_digest(po)
+    assert autotask_digest(replace(po, items=(replace(item, quantity=3),))) != autotask_digest(po)
+    assert autotask_digest(replace(po, items=())) != autotask_digest(po)
