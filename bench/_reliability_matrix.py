@@ -122,7 +122,7 @@ def matrix_settings(upstreams: SimulatorPair, database: Path) -> Settings:
         "max_backoff_s": 0.25,
         "total_timeout_s": 30,
     }
-    values["sync"] = {"concurrency": 8, "scope": "all"}
+    values["sync"] = {"concurrency": 8, "scope": "all", "adaptive": False}
     return Settings.model_validate(values)
 
 

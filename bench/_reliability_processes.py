@@ -99,7 +99,7 @@ def expire_lease(database: Path) -> bool:
 def process_settings(upstreams: SimulatorPair, database: Path) -> dict[str, Any]:
     """Settings for process runs: few concurrent checks, so a cycle has many kill points."""
     values = upstreams.settings_dict(database)
-    values["sync"] = {"concurrency": 4, "scope": "all"}
+    values["sync"] = {"concurrency": 4, "scope": "all", "adaptive": False}
     values["retry"] = {"attempts": 3, "initial_backoff_s": 0.05, "max_backoff_s": 0.2}
     return values
 

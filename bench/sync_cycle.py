@@ -92,7 +92,15 @@ def simulator_process(monitored: int) -> Iterator[Simulators]:
 
 def settings_for(sims: Simulators, database: Path) -> Settings:
     """Settings pointing orderbridge at the simulators, with their documented credentials."""
-    return Settings.model_validate({**sims.settings, "store": {"url": f"sqlite:///{database}"}})
+    # Every order every cycle: the figures are a whole cycle's cost (freshness.py measures the
+    # per-order schedules).
+    return Settings.model_validate(
+        {
+            **sims.settings,
+            "store": {"url": f"sqlite:///{database}"},
+            "sync": {"adaptive": False},
+        }
+    )
 
 
 @dataclass(frozen=True)

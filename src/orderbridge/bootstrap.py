@@ -424,6 +424,7 @@ async def sync_services(
         notices=cycle_notices(settings.notifications, the_store, autotask, clock),
         records=RecordsStore(the_store),  # audit trail and archive
         carrier_round=CarrierRound(list(trackers.values()), clock) if trackers else None,
+        check_policy=settings.sync.check_policy() if settings.sync.adaptive else None,
     )
     guarded = GuardedSync(
         sync=sync,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,6 +25,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -32,6 +34,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from orderbridge.domain.check_schedule import CheckPolicy
 from orderbridge.domain.schedule import Frequency
 from orderbridge.domain.scope import FINISHED_AUTOTASK_STATUSES, StatusScope
 from orderbridge.error_texts import ErrorTexts, ErrorVocabulary
@@ -261,6 +264,18 @@ class SyncSettings(_Section):
     scope: str = "active"
     budget_share: float = Field(default=0.5, gt=0, le=1)
     lease_ttl_s: float = Field(default=120.0, ge=10, le=3_600)
+    # Per-order check schedules (see ``orderbridge.domain.check_schedule``); intervals in hours.
+    adaptive: bool = True
+    adaptive_submitted_h: float = Field(default=1.0, gt=0, le=720)
+    adaptive_young_h: float = Field(default=6.0, ge=0, le=720)
+    adaptive_near_h: float = Field(default=1.0, gt=0, le=720)
+    adaptive_lead_days: float = Field(default=1.0, ge=0, le=60)
+    adaptive_far_h: float = Field(default=24.0, gt=0, le=720)
+    adaptive_accepted_h: float = Field(default=4.0, gt=0, le=720)
+    adaptive_held_h: float = Field(default=6.0, gt=0, le=720)
+    adaptive_shipped_h: float = Field(default=12.0, gt=0, le=720)
+    adaptive_settling_h: float = Field(default=24.0, gt=0, le=720)
+    adaptive_early_s: float = Field(default=600.0, ge=0, le=86_400)
 
     @field_validator("frequency")
     @classmethod
@@ -294,6 +309,27 @@ class SyncSettings(_Section):
     def status_scope(self) -> StatusScope:
         """The configured status scope."""
         return StatusScope.parse(self.scope)
+
+    def check_policy(self) -> CheckPolicy:
+        """The per-order check schedule's intervals (``adaptive_*``)."""
+        return CheckPolicy(
+            submitted=timedelta(hours=self.adaptive_submitted_h),
+            young_for=timedelta(hours=self.adaptive_young_h),
+            near=timedelta(hours=self.adaptive_near_h),
+            lead=timedelta(days=self.adaptive_lead_days),
+            far=timedelta(hours=self.adaptive_far_h),
+            accepted=timedelta(hours=self.adaptive_accepted_h),
+            held=timedelta(hours=self.adaptive_held_h),
+            shipped=timedelta(hours=self.adaptive_shipped_h),
+            settling=timedelta(hours=self.adaptive_settling_h),
+            early=timedelta(seconds=self.adaptive_early_s),
+        )
+
+    @model_validator(mode="after")
+    def _sane_check_policy(self) -> SyncSettings:
+        if self.adaptive_near_h > self.adaptive_far_h:
+            raise ValueError("adaptive_near_h cannot be more than adaptive_far_h")
+        return self
 
 
 class RetrySettings(_Section):

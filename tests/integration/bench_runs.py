@@ -11,10 +11,10 @@ from typing import Any
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-def run_quick(script: str, *, timeout_s: float) -> subprocess.CompletedProcess[str]:
-    """``python bench/<script> --quick``, output captured, never raising on failure."""
+def run_quick(script: str, *args: str, timeout_s: float) -> subprocess.CompletedProcess[str]:
+    """``python bench/<script> --quick [args]``, output captured, never raising on failure."""
     return subprocess.run(
-        [sys.executable, str(BENCH / script), "--quick"],
+        [sys.executable, str(BENCH / script), "--quick", *args],
         capture_output=True,
         text=True,
         timeout=timeout_s,

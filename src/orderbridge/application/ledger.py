@@ -23,6 +23,14 @@ from typing import TypeVar
 import anyio
 
 from orderbridge.application.carrier_tracking import CarrierPass
+from orderbridge.domain.check_schedule import (
+    AUTOTASK_SEEN,
+    CheckPolicy,
+    CheckReason,
+    NextCheck,
+    autotask_digest,
+    next_check,
+)
 from orderbridge.domain.history import HistoryEntry, OrderOutcome, OrderReport, RunReport
 from orderbridge.domain.lifecycle import OrderState
 from orderbridge.domain.models import PurchaseOrder
@@ -63,6 +71,7 @@ class RunLedger:
         self._pending: list[OrderReport] = []
         self._unchanged: list[str] = []
         self._fresh = False  # a resync: what was written before does not count
+        self._next: dict[str, datetime] = {}  # the due orders' next checks (most overdue first)
         # The carriers' answers for this run's packages (none until the sync asks them).
         self.carriers = CarrierPass(None, force=False)
 
@@ -155,13 +164,45 @@ class RunLedger:
         return self._history.get(po_number, [])
 
     def longest_unchecked_first(self, pos: Sequence[PurchaseOrder]) -> list[PurchaseOrder]:
-        """Never-checked orders first, then by last check: a cut-short run resumes there."""
+        """Never-checked orders first, then the most overdue (or longest unchecked) first.
+
+        A cut-short run resumes there.
+        """
 
         def key(po: PurchaseOrder) -> tuple[bool, datetime, int]:
-            found = self._known.get(po.po_number or "")
-            return (found is not None, _EPOCH if found is None else found.checked_at, po.id)
+            number = po.po_number or ""
+            found = self._known.get(number)
+            when = _EPOCH if found is None else self._next.get(number, found.checked_at)
+            return (found is not None, when, po.id)
 
         return sorted(pos, key=key)
+
+    def next_check(self, po: PurchaseOrder, policy: CheckPolicy) -> NextCheck:
+        """When the order is next checked and why, from its stored state and last check."""
+        number = po.po_number or ""
+        found = self._known.get(number)
+        if found is None:
+            return next_check(None, None, policy=policy)
+        if found.written.get(AUTOTASK_SEEN) != autotask_digest(po):
+            return NextCheck(found.checked_at, CheckReason.AUTOTASK_CHANGED)
+        state = self.previous(number)
+        if state is not None and any(
+            self.carriers.facts.get(s.tracking_number) for s in state.shipments
+        ):
+            return NextCheck(found.checked_at, CheckReason.CARRIER_NEWS)
+        return next_check(state, found.checked_at, policy=policy)
+
+    def due(
+        self, pos: Sequence[PurchaseOrder], policy: CheckPolicy, now: datetime
+    ) -> list[PurchaseOrder]:
+        """The orders whose check has come (per-order check schedules); the rest wait."""
+        wanted: list[PurchaseOrder] = []
+        for po in pos:
+            check = self.next_check(po, policy)
+            if check.due(now, policy) and check.at is not None:
+                self._next[po.po_number or ""] = check.at
+                wanted.append(po)
+        return wanted
 
     async def commit_order(
         self,
@@ -183,10 +224,13 @@ class RunLedger:
         known = self._known.get(number)
         if self._dry_run:
             return False
+        before = known.written if known is not None else {}
+        seen = autotask_digest(po)
+        if before.get(AUTOTASK_SEEN) != seen:  # remembered: an Autotask edit makes it due
+            written = {**written, AUTOTASK_SEEN: seen}
         unchanged = known is not None and known.fingerprint == state.fingerprint()
         if not history and not written and not kept and unchanged:
             return False
-        before = known.written if known is not None else {}
         remembered = {k: v for k, v in before.items() if k not in kept} | dict(written)
         store, tenant, now = self._store, self._tenant, self._clock()
         await _in_thread(

@@ -28,6 +28,7 @@ from orderbridge.application.notifications import CycleNotices
 from orderbridge.application.scope import SyncSetupError
 from orderbridge.domain.carrier_facts import NO_FACTS, CarrierFacts, apply_carrier_facts
 from orderbridge.domain.carriers import CarrierCatalog
+from orderbridge.domain.check_schedule import CheckPolicy
 from orderbridge.domain.derive import derive_order_state
 from orderbridge.domain.history import (
     OrderOutcome,
@@ -183,6 +184,9 @@ class SyncService:
     notices: CycleNotices | None = None  # notifications: queued with the changes they tell of
     records: AuditTrail | None = None  # the audit trail of writes, and the archive
     carrier_round: CarrierRound | None = None  # None: no carrier is tracked
+    # ``[sync] adaptive``: a scheduled cycle checks only the orders whose check has come (None:
+    # every order, every cycle). ``only`` (a resync) always checks the orders it names.
+    check_policy: CheckPolicy | None = None
     _checking: OrderLocks = field(default_factory=lambda: OrderLocks(), init=False, repr=False)
 
     async def run_once(
@@ -223,6 +227,8 @@ class SyncService:
                 )
             report.monitored = len(pos)
             await self._ask_carriers(pos, ledger, force=only is not None)
+            if only is None and self.check_policy is not None:  # per-order check schedules
+                pos = ledger.due(pos, self.check_policy, report.started_at)
             if on_total is not None:
                 on_total(len(pos))
             results = await self._check_all(

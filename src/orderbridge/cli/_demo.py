@@ -64,7 +64,9 @@ def demo(
         console.print(
             f"Autotask simulator on {sims.autotask_url}, TD SYNNEX simulator on {sims.tdsynnex_url}"
         )
-        settings = Settings.model_validate({**sims.settings_dict(database), "carriers": carriers})
+        # Every order every round: the demo squeezes a lifecycle into a few rounds.
+        values = {**sims.settings_dict(database), "carriers": carriers, "sync": {"adaptive": False}}
+        settings = Settings.model_validate(values)
         anyio.run(_cycles, settings, sims.tdsynnex, rounds)
         if serve:
             from ._serve import serve_demo

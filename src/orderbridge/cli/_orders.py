@@ -25,6 +25,7 @@ from ._common import (
 
 if TYPE_CHECKING:
     from orderbridge.domain.history import OrderReport
+    from orderbridge.ports import StoredOrder
     from orderbridge.settings import Settings
 
 EXIT_NOT_FOUND = 1
@@ -49,6 +50,8 @@ def status(
             runs = store.runs("default", limit=1, triggers=["scheduled"])
             last = (runs[0].started_at, runs[0].finished_at) if runs else (None, None)
             next_check = _next_check(settings, store.settings("default"), last, po_number)
+            if stored is not None and settings.sync.adaptive:
+                next_check = f"{_order_rule(settings, stored)}; {next_check}"
             where = str(store_file(settings) or store.url)
     except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
@@ -105,6 +108,15 @@ def _print_never_synced(
     facts.extend(f"[yellow]warning:[/] {escape(w)}" for w in last.warnings)
     facts.append(f"Next check: {escape(next_check)}")
     console.print(Panel("\n".join(facts), title=f"PO {escape(po_number)}", title_align="left"))
+
+
+def _order_rule(settings: Settings, stored: StoredOrder) -> str:
+    """When this order's own schedule makes it due, and why ([sync] adaptive)."""
+    from orderbridge.domain.check_schedule import next_check
+    from orderbridge.domain.lifecycle import OrderState
+
+    state = OrderState.from_json(stored.state)
+    return next_check(state, stored.checked_at, policy=settings.sync.check_policy()).describe()
 
 
 def _next_check(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import tomli_w
 from typer.testing import CliRunner
 
 from orderbridge.cli import app
@@ -104,10 +105,11 @@ def test_settings_says_default_for_a_key_the_file_does_not_set(
     runner: CliRunner, upstreams: SimulatedUpstreams, tmp_path: Path
 ) -> None:
     database = tmp_path / "orderbridge.db"
-    config = upstreams.write_config(tmp_path / "orderbridge.toml", database)
-    config.write_text(
-        config.read_text(encoding="utf-8") + '\n[sync]\nfrequency = "daily"\n', encoding="utf-8"
-    )
+    values = upstreams.settings_dict(database)
+    values["sync"] = {**values.get("sync", {}), "frequency": "daily"}
+    config = tmp_path / "orderbridge.toml"
+    config.write_text(tomli_w.dumps(values), encoding="utf-8")
+    config.chmod(0o600)
     _sync(runner, config)
     result = runner.invoke(app, ["settings", "--config", str(config)])
     rows = {

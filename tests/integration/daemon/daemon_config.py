@@ -13,7 +13,7 @@ from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 def write_config(upstreams: SimulatedUpstreams, path: Path, database: Path, **sync: Any) -> Path:
     """A config file for the simulators with these ``[sync]`` keys (mode 600)."""
     values = upstreams.settings_dict(database)
-    values["sync"] = sync
+    values["sync"] = {"adaptive": False, **sync}
     path.write_text(tomli_w.dumps(values), encoding="utf-8")
     path.chmod(0o600)
     return path

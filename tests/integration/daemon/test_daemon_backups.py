@@ -19,7 +19,7 @@ def test_run_writes_a_scheduled_backup_that_holds_the_synced_orders(
     upstreams: SimulatedUpstreams, database: Path, tmp_path: Path
 ) -> None:
     values = upstreams.settings_dict(database)
-    values["sync"] = {"frequency": "hourly"}
+    values["sync"]["frequency"] = "hourly"
     values["backup"] = {"directory": str(tmp_path / "backups"), "keep": 3}
     config = tmp_path / "orderbridge.toml"
     config.write_text(tomli_w.dumps(values), encoding="utf-8")

@@ -79,7 +79,7 @@ def test_run_serves_the_dashboard_when_web_is_enabled(
 ) -> None:
     values = upstreams.settings_dict(tmp_path / "ob.db")
     values["web"] = {"enabled": True, "port": 0}
-    values["sync"] = {"frequency": "daily"}
+    values["sync"]["frequency"] = "daily"
     config = tmp_path / "orderbridge.toml"
     config.write_text(tomli_w.dumps(values), encoding="utf-8")
     config.chmod(0o600)

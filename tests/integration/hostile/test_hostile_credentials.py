@@ -31,7 +31,7 @@ TD_REFUSAL = "TD SYNNEX rejected the credentials"
 def one_at_a_time(upstreams: HostileUpstreams, database: Path) -> Settings:
     """Settings checking one order at a time, so "no further calls" is observable exactly."""
     values = upstreams.settings_dict(database)
-    values["sync"] = {"concurrency": 1}
+    values["sync"]["concurrency"] = 1
     return Settings.model_validate(values)
 
 

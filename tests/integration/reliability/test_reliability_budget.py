@@ -35,7 +35,7 @@ PO_NUMBER = re.compile(r"<PONumber>([^<]+)</PONumber>")
 def budget_settings(upstreams: SimulatedUpstreams, database: Path) -> Settings:
     """One order at a time (so the check order is observable) under a small hourly budget."""
     values: dict[str, Any] = upstreams.settings_dict(database, max_requests_per_hour=BUDGET)
-    values["sync"] = {"concurrency": 1, "scope": "all"}
+    values["sync"].update(concurrency=1, scope="all")
     return Settings.model_validate(values)
 
 

@@ -25,6 +25,14 @@ __all__ = ["SimulatedUpstreams", "pinned_now", "simulated_upstreams", "texts"]
 class SimulatedUpstreams(SimulatorPair):
     """A running Autotask and TD SYNNEX simulator pair, as the tests inspect it."""
 
+    def settings_dict(self, database: Path, **autotask: Any) -> dict[str, Any]:
+        """As the simulators' settings, with every order checked every cycle.
+
+        These tests follow what each cycle writes; per-order check schedules (``[sync] adaptive``,
+        on by default) have their own tests, which set ``adaptive = true``.
+        """
+        return {**super().settings_dict(database, **autotask), "sync": {"adaptive": False}}
+
     def settings(self, database: Path, **autotask: Any) -> Settings:
         """Settings that point at the simulators with their configured credentials."""
         return Settings.model_validate(self.settings_dict(database, **autotask))

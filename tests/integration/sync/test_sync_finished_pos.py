@@ -29,7 +29,7 @@ async def test_scope_all_plans_no_item_writes_on_finished_pos(
     upstreams.autotask.set_purchase_order_status(upstreams.po(RECEIVED)["id"], "Received Full")
     items_before = upstreams.items(RECEIVED)
     values = upstreams.settings_dict(database)
-    values["sync"] = {"scope": "all"}
+    values["sync"]["scope"] = "all"
     settings = Settings.model_validate(values)
     async with sync_services(settings) as services:
         for _ in range(2):
