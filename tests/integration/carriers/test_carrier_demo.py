@@ -10,7 +10,7 @@ from orderbridge.cli import app
 
 
 def test_the_demo_shows_a_carrier_confirmed_delivery(tmp_path: Path) -> None:
-    runner = CliRunner()
+    runner = CliRunner(env={"COLUMNS": "240", "NO_COLOR": "1", "TERM": "dumb"})  # no wrapping
     result = runner.invoke(app, ["demo", "--dir", str(tmp_path), "--rounds", "1"])
     assert result.exit_code == 0, result.output
     config = tmp_path / "orderbridge-demo.toml"
