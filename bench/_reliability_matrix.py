@@ -34,6 +34,7 @@ from orderbridge.adapters.store import RunRecord, SqlStore
 from orderbridge.application.sync import SyncService
 from orderbridge.bootstrap import sync_services
 from orderbridge.domain.history import OrderOutcome
+from orderbridge.domain.lifecycle import INVOICES_NOT_READ
 from orderbridge.settings import Settings
 from orderbridge.simulators.autotask import AutotaskSimConfig
 from orderbridge.simulators.harness import SimulatorPair, running_simulators
@@ -226,7 +227,11 @@ async def _sync_cycles(
 
 
 async def see_every_order(sync: SyncService, universe: set[str]) -> int:
-    """Sync until every order in ``universe`` was checked once; returns the extra runs needed."""
+    """Sync until every order in ``universe`` was read in full once; returns the extra runs.
+
+    An order whose invoice lookup failed was checked (invoices are optional) but not read in
+    full: it stays pending, as the next check asks for its invoices again.
+    """
     pending = set(universe)
     for extra in range(CATCH_UP_LIMIT + 1):
         _, results = await sync.run_once(only=None if extra == 0 else pending)
@@ -234,6 +239,7 @@ async def see_every_order(sync: SyncService, universe: set[str]) -> int:
             r.report.po_number
             for r in results
             if r.report.outcome in (OrderOutcome.UPDATED, OrderOutcome.UNCHANGED)
+            and not any(w.startswith(INVOICES_NOT_READ) for w in r.report.warnings)
         }
         if not pending:
             return extra

@@ -365,10 +365,8 @@ class SyncService:
         try:
             async with self._checking.hold(number):
                 previous = ledger.previous(number)
-                state, invoice_note = await self._observe(po, previous, lookups, ledger.carriers)
+                state = await self._observe(po, previous, lookups, ledger.carriers)
                 plan = self._plan(po, state, previous, ledger)
-                if invoice_note is not None:
-                    plan.warnings.append(invoice_note)
                 if not ledger.dry_run:
                     plan = await self._apply(po, state, plan, ledger)
                     outbox = (
@@ -414,13 +412,14 @@ class SyncService:
         previous: OrderState | None,
         lookups: InvoiceLookups,
         carriers: CarrierPass,
-    ) -> tuple[OrderState, str | None]:
+    ) -> OrderState:
         """Ask TD SYNNEX about the PO; query invoices only when something invoiced is new.
 
         The invoice query costs a request per PO, so it runs when the order is invoiced and
-        either no invoice is known yet or TD SYNNEX reports something new for the order (a later
-        shipment may bring a second invoice). An unchanged invoiced order costs one call. An
-        invoice-side failure is returned as a note for the order (see ``InvoiceLookups``).
+        either no invoice is known yet, TD SYNNEX reports something new for the order (a later
+        shipment may bring a second invoice) or the last lookup failed. An unchanged invoiced
+        order costs one call. An invoice-side failure is a warning kept on the state (see
+        ``InvoiceLookups``), so the next check asks again.
         """
         number = po.po_number or ""
         order = await self.distributor.get_order_status(number)
@@ -431,17 +430,22 @@ class SyncService:
             facts = more
             state = self._derive(po, order, known_invoices, previous, facts)
         newly_changed = previous is None or state.fingerprint() != previous.fingerprint()
-        wanted = _invoiced(order) and (not known_invoices or newly_changed)
-        if not wanted or not lookups.enabled or lookups.refused is not None:
-            return state, None
+        wanted = _invoiced(order) and (
+            not known_invoices or newly_changed or (previous is not None and previous.invoices_owed)
+        )
+        if not wanted or not lookups.enabled:
+            return state
+        refused = "TD SYNNEX refused the invoice query (see the run)"
+        if lookups.refused is not None:
+            return state.owing_invoices(refused)
         try:
             invoices = await self.distributor.get_invoices(po_number=number)
         except UpstreamAuthError as exc:
             lookups.refused = lookups.refused or str(exc)
-            return state, "invoices not read: TD SYNNEX refused the invoice query (see the run)"
+            return state.owing_invoices(refused)
         except UpstreamError as exc:
-            return state, f"invoices not read this time: {exc}"
-        return self._derive(po, order, invoices, previous, facts), None
+            return state.owing_invoices(str(exc))
+        return self._derive(po, order, invoices, previous, facts)
 
     def _derive(
         self,

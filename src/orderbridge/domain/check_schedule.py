@@ -14,7 +14,9 @@ what can happen next, judged from its last known state and the time it was last 
   then (invoices, remaining lines; open lines still follow their dates), and the carrier, when
   tracked, watches the delivery on its own schedule;
 - delivered and waiting for its invoice: ``settling``;
-- finished (Closed, Cancelled, Rejected): never again.
+- finished (Closed, Cancelled, Rejected): never again;
+- whatever the status, an order whose invoices could not be read at its last check: soon
+  (``submitted``), to ask again.
 
 Every interval lies between the policy's shortest and longest, so no order is ever checked less
 often than its rule says; a cycle checks every order whose next check has come (up to ``early``
@@ -70,6 +72,7 @@ class CheckReason(StrEnum):
     FINISHED = "finished: never checked again (resync still checks it)"
     AUTOTASK_CHANGED = "changed in Autotask since the last check"
     CARRIER_NEWS = "the carrier has news of one of its packages"
+    INVOICES_OWED = "its invoices could not be read at the last check"
     NOT_ADAPTIVE = "[sync] adaptive = false: checked every cycle"
 
 
@@ -145,6 +148,8 @@ def next_check(
     if state is None or checked_at is None:
         return NextCheck(datetime.min.replace(tzinfo=UTC), CheckReason.NEVER_CHECKED)
     last = as_utc(checked_at)
+    if state.invoices_owed:  # even a finished order: its invoice numbers are still to come
+        return NextCheck(last + policy.submitted, CheckReason.INVOICES_OWED)
     if state.status in FINISHED:
         return NextCheck(None, CheckReason.FINISHED)
     wait, reason = _rule(state, last, policy)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -20,7 +20,17 @@ from orderbridge.domain import state_json as sj
 from orderbridge.domain.models import Address, Invoice
 from orderbridge.domain.package_tracking import PackageTracking
 
-__all__ = ["LineState", "LineStatus", "OrderState", "OrderStatus", "Shipment"]
+__all__ = [
+    "INVOICES_NOT_READ",
+    "LineState",
+    "LineStatus",
+    "OrderState",
+    "OrderStatus",
+    "Shipment",
+]
+
+# The warning a state carries when its invoice lookup failed: the next check asks again.
+INVOICES_NOT_READ = "invoices not read this time: "
 
 
 class OrderStatus(StrEnum):
@@ -210,6 +220,15 @@ class OrderState:
     # The first expected delivery date ever reported, kept for the delivery report's on-time
     # rate (``expected_delivery`` follows TD SYNNEX and is empty once delivered).
     first_expected_delivery: date | None = None
+
+    @property
+    def invoices_owed(self) -> bool:
+        """Whether the last check could not read the order's invoices (it asks again)."""
+        return any(w.startswith(INVOICES_NOT_READ) for w in self.warnings)
+
+    def owing_invoices(self, why: str) -> OrderState:
+        """This state, with the warning that its invoice lookup failed for ``why``."""
+        return replace(self, warnings=(*self.warnings, f"{INVOICES_NOT_READ}{why}"))
 
     @property
     def shipments(self) -> tuple[Shipment, ...]:

@@ -6,6 +6,7 @@ simulators answer over loopback.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,3 +60,20 @@ async def test_invoice_lookups_can_be_switched_off(
     assert report.warnings == []
     assert upstreams.tdsynnex_requests("InvoiceQuery") == 0
     assert upstreams.po("PO-10015")["vendorInvoiceNumber"] is None
+
+
+async def test_invoices_owed_by_a_refused_lookup_are_read_once_the_service_answers(
+    refusing: SimulatedUpstreams, database: Path
+) -> None:
+    async with sync_services(refusing.settings(database)) as services:
+        await services.sync.run_once()
+        # The allow-list entry was added: the invoice host answers as the status host does.
+        config = dataclasses.replace(refusing.tdsynnex.config, invoice_allowed_ips=None)
+        refusing.tdsynnex.config = refusing.tdsynnex.service.config = config
+        refusing.reset_counters()
+        report, results = await services.sync.run_once()
+    assert report.warnings == []
+    invoiced = {r.report.po_number: r for r in results}["PO-10015"]
+    assert not any("invoices not read" in w for w in invoiced.report.warnings)
+    assert refusing.po("PO-10015")["vendorInvoiceNumber"]
+    assert refusing.tdsynnex_requests("InvoiceQuery") >= 1

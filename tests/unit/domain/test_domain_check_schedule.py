@@ -109,6 +109,16 @@ def test_delivered_waits_rarely_for_its_invoice_and_finished_never() -> None:
         assert not check.due(T0 + timedelta(days=3650), POLICY)
 
 
+def test_an_order_whose_invoices_were_not_read_is_asked_again_soon_even_when_finished() -> None:
+    closed = state(OrderStatus.CLOSED).owing_invoices("timed out")
+    assert closed.invoices_owed
+    assert OrderState.from_json(closed.to_json()).invoices_owed  # kept in the store
+    check = next_check(closed, T0)
+    assert (check.at, check.reason) == (T0 + POLICY.submitted, CheckReason.INVOICES_OWED)
+    assert not state(OrderStatus.CLOSED).invoices_owed
+    assert next_check(state(OrderStatus.CLOSED), T0).at is None
+
+
 def test_a_check_a_few_minutes_early_counts_as_due() -> None:
     check = next_check(state(OrderStatus.SUBMITTED), T0)
     assert check.due(T0 + POLICY.submitted - timedelta(minutes=5), POLICY)
