@@ -1,4 +1,19 @@
-"""The composition root: settings in, a ready object graph out. Nothing else builds adapters."""
+"""The composition root: settings in, a ready object graph out. Nothing else builds adapters.
+
+Entrypoints use only the names in ``__all__``, one group per thing they start:
+
+- every command: ``utc_now``, ``open_store``/``dry_run_store``/``sqlite_file`` (``Store``),
+  ``file_runtime_values``, ``upstream_urls`` (for "service down" messages);
+- sync, run, resync: ``sync_services`` yields ``SyncServices``, whose ``daemon()`` and
+  ``housekeeping()`` are the daemon and its archive and backup chores;
+- doctor: ``doctor_session``;
+- the dashboard: ``dashboard_queries``, ``accounts``, ``runtime_settings``, ``oidc_client``,
+  ``sso_role_rules``;
+- records: ``RecordsStore``, ``RestoreRefused``, ``retention_policy``.
+
+How one client or policy is built from the settings (``_autotask_client``, ``_retry_policy``...)
+is private: tests of that translation import the private names.
+"""
 
 from __future__ import annotations
 
@@ -63,31 +78,22 @@ from orderbridge.ports import UpstreamAuthError, UpstreamError
 from orderbridge.settings import Settings
 
 __all__ = [
-    "DEFAULT_TENANT",
     "RecordsStore",
     "RestoreRefused",
     "Store",
     "SyncServices",
     "accounts",
-    "autotask_client",
-    "backup_schedule",
-    "carrier_trackers",
-    "daemon_for",
     "dashboard_queries",
+    "doctor_session",
     "dry_run_store",
     "file_runtime_values",
-    "housekeeping_for",
     "oidc_client",
     "open_store",
-    "plan_options",
     "retention_policy",
-    "retry_policy",
-    "runner_guard",
     "runtime_settings",
     "sqlite_file",
     "sso_role_rules",
     "sync_services",
-    "tdsynnex_client",
     "upstream_urls",
     "utc_now",
 ]
@@ -158,8 +164,44 @@ class SyncServices:
             counts.update(notices.sender.tally.as_counts())
         return counts
 
+    def daemon(
+        self,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        poll_s: float = 5.0,
+    ) -> Daemon:
+        """The scheduling daemon over this graph."""
 
-def plan_options(settings: Settings) -> PlanOptions:
+        async def cycle(stop: anyio.Event) -> RunReport:
+            report, _ = await self.sync.run_once(stop=stop)
+            return report
+
+        return Daemon(
+            cycle=cycle,
+            runtime=self.runtime.current,
+            runs=self.store,
+            guard=self.guarded.guard,
+            allowance=self.autotask.hourly_allowance,
+            serve_requests=self.guarded.serve_resync_requests,
+            clock=clock,
+            sleep=sleep,
+            tenant=DEFAULT_TENANT,
+            poll_s=poll_s,
+        )
+
+    def housekeeping(self, *, clock: Callable[[], datetime] = utc_now) -> Housekeeping:
+        """The daemon's daily archive pass and scheduled backups over this graph's store."""
+        return Housekeeping(
+            RecordsStore(self.store),
+            policy=retention_policy(self.settings),
+            backups=_backup_schedule(self.settings),
+            clock=clock,
+            tenant=DEFAULT_TENANT,
+        )
+
+
+def _plan_options(settings: Settings) -> PlanOptions:
     """The field mapping from ``[mapping]``."""
     m = settings.mapping
     return PlanOptions(
@@ -176,7 +218,7 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
 
 
-def write_settings_digest(settings: Settings) -> str:
+def _write_settings_digest(settings: Settings) -> str:
     """A digest of the settings that decide what is written and how it compares.
 
     A field found not to stick under one configuration is tried again under another.
@@ -191,7 +233,7 @@ def write_settings_digest(settings: Settings) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def retry_policy(settings: Settings) -> RetryPolicy:
+def _retry_policy(settings: Settings) -> RetryPolicy:
     """The one retry policy of both clients, from ``[retry]``."""
     r = settings.retry
     return RetryPolicy(
@@ -225,39 +267,12 @@ def runtime_settings(
     return RuntimeSettings(target, file_runtime_values(settings), tenant=DEFAULT_TENANT)
 
 
-def runner_guard(
+def _runner_guard(
     settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
 ) -> RunnerGuard:
     """The tenant's runner lease (``sync:default``) with the configured lifetime."""
     lease = RunnerLease(store, tenant=DEFAULT_TENANT, ttl_s=settings.sync.lease_ttl_s, clock=clock)
     return RunnerGuard(lease=lease, runs=store, clock=clock, tenant=DEFAULT_TENANT)
-
-
-def daemon_for(
-    services: SyncServices,
-    *,
-    clock: Callable[[], datetime] = utc_now,
-    sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
-    poll_s: float = 5.0,
-) -> Daemon:
-    """The scheduling daemon over an assembled sync graph."""
-
-    async def cycle(stop: anyio.Event) -> RunReport:
-        report, _ = await services.sync.run_once(stop=stop)
-        return report
-
-    return Daemon(
-        cycle=cycle,
-        runtime=services.runtime.current,
-        runs=services.store,
-        guard=services.guarded.guard,
-        allowance=services.autotask.hourly_allowance,
-        serve_requests=services.guarded.serve_resync_requests,
-        clock=clock,
-        sleep=sleep,
-        tenant=DEFAULT_TENANT,
-        poll_s=poll_s,
-    )
 
 
 def _tdsynnex_endpoints(settings: Settings) -> TdSynnexEndpoints:
@@ -281,7 +296,7 @@ def _secret(value: object) -> str:
     return str(getter()) if callable(getter) else ("" if value is None else str(value))
 
 
-def autotask_budget(settings: Settings) -> AutotaskBudget:
+def _autotask_budget(settings: Settings) -> AutotaskBudget:
     """The share of the tenant's Autotask request threshold orderbridge may use."""
     at = settings.autotask
     return AutotaskBudget(
@@ -292,7 +307,7 @@ def autotask_budget(settings: Settings) -> AutotaskBudget:
     )
 
 
-def autotask_client(
+def _autotask_client(
     settings: Settings,
     *,
     transport: httpx2.AsyncBaseTransport | None = None,
@@ -312,14 +327,14 @@ def autotask_client(
         timeout_s=at.timeout_s,
         transport=transport,
         paging="id" if at.paging == "id" else "next-url",
-        retry=retry_policy(settings),
-        budget=budget if budget is not None else autotask_budget(settings),
+        retry=_retry_policy(settings),
+        budget=budget if budget is not None else _autotask_budget(settings),
         error_texts=at.error_texts(),
         metadata_cache=metadata_cache,
     )
 
 
-def tdsynnex_client(
+def _tdsynnex_client(
     settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None
 ) -> TdSynnexClient:
     """The TD SYNNEX client from ``[tdsynnex]`` and ``[retry]``."""
@@ -331,7 +346,7 @@ def tdsynnex_client(
         password=_secret(td.password),
         timeout_s=td.timeout_s,
         transport=transport,
-        retry=retry_policy(settings),
+        retry=_retry_policy(settings),
         source_tz=ZoneInfo(td.timezone),
         status_version=td.status_request_version,
         invoice_version=td.invoice_request_version,
@@ -339,7 +354,7 @@ def tdsynnex_client(
     )
 
 
-def carrier_trackers(
+def _carrier_trackers(
     settings: Settings,
     *,
     clock: Callable[[], datetime] = utc_now,
@@ -359,7 +374,7 @@ def carrier_trackers(
             per_hour=api.max_requests_per_hour,
             per_day=api.max_requests_per_day,
             timeout_s=api.timeout_s,
-            retry=retry_policy(settings),
+            retry=_retry_policy(settings),
         )
         tracker = build_tracker(account, clock=clock, transport=transport)
         trackers[tracker.carrier] = tracker
@@ -393,9 +408,9 @@ async def sync_services(
         if cache_metadata and at.metadata_cache_s > 0
         else None
     )
-    autotask = autotask_client(settings, transport=autotask_transport, metadata_cache=metadata)
-    tdsynnex = tdsynnex_client(settings, transport=tdsynnex_transport)
-    trackers = carrier_trackers(settings, clock=clock)
+    autotask = _autotask_client(settings, transport=autotask_transport, metadata_cache=metadata)
+    tdsynnex = _tdsynnex_client(settings, transport=tdsynnex_transport)
+    trackers = _carrier_trackers(settings, clock=clock)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
     runtime = runtime_settings(settings, the_store)
     scope = ScopeResolver(
@@ -416,10 +431,10 @@ async def sync_services(
         excludes=scope.excludes,
         clock=clock,
         carriers=CarrierCatalog(settings.carriers.tracking_urls),
-        plan_options=plan_options(settings),
+        plan_options=_plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
-        config_digest=write_settings_digest(settings),
+        config_digest=_write_settings_digest(settings),
         invoices=settings.tdsynnex.invoices,
         notices=cycle_notices(settings.notifications, the_store, autotask, clock),
         records=RecordsStore(the_store),  # audit trail and archive
@@ -428,7 +443,7 @@ async def sync_services(
     )
     guarded = GuardedSync(
         sync=sync,
-        guard=runner_guard(settings, the_store, clock=clock),
+        guard=_runner_guard(settings, the_store, clock=clock),
         store=the_store,
         clock=clock,
         tenant=DEFAULT_TENANT,
@@ -564,24 +579,11 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
     )
 
 
-def backup_schedule(settings: Settings) -> BackupSchedule | None:
+def _backup_schedule(settings: Settings) -> BackupSchedule | None:
     """``[backup]`` as a schedule, or None when scheduled backups are off."""
     b = settings.backup
     if b.directory is None:
         return None
     return BackupSchedule(
         directory=b.directory, keep=b.keep, interval=timedelta(hours=b.interval_hours)
-    )
-
-
-def housekeeping_for(
-    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
-) -> Housekeeping:
-    """The daemon's daily archive pass and scheduled backups over ``store``."""
-    return Housekeeping(
-        RecordsStore(store),
-        policy=retention_policy(settings),
-        backups=backup_schedule(settings),
-        clock=clock,
-        tenant=DEFAULT_TENANT,
     )

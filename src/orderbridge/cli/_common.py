@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ORDERS_FAILED = 1
 EXIT_CONFIG = 2
+TENANT = "default"  # the one tenant the commands serve
 
 
 class _LazyConsole:

@@ -14,6 +14,7 @@ import typer
 
 from ._common import (
     EXIT_ORDERS_FAILED,
+    TENANT,
     ConfigOption,
     console,
     existing_store_or_exit,
@@ -109,14 +110,14 @@ def send_test(
 @app.command("status")
 def status(config: ConfigOption = None) -> None:
     """Count notifications sent and failed in the last 24 hours, and those waiting."""
-    from orderbridge.bootstrap import DEFAULT_TENANT, open_store, utc_now
+    from orderbridge.bootstrap import open_store, utc_now
     from orderbridge.ports import StoreUnavailable
 
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
     try:
         with open_store(settings) as store:
-            counts = store.notification_counts(DEFAULT_TENANT, utc_now() - timedelta(days=1))
+            counts = store.notification_counts(TENANT, utc_now() - timedelta(days=1))
     except StoreUnavailable as exc:
         fail([f"store error: {exc}"])
     console.print(

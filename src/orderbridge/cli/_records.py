@@ -23,6 +23,7 @@ from orderbridge.ports import StoreUnavailable
 from ._common import (
     EXIT_CONFIG,
     EXIT_ORDERS_FAILED,
+    TENANT,
     ConfigOption,
     actor,
     console,
@@ -35,8 +36,6 @@ from ._common import settings_or_exit as _settings
 if TYPE_CHECKING:
     from orderbridge.bootstrap import RecordsStore, Store
     from orderbridge.settings import Settings
-
-TENANT = "default"
 
 SinceOption = Annotated[
     str | None,
