@@ -19,6 +19,7 @@ from ._common import (
     console,
     existing_store_or_exit,
     fail,
+    opened_store,
     settings_or_exit,
     start_logging,
 )
@@ -110,16 +111,12 @@ def send_test(
 @app.command("status")
 def status(config: ConfigOption = None) -> None:
     """Count notifications sent and failed in the last 24 hours, and those waiting."""
-    from orderbridge.bootstrap import open_store, utc_now
-    from orderbridge.ports import StoreUnavailable
+    from orderbridge.bootstrap import utc_now
 
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
-    try:
-        with open_store(settings) as store:
-            counts = store.notification_counts(TENANT, utc_now() - timedelta(days=1))
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with opened_store(settings) as store:
+        counts = store.notification_counts(TENANT, utc_now() - timedelta(days=1))
     console.print(
         f"Last 24 hours: {counts['sent']} sent, {counts['failed']} failed; "
         f"{counts['pending']} waiting to be sent.",

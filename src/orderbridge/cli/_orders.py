@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ._common import (
+    TENANT,
     ConfigOption,
     console,
     existing_store_or_exit,
     fail,
+    opened_store,
     plural,
     settings_or_exit,
     store_file,
@@ -38,23 +40,17 @@ def status(
     """Current state, shipments, invoices and history of one order."""
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
-    from orderbridge.bootstrap import open_store
-    from orderbridge.ports import StoreUnavailable
-
-    try:
-        with open_store(settings) as store:
-            stored = store.load_state("default", po_number)
-            history = store.history("default", po_number)
-            reports = store.order_reports("default", po_number, limit=20)
-            notified = store.order_notifications("default", po_number)
-            runs = store.runs("default", limit=1, triggers=["scheduled"])
-            last = (runs[0].started_at, runs[0].finished_at) if runs else (None, None)
-            next_check = _next_check(settings, store.settings("default"), last, po_number)
-            if stored is not None and settings.sync.adaptive:
-                next_check = f"{_order_rule(settings, stored)}; {next_check}"
-            where = str(store_file(settings) or store.url)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with opened_store(settings) as store:
+        stored = store.load_state(TENANT, po_number)
+        history = store.history(TENANT, po_number)
+        reports = store.order_reports(TENANT, po_number, limit=20)
+        notified = store.order_notifications(TENANT, po_number)
+        runs = store.runs(TENANT, limit=1, triggers=["scheduled"])
+        last = (runs[0].started_at, runs[0].finished_at) if runs else (None, None)
+        next_check = _next_check(settings, store.settings(TENANT), last, po_number)
+        if stored is not None and settings.sync.adaptive:
+            next_check = f"{_order_rule(settings, stored)}; {next_check}"
+        where = str(store_file(settings) or store.url)
     if stored is None and not reports:
         console.print(
             f"No order {po_number!r} in the store at {where}: no sync has seen it "
@@ -160,18 +156,12 @@ def log(
     """Recent runs of the sync activity log with their counts (or one run in detail)."""
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
-    from orderbridge.bootstrap import open_store
-    from orderbridge.ports import StoreUnavailable
-
     from ._render import order_reports_table, runs_table
 
-    try:
-        with open_store(settings) as store:
-            runs = store.runs("default", limit=limit) if run is None else []
-            one = store.run(run) if run is not None else None
-            where = str(store_file(settings) or store.url)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with opened_store(settings) as store:
+        runs = store.runs(TENANT, limit=limit) if run is None else []
+        one = store.run(run) if run is not None else None
+        where = str(store_file(settings) or store.url)
     if run is not None:
         if one is None:
             fail([f"no run {run} in the activity log at {where}"], EXIT_NOT_FOUND)

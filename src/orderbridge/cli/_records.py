@@ -29,6 +29,7 @@ from ._common import (
     console,
     existing_store_or_exit,
     fail,
+    opened_store,
     store_or_exit,
 )
 from ._common import settings_or_exit as _settings
@@ -57,13 +58,10 @@ def parse_moment(text: str, option: str) -> datetime:
 
 @contextmanager
 def _records(settings: Settings) -> Iterator[tuple[Store, RecordsStore]]:
-    from orderbridge.bootstrap import RecordsStore, open_store
+    from orderbridge.bootstrap import RecordsStore
 
-    try:
-        with open_store(settings) as store:
-            yield store, RecordsStore(store)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"], EXIT_ORDERS_FAILED)
+    with opened_store(settings, EXIT_ORDERS_FAILED) as store:
+        yield store, RecordsStore(store)
 
 
 @contextmanager

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import ConfigOption, console, errors, fail, settings_or_exit, store_or_exit
+from ._common import (
+    ConfigOption,
+    console,
+    errors,
+    fail,
+    opened_store,
+    settings_or_exit,
+    store_or_exit,
+)
 
 if TYPE_CHECKING:
     from orderbridge.application.accounts import Accounts
@@ -39,16 +47,13 @@ RoleOption = Annotated[Role, typer.Option("--role", help="admin or viewer.", cas
 @contextmanager
 def _accounts(config: ConfigOption, *, create: bool = False) -> Iterator[Accounts]:
     from orderbridge.application.accounts import AccountError
-    from orderbridge.bootstrap import accounts, open_store
-    from orderbridge.ports import StoreUnavailable
+    from orderbridge.bootstrap import accounts
 
     settings = settings_or_exit(config)
     store_or_exit(settings, config, create=create)
     try:
-        with open_store(settings) as store:
+        with opened_store(settings) as store:
             yield accounts(settings, store)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
     except AccountError as exc:
         fail([str(exc)])
 
