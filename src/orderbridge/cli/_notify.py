@@ -40,17 +40,14 @@ _STATUS_STYLE = {"sent": "green", "failed": "red", "pending": "yellow"}  # by De
 
 
 def notifications_table(entries: list[QueuedNotification]) -> Table:
-    from rich.table import Table
+    """Who was told what about one order, and when (or why not)."""
     from rich.text import Text
 
     from orderbridge.domain.notify_rules import DeliveryStatus
 
-    from ._render import when
+    from ._render import titled_table, when
 
-    """Who was told what about one order, and when (or why not)."""
-    table = Table(title="Notifications", title_justify="left")
-    for column in ("when", "event", "channel", "outcome", "to / why not"):
-        table.add_column(column, overflow="fold")
+    table = titled_table("Notifications", ("when", "event", "channel", "outcome", "to / why not"))
     for entry in entries:
         if entry.status is DeliveryStatus.SENT:
             detail = ", ".join(entry.recipients)

@@ -238,12 +238,14 @@ def audit(
     if not entries:
         console.print("No audit entries.", highlight=False)
         return
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Audit trail (newest first)", title_justify="left")
-    for column in ("When (UTC)", "What", "Where", "Field", "Before", "After", "Took", "Run/By"):
-        table.add_column(column, overflow="fold")
+    from ._render import titled_table
+
+    table = titled_table(
+        "Audit trail (newest first)",
+        ("When (UTC)", "What", "Where", "Field", "Before", "After", "Took", "Run/By"),
+    )
     for e in entries:
         where = e.po_number or ""
         if e.item_id is not None:

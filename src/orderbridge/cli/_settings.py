@@ -95,11 +95,11 @@ def _source(entry: RuntimeEntry, settings: Settings) -> str:
 
 
 def _table(entries: list[RuntimeEntry], settings: Settings) -> None:
-    from rich.table import Table
+    from ._render import titled_table
 
-    table = Table(title="Runtime settings", title_justify="left")
-    for column in ("Setting", "Value", "From", "Configuration says"):
-        table.add_column(column)
+    table = titled_table(
+        "Runtime settings", ("Setting", "Value", "From", "Configuration says"), fold=False
+    )
     for entry in entries:
         differs = "" if entry.source == "file" else entry.file_value
         table.add_row(entry.key, entry.value, _source(entry, settings), differs)
