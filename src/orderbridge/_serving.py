@@ -9,12 +9,11 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from types import TracebackType
 from typing import Any, Self
 
 import uvicorn
 
-__all__ = ["BackgroundServer", "bind", "uvicorn_config"]
+__all__ = ["BackgroundServer", "Running", "bind", "uvicorn_config"]
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -46,7 +45,26 @@ def uvicorn_config(app: Any, *, log_level: str = "warning", graceful_s: int = 1)
     )
 
 
-class BackgroundServer:
+class Running:
+    """A context manager over ``start`` and ``stop``: started on entry, stopped on exit."""
+
+    def start(self) -> None:
+        """Start; returns once running."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop and wait until stopped."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class BackgroundServer(Running):
     """Run an ASGI application with uvicorn on ``host:port`` until the context exits.
 
     ``port=0`` picks a free ephemeral port; ``url`` tells which. Example::
@@ -131,15 +149,3 @@ class BackgroundServer:
                 self._thread.join(timeout=0.5)
         except KeyboardInterrupt:
             pass
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
