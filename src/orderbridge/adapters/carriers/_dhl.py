@@ -29,6 +29,7 @@ from ._values import (
     parse_date,
     parse_time,
     place,
+    problem_of,
     text,
     weight_of,
 )
@@ -87,9 +88,6 @@ def parse_shipment(data: Mapping[str, Any], number: str, checked_at: datetime) -
     height, _ = _side(dims, "height")
     weight = obj(details.get("weight"))
     description = text(current.get("description")) or text(current.get("status"))
-    problem = None
-    if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
-        problem = description or str(status)
     return PackageTracking(
         carrier=DHL,
         tracking_number=number,
@@ -104,7 +102,7 @@ def parse_shipment(data: Mapping[str, Any], number: str, checked_at: datetime) -
         estimated_delivery=parse_date(data.get("estimatedTimeOfDelivery")),
         weight=weight_of(weight.get("value"), _unit(weight.get("unitText"))),
         dimensions=dimensions_of(length, width, height, _unit(unit)),
-        problem=problem,
+        problem=problem_of(status, description),
     )
 
 

@@ -32,6 +32,7 @@ from ._values import (
     parse_date,
     parse_time,
     place,
+    problem_of,
     text,
     weight_of,
 )
@@ -111,10 +112,7 @@ def parse_result(result: Mapping[str, Any], number: str, checked_at: datetime) -
     weight = (items(wd.get("weight")) or [{}])[0]
     dims = (items(wd.get("dimensions")) or [{}])[0]
     description = text(latest.get("description")) or text(latest.get("statusByLocale"))
-    problem = None
-    if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
-        reasons = [text(r.get("reasonDescription")) for r in items(latest.get("ancillaryDetails"))]
-        problem = joined(description, *reasons, sep="; ") or str(status)
+    reasons = [text(r.get("reasonDescription")) for r in items(latest.get("ancillaryDetails"))]
     scans = items(result.get("scanEvents"))
     return PackageTracking(
         carrier=FEDEX,
@@ -132,7 +130,7 @@ def parse_result(result: Mapping[str, Any], number: str, checked_at: datetime) -
         dimensions=dimensions_of(
             dims.get("length"), dims.get("width"), dims.get("height"), dims.get("units")
         ),
-        problem=problem,
+        problem=problem_of(status, description, *reasons),
     )
 
 

@@ -34,6 +34,7 @@ from ._values import (
     obj,
     parse_date,
     place,
+    problem_of,
     text,
     weight_of,
 )
@@ -137,9 +138,6 @@ def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime)
     weight = obj(package.get("weight"))
     dims = obj(package.get("dimension"))
     description = text(current.get("description"))
-    problem = None
-    if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
-        problem = description or str(status)
     return PackageTracking(
         carrier=UPS,
         tracking_number=number,
@@ -156,7 +154,7 @@ def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime)
         dimensions=dimensions_of(
             dims.get("length"), dims.get("width"), dims.get("height"), dims.get("unitOfDimension")
         ),
-        problem=problem,
+        problem=problem_of(status, description),
     )
 
 

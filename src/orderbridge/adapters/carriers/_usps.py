@@ -21,7 +21,7 @@ from orderbridge.domain.package_tracking import (
 )
 
 from ._oauth import OAuthTracker
-from ._values import dig, items, joined, parse_date, parse_time, place, text
+from ._values import dig, items, joined, parse_date, parse_time, place, problem_of, text
 
 __all__ = ["UspsTracker", "usps_status"]
 
@@ -92,7 +92,6 @@ def parse_details(data: Mapping[str, Any], number: str, checked_at: datetime) ->
         data.get("predictedDeliveryDate")
     )
     description = text(data.get("status")) or text(newest.get("eventType"))
-    problem = description if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED) else None
     return PackageTracking(
         carrier=USPS,
         tracking_number=number,
@@ -105,7 +104,7 @@ def parse_details(data: Mapping[str, Any], number: str, checked_at: datetime) ->
         signed_by=signed_by,
         location=location,
         estimated_delivery=eta,
-        problem=problem,
+        problem=problem_of(status, description),
     )
 
 

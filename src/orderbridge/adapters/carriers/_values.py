@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from orderbridge.domain.package_tracking import Dimensions, Weight
+from orderbridge.domain.package_tracking import Dimensions, PackageStatus, Weight
 
 __all__ = [
     "code_messages",
@@ -20,6 +20,7 @@ __all__ = [
     "parse_decimal",
     "parse_time",
     "place",
+    "problem_of",
     "text",
     "weight_of",
 ]
@@ -63,6 +64,13 @@ def code_messages(value: Any) -> str:
 def joined(*parts: str | None, sep: str = ", ") -> str | None:
     """The parts that are present, joined; None when none is."""
     return sep.join(p for p in parts if p) or None
+
+
+def problem_of(status: PackageStatus, *reasons: str | None) -> str | None:
+    """What went wrong with an exception or a return: the reasons given, else the status."""
+    if status not in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
+        return None
+    return joined(*reasons, sep="; ") or str(status)
 
 
 def place(address: Any, *keys: str) -> str | None:
