@@ -124,10 +124,13 @@ def sqlite_file(settings: Settings) -> Path | None:
 def dry_run_store(settings: Settings) -> SqlStore:
     """The store a dry run reads: the configured one, or an empty in-memory one when the SQLite
     file does not exist yet, so that a dry run leaves no file behind."""
+    return SqlStore.open(_existing_store_url(settings))
+
+
+def _existing_store_url(settings: Settings) -> str:
+    """The store's URL, or an in-memory one when its SQLite file does not exist (none is made)."""
     path = sqlite_file(settings)
-    if path is not None and not path.exists():
-        return SqlStore.open("sqlite://")
-    return open_store(settings)
+    return "sqlite://" if path is not None and not path.exists() else settings.store.url
 
 
 @dataclass
@@ -480,8 +483,7 @@ async def doctor_session(
     at = settings.autotask
     # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it. A
     # SQLite file that does not exist yet is not created: doctor looks at an empty stand-in.
-    path = sqlite_file(settings)
-    store = SqlStore("sqlite://" if path is not None and not path.exists() else settings.store.url)
+    store = SqlStore(_existing_store_url(settings))
     try:
         async with sync_services(
             settings, store=store, clock=clock, cache_metadata=False
