@@ -1,5 +1,5 @@
-"""People and notes: the write rules Autotask applies to Contacts, Projects and ProjectNotes,
-and the admin routes that seed people and list the notes written (the specs are in ``entities``).
+"""People and notes: the admin routes that seed people and list the notes written (the specs
+are in ``entities``, the write rules in ``purchasing``).
 
 Resources cannot be created through the REST API (they are the tenant's staff); the simulator
 seeds them through its admin API. Contacts and Projects can be created as in Autotask. A
@@ -16,48 +16,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .errors import ApiError
-from .purchasing import EntityRules
 from .rendering import render_record
-from .store import Record
 
 if TYPE_CHECKING:
-    from .database import AutotaskDatabase
     from .simulator import AutotaskSimulator
 
-__all__ = ["NOTE_RULES", "people_and_notes_routes"]
-
-_SYSTEM_RESOURCE_ID = 29682885  # the "API user" resource the simulator attributes writes to
-
-
-class _ProjectNotes(EntityRules):
-    def before_create(self, db: AutotaskDatabase, record: Record) -> None:
-        record["createDateTime"] = record["lastActivityDate"] = db.now()
-        record["creatorResourceID"] = _SYSTEM_RESOURCE_ID
-
-    def after_create(self, db: AutotaskDatabase, record: Record) -> None:
-        project = db.table("Projects").get(record["projectID"])
-        if project is not None:
-            project["lastActivityDateTime"] = record["createDateTime"]
-
-
-class _Projects(EntityRules):
-    def before_create(self, db: AutotaskDatabase, record: Record) -> None:
-        record["createDateTime"] = record["lastActivityDateTime"] = db.now()
-
-    def after_create(self, db: AutotaskDatabase, record: Record) -> None:
-        record["projectNumber"] = f"P{record['createDateTime']:%Y%m%d}.{record['id']:04d}"
-
-
-class _Contacts(EntityRules):
-    def before_create(self, db: AutotaskDatabase, record: Record) -> None:
-        record["createDate"] = record["lastActivityDate"] = db.now()
-
-
-NOTE_RULES: dict[str, EntityRules] = {
-    "ProjectNotes": _ProjectNotes(),
-    "Projects": _Projects(),
-    "Contacts": _Contacts(),
-}
+__all__ = ["people_and_notes_routes"]
 
 # Admin seeding order: referenced records first.
 _SEED_ORDER = ("Resources", "Contacts", "Projects", "Tickets")
