@@ -1,4 +1,4 @@
-"""Business rules Autotask applies on writes: PO status gates, receiving, roll-ups, stamps.
+"""Business rules Autotask applies on writes: PO status gates, receiving, roll-ups, stamps, numbers.
 
 Rules the reference marks UNCONFIRMED (submitDateTime stamping, status roll-up after receipts,
 refusing receipts on a Received Full PO) follow the documented guesses and are switchable in
