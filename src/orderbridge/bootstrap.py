@@ -23,6 +23,7 @@ from orderbridge.adapters.autotask import (
     AutotaskCredentials,
     AutotaskPurchaseOrders,
     MetadataCache,
+    SharedBudgetStore,
 )
 from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
 from orderbridge.adapters.oidc import OidcClient
@@ -281,14 +282,20 @@ def _secret(value: object) -> str:
     return str(getter()) if callable(getter) else ("" if value is None else str(value))
 
 
-def autotask_budget(settings: Settings) -> AutotaskBudget:
-    """The share of the tenant's Autotask request threshold orderbridge may use."""
+def autotask_budget(settings: Settings, store: SqlStore | None = None) -> AutotaskBudget:
+    """The share of the tenant's Autotask request threshold orderbridge may use.
+
+    Counted in ``store`` (shared by every process using it) when ``[autotask] shared_budget``
+    says so, or, left unset, when the store is PostgreSQL; else in this process's memory.
+    """
     at = settings.autotask
+    shared = at.shared_budget if at.shared_budget is not None else not settings.store.is_sqlite
     return AutotaskBudget(
         share=settings.sync.budget_share,
         max_requests_per_hour=at.max_requests_per_hour,
         threads_per_endpoint=at.threads_per_endpoint,
         threshold_poll_s=at.threshold_poll_s,
+        store=SharedBudgetStore(store) if shared and store is not None else None,
     )
 
 
@@ -393,7 +400,12 @@ async def sync_services(
         if cache_metadata and at.metadata_cache_s > 0
         else None
     )
-    autotask = autotask_client(settings, transport=autotask_transport, metadata_cache=metadata)
+    autotask = autotask_client(
+        settings,
+        transport=autotask_transport,
+        budget=autotask_budget(settings, the_store),
+        metadata_cache=metadata,
+    )
     tdsynnex = tdsynnex_client(settings, transport=tdsynnex_transport)
     trackers = carrier_trackers(settings, clock=clock)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
