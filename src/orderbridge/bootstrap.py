@@ -28,7 +28,14 @@ from orderbridge.adapters.autotask import (
 from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
 from orderbridge.adapters.oidc import OidcClient
 from orderbridge.adapters.passwords import Argon2Hasher
-from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, RestoreRefused, SqlStore
+from orderbridge.adapters.store import (
+    DEFAULT_TENANT,
+    RecordsStore,
+    RestoreRefused,
+    SqlStore,
+    StoreCopy,
+    copy_store,
+)
 from orderbridge.adapters.tdsynnex import (
     IpNotAllowed,
     TdSynnexClient,
@@ -68,6 +75,7 @@ __all__ = [
     "RecordsStore",
     "RestoreRefused",
     "Store",
+    "StoreCopy",
     "SyncServices",
     "accounts",
     "autotask_client",
@@ -78,6 +86,7 @@ __all__ = [
     "dry_run_store",
     "file_runtime_values",
     "housekeeping_for",
+    "migrate_store",
     "oidc_client",
     "open_store",
     "plan_options",
@@ -114,6 +123,12 @@ def sqlite_file(settings: Settings) -> Path | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     return Path(url.database).absolute()
+
+
+def migrate_store(settings: Settings, target_url: str, *, force: bool = False) -> StoreCopy:
+    """Copy the configured store into the database at ``target_url`` (migrated first)."""
+    with open_store(settings) as source, SqlStore.open(target_url) as target:
+        return copy_store(source, target, force=force)
 
 
 def dry_run_store(settings: Settings) -> SqlStore:

@@ -33,6 +33,7 @@ from . import (
     _demo,
     _doctor,
     _init,
+    _migrate_store,
     _notify,
     _orders,
     _records,
@@ -108,6 +109,7 @@ app.command("serve")(_serve.serve)
 app.command("export")(_records.export_command)
 app.command("backup")(_records.backup)
 app.command("restore")(_records.restore)
+app.command("migrate-store")(_migrate_store.migrate_store)
 app.command("archive")(_records.archive)
 app.command("unarchive")(_records.unarchive)
 app.command("audit")(_records.audit)
