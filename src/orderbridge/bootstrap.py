@@ -56,6 +56,7 @@ from orderbridge.application.doctor import (
     dashboard_link_check,
 )
 from orderbridge.application.lease import RunnerLease
+from orderbridge.application.next_checks import NextChecks
 from orderbridge.application.queries import DashboardQueries
 from orderbridge.application.records import BackupSchedule, Housekeeping
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues, SettingsStore
@@ -87,6 +88,7 @@ __all__ = [
     "file_runtime_values",
     "housekeeping_for",
     "migrate_store",
+    "next_checks",
     "oidc_client",
     "open_store",
     "plan_options",
@@ -537,6 +539,20 @@ def dashboard_queries(
         tenant=DEFAULT_TENANT,
         stuck_days=settings.web.stuck_after_days,
         backordered_days=settings.web.backordered_after_days,
+        next_checks=next_checks(settings, store, clock=clock),
+    )
+
+
+def next_checks(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> NextChecks:
+    """When orders are next checked and why (``status``, the order page), read without writing."""
+    return NextChecks(
+        runs=store,
+        runtime=runtime_settings(settings, store),
+        policy=settings.sync.check_policy() if settings.sync.adaptive else None,
+        clock=clock,
+        tenant=DEFAULT_TENANT,
     )
 
 
