@@ -155,7 +155,7 @@ def _fill_runs(connection: Connection, orders: int, runs: int, rng: random.Rando
                 tenant=DEFAULT_TENANT,
                 started_at=at,
                 finished_at=at + timedelta(seconds=30),
-                outcome="completed",
+                outcome="ok",
                 monitored=orders,
                 checked=orders,
                 updated=100,

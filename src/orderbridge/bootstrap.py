@@ -3,7 +3,8 @@
 Entrypoints use only the names in ``__all__``, one group per thing they start:
 
 - every command: ``utc_now``, ``open_store``/``dry_run_store``/``sqlite_file`` (``Store``),
-  ``file_runtime_values``, ``upstream_urls`` (for "service down" messages);
+  ``migrate_store`` (``StoreCopy``), ``file_runtime_values``, ``next_checks`` (when orders are
+  checked next), ``upstream_urls`` (for "service down" messages);
 - sync, run, resync: ``sync_services`` yields ``SyncServices``, whose ``daemon()`` and
   ``housekeeping()`` are the daemon and its archive and backup chores;
 - doctor: ``doctor_session``;
@@ -38,11 +39,19 @@ from orderbridge.adapters.autotask import (
     AutotaskCredentials,
     AutotaskPurchaseOrders,
     MetadataCache,
+    SharedBudgetStore,
 )
 from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
 from orderbridge.adapters.oidc import OidcClient
 from orderbridge.adapters.passwords import Argon2Hasher
-from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, RestoreRefused, SqlStore
+from orderbridge.adapters.store import (
+    DEFAULT_TENANT,
+    RecordsStore,
+    RestoreRefused,
+    SqlStore,
+    StoreCopy,
+    copy_store,
+)
 from orderbridge.adapters.tdsynnex import (
     IpNotAllowed,
     TdSynnexClient,
@@ -63,6 +72,7 @@ from orderbridge.application.doctor import (
     dashboard_link_check,
 )
 from orderbridge.application.lease import RunnerLease
+from orderbridge.application.next_checks import NextChecks
 from orderbridge.application.queries import DashboardQueries
 from orderbridge.application.records import BackupSchedule, Housekeeping
 from orderbridge.application.runtime import RuntimeSettings, RuntimeValues, SettingsStore
@@ -81,12 +91,15 @@ __all__ = [
     "RecordsStore",
     "RestoreRefused",
     "Store",
+    "StoreCopy",
     "SyncServices",
     "accounts",
     "dashboard_queries",
     "doctor_session",
     "dry_run_store",
     "file_runtime_values",
+    "migrate_store",
+    "next_checks",
     "oidc_client",
     "open_store",
     "retention_policy",
@@ -119,6 +132,12 @@ def sqlite_file(settings: Settings) -> Path | None:
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
     return Path(url.database).absolute()
+
+
+def migrate_store(settings: Settings, target_url: str, *, force: bool = False) -> StoreCopy:
+    """Copy the configured store into the database at ``target_url`` (migrated first)."""
+    with open_store(settings) as source, SqlStore.open(target_url) as target:
+        return copy_store(source, target, force=force)
 
 
 def dry_run_store(settings: Settings) -> SqlStore:
@@ -299,14 +318,20 @@ def _secret(value: object) -> str:
     return str(getter()) if callable(getter) else ("" if value is None else str(value))
 
 
-def _autotask_budget(settings: Settings) -> AutotaskBudget:
-    """The share of the tenant's Autotask request threshold orderbridge may use."""
+def _autotask_budget(settings: Settings, store: SqlStore | None = None) -> AutotaskBudget:
+    """The share of the tenant's Autotask request threshold orderbridge may use.
+
+    Counted in ``store`` (shared by every process using it) when ``[autotask] shared_budget``
+    says so, or, left unset, when the store is PostgreSQL; else in this process's memory.
+    """
     at = settings.autotask
+    shared = at.shared_budget if at.shared_budget is not None else not settings.store.is_sqlite
     return AutotaskBudget(
         share=settings.sync.budget_share,
         max_requests_per_hour=at.max_requests_per_hour,
         threads_per_endpoint=at.threads_per_endpoint,
         threshold_poll_s=at.threshold_poll_s,
+        store=SharedBudgetStore(store) if shared and store is not None else None,
     )
 
 
@@ -411,7 +436,12 @@ async def sync_services(
         if cache_metadata and at.metadata_cache_s > 0
         else None
     )
-    autotask = _autotask_client(settings, transport=autotask_transport, metadata_cache=metadata)
+    autotask = _autotask_client(
+        settings,
+        transport=autotask_transport,
+        budget=_autotask_budget(settings, the_store),
+        metadata_cache=metadata,
+    )
     tdsynnex = _tdsynnex_client(settings, transport=tdsynnex_transport)
     trackers = _carrier_trackers(settings, clock=clock)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
@@ -527,6 +557,20 @@ def dashboard_queries(
         tenant=DEFAULT_TENANT,
         stuck_days=settings.web.stuck_after_days,
         backordered_days=settings.web.backordered_after_days,
+        next_checks=next_checks(settings, store, clock=clock),
+    )
+
+
+def next_checks(
+    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
+) -> NextChecks:
+    """When orders are next checked and why (``status``, the order page), read without writing."""
+    return NextChecks(
+        runs=store,
+        runtime=runtime_settings(settings, store),
+        policy=settings.sync.check_policy() if settings.sync.adaptive else None,
+        clock=clock,
+        tenant=DEFAULT_TENANT,
     )
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "NotificationChannel",
     "NotificationOutbox",
     "NotificationUndeliverable",
+    "OidcLogin",
     "OrderPage",
     "OrderQuery",
     "OrderRow",
@@ -49,6 +50,8 @@ __all__ = [
     "RetentionOutcome",
     "RunRecord",
     "RunRow",
+    "SingleSignOn",
+    "SingleSignOnError",
     "StoreUnavailable",
     "StoredOrder",
     "ThresholdInfo",
@@ -452,6 +455,38 @@ class PeopleDirectory(Protocol):
 
     async def addresses(self, person: Person, facts: OrderFacts) -> list[str]:
         """The e-mail addresses of ``person`` for that order; empty when Autotask has none."""
+
+
+# -- single sign-on for the dashboard (issue 12) --------------------------------------------------
+
+
+class SingleSignOnError(Exception):
+    """Single sign-on failed; the message says where, without quoting the client secret."""
+
+
+@dataclass(frozen=True, slots=True)
+class OidcLogin:
+    """What must come back with the callback: state, nonce and the PKCE verifier."""
+
+    state: str
+    nonce: str
+    verifier: str
+
+
+class SingleSignOn(Protocol):
+    """An OpenID Connect provider (authorization code flow with PKCE); ``[web.oidc]``.
+
+    Both methods raise ``SingleSignOnError`` when the provider cannot be reached or its answer
+    does not verify.
+    """
+
+    async def authorization_url(self, redirect_uri: str) -> tuple[str, OidcLogin]:
+        """Where to send the browser, and what to keep until it comes back."""
+        ...
+
+    async def claims(self, code: str, login: OidcLogin, redirect_uri: str) -> dict[str, Any]:
+        """Exchange the code and return the ID token's verified claims."""
+        ...
 
 
 # -- read models: what the dashboard, the JSON API and the CLI read (issue 12) -----------------

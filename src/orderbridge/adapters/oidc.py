@@ -12,29 +12,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx2
 import jwt
 
+from orderbridge.ports import OidcLogin, SingleSignOnError
+
 __all__ = ["OidcClient", "OidcError", "OidcLogin"]
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
 
 
-class OidcError(Exception):
+class OidcError(SingleSignOnError):
     """Single sign-on failed; the message says where."""
-
-
-@dataclass(frozen=True, slots=True)
-class OidcLogin:
-    """What must come back with the callback: state, nonce and the PKCE verifier."""
-
-    state: str
-    nonce: str
-    verifier: str
 
 
 def _challenge(verifier: str) -> str:
@@ -43,7 +35,7 @@ def _challenge(verifier: str) -> str:
 
 
 class OidcClient:
-    """One provider and one registered client (the dashboard)."""
+    """One provider and one registered client (the dashboard); a ``SingleSignOn``."""
 
     def __init__(
         self,

@@ -29,10 +29,12 @@ from orderbridge.application.sync import OrderResult, ProgressHook, SyncService
 from orderbridge.domain.history import OrderReport, RunOutcome, RunReport, RunTrigger
 from orderbridge.ports import ResyncHandoffs, ResyncRequest
 
-__all__ = ["GuardedSync", "PastRun", "ResyncResult", "RunLog", "RunnerGuard"]
+__all__ = ["CYCLE_TRIGGERS", "GuardedSync", "PastRun", "ResyncResult", "RunLog", "RunnerGuard"]
 
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Runs whose spacing the schedule keeps (a resync of one order is not a cycle).
+CYCLE_TRIGGERS = (str(RunTrigger.SCHEDULED), str(RunTrigger.ONCE))
 
 
 class PastRun(Protocol):

@@ -21,10 +21,10 @@ from typing import Any
 
 import anyio
 
-from orderbridge.application.cycle import RunLog, RunnerGuard
+from orderbridge.application.cycle import CYCLE_TRIGGERS, RunLog, RunnerGuard
 from orderbridge.application.runtime import RuntimeValues
 from orderbridge.application.taskgroups import single_error
-from orderbridge.domain.history import RunReport, RunTrigger
+from orderbridge.domain.history import RunReport
 from orderbridge.domain.schedule import budget_gap, next_run
 
 __all__ = ["Daemon", "LeaseLost"]
@@ -32,8 +32,6 @@ __all__ = ["Daemon", "LeaseLost"]
 _log = logging.getLogger(__name__)
 
 Cycle = Callable[[anyio.Event], Awaitable[RunReport]]
-# Runs whose spacing the schedule keeps (a resync of one order is not a cycle).
-_CYCLES = (str(RunTrigger.SCHEDULED), str(RunTrigger.ONCE))
 
 
 class LeaseLost(Exception):
@@ -110,7 +108,7 @@ class Daemon:
     async def next_due(self, values: RuntimeValues) -> datetime:
         """When the next cycle is due, from the latest run and the request budget."""
         latest = await anyio.to_thread.run_sync(
-            lambda: self._runs.runs(self._tenant, 1, triggers=_CYCLES)
+            lambda: self._runs.runs(self._tenant, 1, triggers=CYCLE_TRIGGERS)
         )
         if not latest:
             return next_run(values.frequency, now=self._clock())

@@ -20,6 +20,7 @@ from orderbridge.domain.schedule import next_run
 from orderbridge.ports import DashboardReads, FieldQuirk, OrderQuery, OrderRow, OrderTouch, RunRow
 
 from .doctor import FIX_FIELD_QUIRKS
+from .next_checks import NextChecks, OrderNextCheck
 from .runtime import RuntimeValues
 
 __all__ = [
@@ -107,6 +108,7 @@ class OrderDetail:
     writes_total: int = 0
     writes_page: int = 1
     notifications: tuple[QueuedNotification, ...] = ()  # oldest first
+    next_check: OrderNextCheck | None = None
 
     @property
     def writes_pages(self) -> int:
@@ -175,8 +177,10 @@ class DashboardQueries:
         tenant: str = "default",
         stuck_days: int = 14,
         backordered_days: int = 7,
+        next_checks: NextChecks | None = None,
     ) -> None:
         self._reads = reads
+        self._next_checks = next_checks
         self._clock = clock
         self.tenant = tenant
         self._stuck = timedelta(days=stuck_days)
@@ -284,6 +288,9 @@ class DashboardQueries:
             writes_total=self._reads.order_write_count(self.tenant, po_number),
             writes_page=page,
             notifications=tuple(self._reads.order_notifications(self.tenant, po_number)),
+            next_check=None
+            if self._next_checks is None
+            else self._next_checks.of(state, row.checked_at),
         )
 
     def runs(self, page: int = 1, per_page: int = RUNS_PER_PAGE) -> RunList:

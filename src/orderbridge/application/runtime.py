@@ -159,9 +159,17 @@ class RuntimeSettings:
         A stored value that no longer parses is reported in the log and the file's value is used
         in its place (the store is left as it is, so the problem stays visible).
         """
-        stored = self._seeded()
+        return self._effective(self._seeded())
+
+    def peek(self) -> RuntimeValues:
+        """The effective values, read without writing to the store (for read-only commands)."""
+        return self._effective(self._store.settings(self.tenant))
+
+    def _effective(self, stored: Mapping[str, str]) -> RuntimeValues:
         texts = self._file.texts()
         for key in RUNTIME_KEYS:
+            if key not in stored:
+                continue
             try:
                 texts[key] = canonical_value(key, stored[key])
             except ValueError as exc:

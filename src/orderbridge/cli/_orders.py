@@ -27,8 +27,6 @@ from ._common import (
 
 if TYPE_CHECKING:
     from orderbridge.domain.history import OrderReport
-    from orderbridge.ports import StoredOrder
-    from orderbridge.settings import Settings
 
 EXIT_NOT_FOUND = 1
 
@@ -40,17 +38,20 @@ def status(
     """Current state, shipments, invoices and history of one order."""
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
+    from orderbridge.bootstrap import next_checks
+    from orderbridge.domain.lifecycle import OrderState
+
     with opened_store(settings) as store:
         stored = store.load_state(TENANT, po_number)
         history = store.history(TENANT, po_number)
         reports = store.order_reports(TENANT, po_number, limit=20)
         notified = store.order_notifications(TENANT, po_number)
-        runs = store.runs(TENANT, limit=1, triggers=["scheduled"])
-        last = (runs[0].started_at, runs[0].finished_at) if runs else (None, None)
-        next_check = _next_check(settings, store.settings(TENANT), last, po_number)
-        if stored is not None and settings.sync.adaptive:
-            next_check = f"{_order_rule(settings, stored)}; {next_check}"
+        state = None if stored is None else OrderState.from_json(stored.state)
+        checks = next_checks(settings, store)
+        outlook = checks.of(state, None if stored is None else stored.checked_at)
         where = str(store_file(settings) or store.url)
+    next_check = outlook.describe() + ("" if outlook.enabled else " (orderbridge enable)")
+    next_check += f"; orderbridge resync {po_number} checks it now"
     if stored is None and not reports:
         console.print(
             f"No order {po_number!r} in the store at {where}: no sync has seen it "
@@ -60,18 +61,15 @@ def status(
             soft_wrap=True,
         )
         raise typer.Exit(EXIT_NOT_FOUND)
-    if stored is None:
+    if stored is None or state is None:
         _print_never_synced(po_number, reports, next_check)
         return
     from ._render import order_panel
 
     latest = reports[0] if reports else None
     console.print(order_panel(po_number, stored, latest, next_check))
-    from orderbridge.domain.lifecycle import OrderState
-
     from ._render import history_table, lines_table, shipments_table
 
-    state = OrderState.from_json(stored.state)
     console.print(lines_table(state))
     if state.shipments:
         console.print(shipments_table(state))
@@ -104,46 +102,6 @@ def _print_never_synced(
     facts.extend(f"[yellow]warning:[/] {escape(w)}" for w in last.warnings)
     facts.append(f"Next check: {escape(next_check)}")
     console.print(Panel("\n".join(facts), title=f"PO {escape(po_number)}", title_align="left"))
-
-
-def _order_rule(settings: Settings, stored: StoredOrder) -> str:
-    """When this order's own schedule makes it due, and why ([sync] adaptive)."""
-    from orderbridge.domain.check_schedule import next_check
-    from orderbridge.domain.lifecycle import OrderState
-
-    state = OrderState.from_json(stored.state)
-    return next_check(state, stored.checked_at, policy=settings.sync.check_policy()).describe()
-
-
-def _next_check(
-    settings: Settings,
-    stored_texts: dict[str, str],
-    last_run: tuple[datetime | None, datetime | None],
-    po_number: str,
-) -> str:
-    """When the schedule checks the order next, read without writing to the store."""
-    from orderbridge.application.runtime import RUNTIME_KEYS, RuntimeValues
-    from orderbridge.bootstrap import file_runtime_values, utc_now
-    from orderbridge.domain.schedule import next_run
-
-    from ._render import when
-
-    file_values = file_runtime_values(settings)
-    stored = {k: v for k, v in stored_texts.items() if k in RUNTIME_KEYS}
-    try:
-        values = RuntimeValues.from_texts(file_values.texts() | stored)
-    except ValueError:
-        values = file_values
-    now_hint = f"orderbridge resync {po_number} checks it now"
-    if not values.enabled:
-        return f"not scheduled: scheduled sync is off (orderbridge enable); {now_hint}"
-    schedule = values.frequency.describe()
-    if last_run[0] is None:
-        return f"at the first cycle of orderbridge run, then {schedule}; {now_hint}"
-    now = utc_now()
-    due = next_run(values.frequency, now=now, last_started=last_run[0], last_finished=last_run[1])
-    at = "at the next cycle (due now)" if due <= now else when(due)
-    return f"{at} ({schedule}) while orderbridge run runs; {now_hint}"
 
 
 def log(

@@ -1,20 +1,22 @@
 """``orderbridge sandbox``: both simulators with the demo scenario, and a config pointing at them.
 
 It writes ``sandbox.toml`` (its store, ``sandbox.db``, beside it), prints the commands to try and
-keeps the simulators running until Ctrl-C or SIGTERM, moving every TD SYNNEX order one lifecycle
-step every ``--advance-every`` so that ``orderbridge run`` keeps finding something to do. The
-sandbox is the real product against the simulators: the same commands, over real HTTP on
-loopback ports.
+keeps the simulators and the dashboard (on that store, with a demo login, as ``demo --serve``)
+running until Ctrl-C or SIGTERM, moving every TD SYNNEX order one lifecycle step every
+``--advance-every`` so that ``orderbridge run`` keeps finding something to do. The sandbox is the
+real product against the simulators: the same commands, over real HTTP on loopback ports.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import console, fail
+from ._common import console, fail, settings_or_exit
+from ._serve import serve_demo
 from ._simulate import period_or_exit, sigterm_as_ctrl_c
 
 if TYPE_CHECKING:
@@ -44,8 +46,12 @@ def sandbox(
     tdsynnex_port: Annotated[
         int, typer.Option(help="TD SYNNEX simulator port (0: any free one).", min=0, max=65535)
     ] = 0,
+    port: Annotated[
+        int,
+        typer.Option("--port", min=0, max=65535, help="The dashboard's port (0: any free one)."),
+    ] = 8080,
 ) -> None:
-    """Start both simulators with the demo scenario and write sandbox.toml to try commands on."""
+    """Start both simulators with the demo scenario, write sandbox.toml and serve the dashboard."""
     period = period_or_exit(advance_every)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -72,12 +78,11 @@ def sandbox(
     try:
         config_file = _write_config(directory, at_server.url, td_server.url, at_sim, td_sim)
         _announce(config_file, at_server.url, td_server.url, len(scenario.orders), period)
-        with sigterm_as_ctrl_c():
-            if period is None:
-                td_server.wait()
-            else:
-                with LifecycleTicker(td_server.url, period):
-                    td_server.wait()
+        ticker: AbstractContextManager[object] = (
+            nullcontext() if period is None else LifecycleTicker(td_server.url, period)
+        )
+        with sigterm_as_ctrl_c(), ticker:
+            serve_demo(settings_or_exit(config_file), port, "the sandbox")
     finally:
         td_server.stop()
         at_server.stop()
@@ -135,7 +140,7 @@ def _announce(
         "run",
     ):
         lines.append(f"  orderbridge {command} --config {shown}")
-    lines.append("Ctrl-C stops the sandbox.")
+    lines.append("The dashboard shows the same store (sign in with the demo login below):")
     for line in lines:
         console.print(line, highlight=False, markup=False, soft_wrap=True)
 

@@ -124,8 +124,11 @@ async def _serve_until_signal(
 DEMO_USER = "demo"
 
 
-def serve_demo(settings: Settings, port: int) -> None:
-    """Keep the demo's dashboard open until Ctrl-C, with a fresh demo login printed."""
+def serve_demo(settings: Settings, port: int, stops: str = "the demo") -> None:
+    """Keep the dashboard open until Ctrl-C (or SIGTERM), with a fresh demo login printed.
+
+    ``demo --serve`` and ``sandbox`` use it; ``stops`` names what Ctrl-C ends.
+    """
     import anyio
 
     from orderbridge.bootstrap import accounts
@@ -138,7 +141,7 @@ def serve_demo(settings: Settings, port: int) -> None:
                 service.change_password(DEMO_USER, password)
             else:
                 service.add_user(DEMO_USER, "admin", password)
-            login = f"Demo login: user {DEMO_USER}, password {password}  (Ctrl-C stops the demo)"
+            login = f"Demo login: user {DEMO_USER}, password {password}  (Ctrl-C stops {stops})"
             anyio.run(_serve_until_signal, settings, store, settings.web.host, port, login)
     except OSError as exc:
         fail([f"cannot listen on port {port}: {exc.strerror or exc}; try --port 0"])

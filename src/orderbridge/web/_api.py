@@ -12,6 +12,7 @@ import anyio
 from fastapi import APIRouter, Body, Depends, HTTPException, Request
 
 from orderbridge.application.doctor import Check
+from orderbridge.application.next_checks import OrderNextCheck
 from orderbridge.application.queries import OrderListItem
 from orderbridge.domain.notify_rules import QueuedNotification
 from orderbridge.domain.records import AuditEntry
@@ -21,6 +22,7 @@ from ._api_models import (
     CheckOut,
     FieldQuirkOut,
     HistoryOut,
+    NextCheckOut,
     NotificationOut,
     OrderDetailOut,
     OrderListOut,
@@ -207,6 +209,18 @@ async def get_order(
         writes_page=detail.writes_page,
         writes_pages=detail.writes_pages,
         notifications=[_notification(n) for n in detail.notifications],
+        next_check=None if detail.next_check is None else _next_check(detail.next_check),
+    )
+
+
+def _next_check(outlook: OrderNextCheck) -> NextCheckOut:
+    rule = outlook.rule
+    return NextCheckOut(
+        summary=outlook.describe(),
+        at=None if rule is None else rule.at,
+        reason=None if rule is None else str(rule.reason),
+        cycle_at=outlook.cycle_at,
+        sync_enabled=outlook.enabled,
     )
 
 

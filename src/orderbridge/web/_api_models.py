@@ -95,6 +95,16 @@ class NotificationOut(BaseModel):
     error: str | None
 
 
+class NextCheckOut(BaseModel):
+    """When the order is next checked, and why (as ``orderbridge status PO`` says it)."""
+
+    summary: str
+    at: datetime | None  # the order's own next check ([sync] adaptive); None: never or every cycle
+    reason: str | None  # why the order's rule gives that time
+    cycle_at: datetime | None  # the next cycle; None before the first one or when syncing is off
+    sync_enabled: bool
+
+
 class OrderDetailOut(BaseModel):
     """One order with its state, timeline, writes, notifications and the runs that touched it."""
 
@@ -110,6 +120,7 @@ class OrderDetailOut(BaseModel):
     writes_page: int
     writes_pages: int
     notifications: list[NotificationOut]
+    next_check: NextCheckOut | None
 
 
 class FieldQuirkOut(BaseModel):

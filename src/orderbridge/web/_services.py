@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from orderbridge.adapters.oidc import OidcClient
 from orderbridge.application.accounts import Accounts
 from orderbridge.application.doctor import Check
 from orderbridge.application.queries import DashboardQueries
@@ -21,6 +20,7 @@ from orderbridge.bootstrap import (
     sso_role_rules,
     utc_now,
 )
+from orderbridge.ports import SingleSignOn
 from orderbridge.settings import Settings
 
 from ._actions import ResyncOutcome, resync_order, run_doctor
@@ -40,7 +40,7 @@ class WebServices:
     resync: Callable[[str], Awaitable[ResyncOutcome]]
     doctor: Callable[[], Awaitable[list[Check]]]
     clock: Callable[[], datetime]
-    sso: OidcClient | None = None
+    sso: SingleSignOn | None = None
     sso_rules: RoleRules = field(default_factory=RoleRules)
 
     @classmethod

@@ -13,9 +13,9 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from orderbridge.adapters.oidc import OidcError, OidcLogin
 from orderbridge.application.accounts import AccountError
 from orderbridge.application.sso import identity_from_claims
+from orderbridge.ports import OidcLogin, SingleSignOnError
 
 from ._auth import SESSION_COOKIE, cookie_secure, services_of
 from ._login import safe_next
@@ -41,7 +41,7 @@ async def start(request: Request, next: str = "/") -> Response:
     redirect_uri = str(request.url_for("oidc_callback"))
     try:
         url, login = await sso.authorization_url(redirect_uri)
-    except OidcError as exc:
+    except SingleSignOnError as exc:
         return _refused(request, f"Single sign-on is unavailable: {exc}.", 502)
     response = RedirectResponse(url, status_code=303)
     flow = {"state": login.state, "nonce": login.nonce, "verifier": login.verifier}
@@ -76,7 +76,7 @@ async def callback(request: Request, code: str = "", state: str = "", error: str
     login = OidcLogin(expected, str(flow.get("nonce", "")), str(flow.get("verifier", "")))
     try:
         claims = await services.sso.claims(code, login, str(request.url_for("oidc_callback")))
-    except OidcError as exc:
+    except SingleSignOnError as exc:
         return _refused(request, f"Single sign-on failed: {exc}.", 502)
     person = identity_from_claims(claims, services.sso_rules)
     if person.role is None:

@@ -42,6 +42,7 @@ CONFIG_COMMANDS: dict[str, list[str]] = {
     "unarchive": ["unarchive", "PO-1"],
     "audit": ["audit"],
     "restore": ["restore", "backup.db"],
+    "migrate-store": ["migrate-store", "--to", "sqlite:///copy.db"],
 }
 # Commands that read no configuration file (init writes one; the others need none).
 NO_CONFIG_COMMANDS = {"init", "demo", "sandbox", "simulate", "version"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx2
 import pytest
 from typer.testing import CliRunner
 
@@ -43,13 +45,13 @@ def _stop(child: subprocess.Popen[str], how: int = signal.SIGINT) -> tuple[int, 
 def sandbox(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
     """A running sandbox in ``tmp_path`` (orders advance every second) and what it printed."""
     child = subprocess.Popen(
-        [*CLI, "sandbox", "--dir", str(tmp_path), "--advance-every", "1s"],
+        [*CLI, "sandbox", "--dir", str(tmp_path), "--advance-every", "1s", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     try:
-        yield child, _read_until(child, "Ctrl-C stops the sandbox.")
+        yield child, _read_until(child, "Demo login: ")
     finally:
         if child.poll() is None:
             child.kill()
@@ -73,11 +75,8 @@ def test_the_sandbox_serves_a_config_every_command_works_with(
         assert f"orderbridge {command} --config" in text
     assert "Started server process" not in text  # no stray uvicorn start-up lines
     args = ["--config", str(config)]
-    first_look = runner.invoke(app, ["doctor", *args])
-    assert "WARN  store: the store has not been created yet" in first_look.stdout
     dry = runner.invoke(app, ["sync", "--once", "--dry-run", *args])
     assert "Dry run (nothing written)" in dry.stdout, dry.output
-    assert not (tmp_path / "sandbox.db").exists()  # neither doctor nor a dry run made one
     synced = runner.invoke(app, ["sync", "--once", *args])
     assert synced.exit_code in (0, 1), synced.output  # 1: PO-10021's temporary error
     status = runner.invoke(app, ["status", "PO-10005", *args])
@@ -91,6 +90,35 @@ def test_the_sandbox_serves_a_config_every_command_works_with(
     assert "updated" in again.stdout, again.output
     code, rest = _stop(child)
     assert code == 0, rest
+    assert "Sandbox stopped" in rest
+
+
+def test_the_sandbox_serves_the_dashboard_on_its_store_with_a_demo_login(
+    sandbox: tuple[subprocess.Popen[str], list[str]], runner: CliRunner, tmp_path: Path
+) -> None:
+    child, printed = sandbox
+    text = "\n".join(printed)
+    address = re.search(r"Dashboard on (http://127\.0\.0\.1:\d+)/", text)
+    login = re.search(r"Demo login: user demo, password (\S+)  \(Ctrl-C stops the sandbox\)", text)
+    assert address is not None, text
+    assert login is not None, text
+    synced = runner.invoke(app, ["sync", "--once", "--config", str(tmp_path / "sandbox.toml")])
+    assert synced.exit_code in (0, 1), synced.output  # 1: PO-10021's temporary error
+    with httpx2.Client(base_url=address.group(1)) as client:
+        form = client.get("/login")
+        token = re.search(r'name="csrf_token" value="([^"]*)"', form.text)
+        assert token is not None
+        answer = client.post(
+            "/login",
+            data={"username": "demo", "password": login.group(1), "csrf_token": token.group(1)},
+        )
+        assert answer.status_code == 303
+        page = client.get("/orders/PO-10005")  # written by the sync through sandbox.toml
+    assert page.status_code == 200
+    assert '<dd id="next-check">' in page.text
+    code, rest = _stop(child, signal.SIGTERM)
+    assert code == 0, rest
+    assert "Dashboard stopped." in rest
     assert "Sandbox stopped" in rest
 
 

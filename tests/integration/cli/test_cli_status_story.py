@@ -79,7 +79,9 @@ def test_a_monitored_order_that_never_synced(runner: CliRunner, config: Path) ->
     out = " ".join(result.stdout.split())
     assert "Monitored, not yet synced: 1 check since" in out
     assert "Last error: TD SYNNEX reported a temporary problem" in out
-    assert "Next check: at the first cycle of orderbridge run" in out
+    # the daemon spaces its cycles from the last one, and a sync --once is one
+    assert "Next check: 20" in out
+    assert "(hourly, on the hour (UTC)) while orderbridge run runs" in out
     assert "orderbridge resync PO-10021 checks it now" in out
     assert "PO PO-10021: PO PO-10021" not in out
     assert "has not been synced" not in out

@@ -88,6 +88,7 @@ def test_the_issue_12_flow_in_chromium(page: Page, store: SqlStore, tmp_path: Pa
         page.click("a[href='/orders/PO-1001']")
         expect(page.locator("h1")).to_contain_text("PO PO-1001")
         expect(page.locator("text=Received → Shipped")).to_be_visible()
+        expect(page.locator("#next-check")).to_contain_text("(shipped; waiting for invoices")
         _shot(page, shots, "03-order")
 
         page.click("nav >> text=Overview")

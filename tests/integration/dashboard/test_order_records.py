@@ -15,11 +15,12 @@ from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, SqlStore
 from orderbridge.application.doctor import FIX_FIELD_QUIRKS
 from orderbridge.application.queries import WRITES_PER_PAGE, DashboardQueries
 from orderbridge.application.runtime import RuntimeValues
+from orderbridge.domain.history import RunOutcome, RunReport
 from orderbridge.domain.records import AuditEntry
 
-from .seed import HOSTILE
+from .seed import HOSTILE, NOW
 from .seed_records import seed_records, write
-from .web_client import ADMIN_PASSWORD, dashboard, login
+from .web_client import ADMIN_PASSWORD, csrf_of, dashboard, login
 
 ESCAPED = str(escape(HOSTILE))
 
@@ -137,6 +138,50 @@ def test_the_json_twin_has_the_writes_and_notifications(admin: httpx2.Client) ->
         ("desk-email", ["desk@msp.example", "buyer@msp.example"])
     ]
     assert admin.get("/api/v1/orders/PO-1006", params={"writes_page": 2}).json()["writes"] == []
+
+
+def test_the_order_page_and_its_json_twin_say_when_it_is_next_checked_and_why(
+    store: SqlStore,
+) -> None:
+    run_id = store.start_run(DEFAULT_TENANT, NOW)
+    store.finish_run(
+        run_id,
+        RunReport(
+            NOW,
+            NOW,
+            RunOutcome.OK,
+            monitored=6,
+            checked=6,
+            updated=0,
+            unchanged=6,
+            failed=0,
+            skipped=0,
+        ),
+    )
+    with dashboard(store) as (url, _, _actions), httpx2.Client(base_url=url) as client:
+        assert login(client, "ada", ADMIN_PASSWORD).status_code == 303
+        held = client.get("/orders/PO-1002").text  # on hold, checked at 09:00
+        said = (
+            "2026-12-02 15:00 UTC (on hold or backordered); "
+            "2026-12-02 10:00 UTC (hourly, on the hour (UTC)) while orderbridge run runs"
+        )
+        assert f'<dd id="next-check">{said}</dd>' in held
+        assert client.get("/api/v1/orders/PO-1002").json()["next_check"] == {
+            "summary": said,
+            "at": "2026-12-02T15:00:00Z",
+            "reason": "on hold or backordered",
+            "cycle_at": "2026-12-02T10:00:00Z",
+            "sync_enabled": True,
+        }
+        switch = client.get("/settings")
+        off = client.post("/settings/enabled", data={"csrf_token": csrf_of(switch.text)})
+        assert off.status_code == 200, off.text
+        body = client.get("/api/v1/orders/PO-1005").json()["next_check"]  # delivered
+    assert body["summary"] == (
+        "2026-12-03 09:00 UTC (delivered; waiting for the invoice); "
+        "not scheduled: scheduled sync is off"
+    )
+    assert (body["cycle_at"], body["sync_enabled"]) == (None, False)
 
 
 def test_the_overview_and_its_json_twin_show_fields_that_do_not_stick(

@@ -18,6 +18,8 @@ from orderbridge.adapters.store._tables import Base
 
 EXPECTED_TABLES = {
     "alembic_version",
+    "autotask_budget",
+    "autotask_budget_request",
     "field_quirk",
     "api_token",
     "audit_entry",

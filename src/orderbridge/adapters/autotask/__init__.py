@@ -17,6 +17,7 @@ retries, faults by kind and budget waits; ``client.query`` takes filters built w
 
 from ._access import AutotaskAccess
 from ._budget import AutotaskBudget
+from ._budget_shared import SharedBudgetStore
 from ._client import AutotaskClient
 from ._credentials import AutotaskCredentials
 from ._errors import (
@@ -51,6 +52,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDenied",
     "RateLimited",
+    "SharedBudgetStore",
     "ThreadLimited",
     "Unavailable",
     "ValidationFailed",

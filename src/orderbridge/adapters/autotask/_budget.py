@@ -33,11 +33,10 @@ answer is read, so the key falls back to ``<host>/user=<API username>``; two API
 database are then budgeted separately, so leave ``base_url`` unset when they should share.
 
 Storage: counts, lock-outs and threshold readings live in a ``BudgetStore``. The default,
-``MemoryBudgetStore``, serves one process. Several workers share one budget by passing the same
-store implementation backed by a shared database; the protocol is six small async methods, and
-``take`` must be atomic per database (one transaction). Thread caps always stay per process: with
-N workers, give each ``threads_per_endpoint`` of about 3/N, or let ``Itgenatr005`` retries absorb
-the overlap.
+``MemoryBudgetStore``, serves one process; ``SharedBudgetStore`` (``_budget_shared``) keeps them in
+the orderbridge store, so several processes share one budget (ADR 50). ``take`` is atomic per
+database. Thread caps always stay per process: with N workers, give each
+``threads_per_endpoint`` of about 3/N, or let ``Itgenatr005`` retries absorb the overlap.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from ._records import RunRecord, StoredOrder
 from ._records_archive import RetentionCounts
 from ._records_store import RecordsStore, RestoreRefused
 from ._repo import SqlStore
+from ._store_copy import StoreCopy, copy_store
 from ._tables import DEFAULT_TENANT
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "RetentionCounts",
     "RunRecord",
     "SqlStore",
+    "StoreCopy",
     "StoreError",
     "StoredOrder",
+    "copy_store",
 ]

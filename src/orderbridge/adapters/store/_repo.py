@@ -23,6 +23,7 @@ from orderbridge.ports import FieldQuirk
 
 from . import _cache, _handoffs, _lookup, _migrate, _orders, _outbox, _quirks, _runs, _runtime
 from ._accounts import SqlAccounts
+from ._budget import BudgetMethods
 from ._engine import WRITE, create_store_engine, parse_url
 from ._errors import shown_url, translate_errors
 from ._notifications import OutboxMethods
@@ -43,7 +44,7 @@ MAX_TENANT_LENGTH = 64
 MAX_CACHE_KEY_LENGTH = 255
 
 
-class SqlStore(OutboxMethods):
+class SqlStore(OutboxMethods, BudgetMethods):
     """Orders, history, activity log, settings and leases in SQLite or PostgreSQL."""
 
     def __init__(self, url: str | URL) -> None:

@@ -33,6 +33,8 @@ __all__ = [
     "ApiTokenRow",
     "AuditEntryRow",
     "Base",
+    "BudgetRequestRow",
+    "BudgetStateRow",
     "FieldQuirkRow",
     "LeaseRow",
     "LoginFailureRow",
@@ -404,6 +406,30 @@ class UpstreamCacheRow(Base):
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[str] = mapped_column(Text())
     stored_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# -- the Autotask request budget, shared by every process using the store --------------------
+
+
+class BudgetStateRow(Base):
+    """One Autotask database's lock-out and latest threshold reading (JSON text)."""
+
+    __tablename__ = "autotask_budget"
+
+    database: Mapped[str] = mapped_column(String(255), primary_key=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reading: Mapped[str | None] = mapped_column(Text())
+
+
+class BudgetRequestRow(Base):
+    """One request counted against an Autotask database's budget (kept for one timeframe)."""
+
+    __tablename__ = "autotask_budget_request"
+    __table_args__ = (Index(None, "database", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
+    database: Mapped[str] = mapped_column(String(255))
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 # -- records (issue 13): the audit trail ------------------------------------------------------

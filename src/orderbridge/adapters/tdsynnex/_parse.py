@@ -25,6 +25,7 @@ from ._errors import BadPayload, ErrorVocabulary, TdSynnexError, classify_error
 from ._values import read_date, read_datetime, read_money, read_quantity
 from ._xml import (
     DEFAULT_MAX_BODY_BYTES,
+    ChildTexts,
     child,
     child_text,
     children,
@@ -156,11 +157,9 @@ def _read_lines(
 
 
 def _read_line(item: Element, po_number: str, source_tz: tzinfo) -> DistributorLine:
-    line_number = _attribute(item, "lineNumber") or child_text(item, "lineNumber", "LineNo")
+    text = ChildTexts(item).get  # some twenty fields of one element: its children read once
+    line_number = _attribute(item, "lineNumber") or text("lineNumber", "LineNo")
     where = f"item (line {line_number or '?'})"
-
-    def text(*names: str) -> str | None:
-        return child_text(item, *names)
 
     def quantity(name: str) -> int:
         value = read_quantity(text(name), field=f"{name} of {where}", po_number=po_number)

@@ -32,6 +32,7 @@ from ._errors import BadPayload
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_DEPTH",
+    "ChildTexts",
     "child",
     "child_text",
     "children",
@@ -176,6 +177,32 @@ def child_text(element: Element, *names: str) -> str | None:
         if text:
             return text
     return None
+
+
+class ChildTexts:
+    """``child_text`` for an element read many times: its children are scanned once.
+
+    ``get(*names)`` answers exactly as ``child_text(element, *names)`` does: the text of the
+    first non-empty direct child, in document order, named any of ``names``.
+    """
+
+    __slots__ = ("_first",)
+
+    def __init__(self, element: Element) -> None:
+        first: dict[str, tuple[int, str]] = {}
+        for position, item in enumerate(element):
+            tag = item.tag
+            if not isinstance(tag, str):
+                continue
+            name = _local_name_of(tag)
+            if name not in first and (text := "".join(item.itertext()).strip()):
+                first[name] = (position, text)
+        self._first = first
+
+    def get(self, *names: str) -> str | None:
+        """Stripped text of the first non-empty child named any of ``names``; None if none."""
+        found = [hit for name in _wanted(names) if (hit := self._first.get(name)) is not None]
+        return min(found)[1] if found else None
 
 
 def descendants(element: Element, *names: str) -> Iterator[Element]:

@@ -14,6 +14,7 @@ from orderbridge.adapters.tdsynnex import (
 )
 from orderbridge.adapters.tdsynnex._invoices import parse_invoices
 from orderbridge.adapters.tdsynnex._parse import parse_order_status
+from orderbridge.adapters.tdsynnex._xml import ChildTexts, child_text
 from orderbridge.domain.models import DistributorOrder, Invoice
 
 ORDER_NAMES = [
@@ -131,3 +132,16 @@ def test_tree_strategy_builds_nested_documents() -> None:
     SubElement(root, "PONumber").text = "PO-1"
     SubElement(root, "Code").text = "accepted"
     assert parse_order_status(document(root), po_number="PO-1").po_number == "PO-1"
+
+
+child_names = st.sampled_from(["SKU", "sku", "SynnexSKU", "{urn:x}SKU", "MfgPN", "Code"])
+
+
+@given(st.lists(st.tuples(child_names, st.sampled_from(["", "  ", "A", " b ", "C"])), max_size=8))
+def test_child_texts_answers_as_child_text_does(kids: list[tuple[str, str]]) -> None:
+    item = Element("Item")
+    for name, text in kids:
+        SubElement(item, name).text = text
+    texts = ChildTexts(item)
+    for names in (("SKU",), ("SKU", "SynnexSKU"), ("SynnexSKU", "sku"), ("MfgPN", "Code"), ("X",)):
+        assert texts.get(*names) == child_text(item, *names), names

@@ -1,0 +1,135 @@
+"""The Autotask request budget in the store: several processes spend one count (ADR 50).
+
+Each test runs on a real SQLite file and on the real PostgreSQL server. "Processes" are separate
+``SqlStore`` objects (each with its own engine and connection pool) on one database, used from
+several threads at once, and ``AutotaskBudget`` objects on top of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import anyio
+import pytest
+
+from orderbridge.adapters.autotask import AutotaskBudget, BudgetExhausted, SharedBudgetStore
+from orderbridge.adapters.autotask._budget import MemoryBudgetStore, ThresholdReading
+from orderbridge.adapters.store import SqlStore
+from orderbridge.ports import ThresholdInfo
+
+AT = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+DB = "webservices2.autotask.net/ci=42"
+
+
+@pytest.fixture
+def second_store(database_url: str, store: SqlStore) -> Iterator[SqlStore]:
+    """Another process's store on the same database (``store`` migrated it first)."""
+    other = SqlStore.open(database_url)
+    try:
+        yield other
+    finally:
+        other.close()
+
+
+def test_concurrent_takers_in_two_processes_never_pass_the_allowance(
+    store: SqlStore, second_store: SqlStore
+) -> None:
+    allowance, attempts = 40, 120
+
+    def take(i: int) -> bool:
+        chosen = store if i % 2 else second_store
+        return chosen.budget_take(DB, AT + timedelta(milliseconds=i), HOUR, allowance) is None
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        granted = sum(pool.map(take, range(attempts)))
+    assert granted == allowance
+    later = AT + timedelta(seconds=1)
+    assert store.budget_used(DB, later, HOUR) == allowance
+    assert second_store.budget_used("another.example/ci=7", later, HOUR) == 0
+
+
+def test_a_full_window_says_when_a_slot_frees_up_as_the_memory_store_does(
+    store: SqlStore,
+) -> None:
+    memory = MemoryBudgetStore()
+    moments = [AT + timedelta(minutes=m) for m in (0, 5, 10, 15, 20)]
+    for allowance in (3, 2):
+        for now in moments:
+            shared = store.budget_take(DB, now, HOUR, allowance)
+            alone = anyio.run(_memory_take, memory, now, allowance)
+            assert shared == alone, (allowance, now)
+    # requests older than the window stop counting
+    assert store.budget_used(DB, AT + timedelta(minutes=61), HOUR) == 2
+
+
+def test_lock_outs_keep_the_later_end_and_readings_round_trip(
+    store: SqlStore, second_store: SqlStore
+) -> None:
+    assert store.budget_locked_until(DB) is None
+    store.budget_lock_out(DB, AT + timedelta(minutes=5))
+    second_store.budget_lock_out(DB, AT + timedelta(minutes=2))  # earlier: the later one stands
+    assert second_store.budget_locked_until(DB) == AT + timedelta(minutes=5)
+    assert store.budget_reading(DB) is None
+    store.budget_save_reading(DB, '{"x": 1}')
+    assert second_store.budget_reading(DB) == '{"x": 1}'
+
+
+async def _memory_take(memory: MemoryBudgetStore, now: datetime, allowance: int) -> datetime | None:
+    return await memory.take(DB, now=now, window=HOUR, allowance=allowance)
+
+
+def _budget(store: SqlStore, clock: list[datetime]) -> AutotaskBudget:
+    return AutotaskBudget(
+        max_requests_per_hour=10,
+        threshold_poll_s=None,
+        max_wait_s=0,
+        store=SharedBudgetStore(store),
+        clock=lambda: clock[0],
+    )
+
+
+async def _spend(budget: AutotaskBudget, n: int) -> int:
+    sent = 0
+    for _ in range(n):
+        try:
+            ticket = await budget.acquire("PurchaseOrders", database=DB)
+        except BudgetExhausted:
+            continue
+        budget.release(ticket)
+        sent += 1
+    return sent
+
+
+def test_two_workers_share_one_budget_and_a_restart_remembers_it(
+    store: SqlStore, second_store: SqlStore
+) -> None:
+    clock = [AT]
+    first, second = _budget(store, clock), _budget(second_store, clock)
+
+    async def both() -> tuple[int, int]:
+        return await _spend(first, 7), await _spend(second, 7)
+
+    assert anyio.run(both) == (7, 3)  # ten an hour between them, not ten each
+    restarted = _budget(store, clock)  # a new process: nothing of the hour in its memory
+    assert anyio.run(_spend, restarted, 1) == 0
+    status = anyio.run(restarted.status, DB)
+    assert (status.used, status.allowance) == (10, 10)
+    clock[0] = AT + HOUR + timedelta(seconds=1)
+    assert anyio.run(_spend, restarted, 3) == 3
+
+
+def test_a_threshold_reading_and_a_lock_out_reach_the_other_worker(
+    store: SqlStore, second_store: SqlStore
+) -> None:
+    clock = [AT]
+    first, second = _budget(store, clock), _budget(second_store, clock)
+    full = ThresholdInfo(threshold=10_000, timeframe_minutes=60, current=10_000)
+    anyio.run(first.observe, DB, full)
+    with pytest.raises(BudgetExhausted, match="threshold reached"):
+        anyio.run(lambda: second.acquire("PurchaseOrders", database=DB))
+    shared = anyio.run(lambda: SharedBudgetStore(second_store).reading(DB))
+    assert isinstance(shared, ThresholdReading)
+    assert shared.info == full

@@ -1,0 +1,107 @@
+"""The shared budget store when the store does not answer: this process counts on its own."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import anyio
+import pytest
+
+from orderbridge.adapters.autotask import SharedBudgetStore
+from orderbridge.adapters.autotask._budget import ThresholdReading
+from orderbridge.ports import ThresholdInfo
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+DB = "webservices5.autotask.net/ci=100001"
+
+
+class FlakyTable:
+    """A store table that can be switched off; counts like the real one while on."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.sent: list[datetime] = []
+        self.locked: datetime | None = None
+        self.text: str | None = None
+
+    def _check(self) -> None:
+        if self.down:
+            raise RuntimeError("could not connect to server: Connection refused")
+
+    def budget_take(
+        self, database: str, now: datetime, window: timedelta, allowance: int
+    ) -> datetime | None:
+        self._check()
+        self.sent = [t for t in self.sent if t > now - window]
+        if len(self.sent) < allowance:
+            self.sent.append(now)
+            return None
+        return self.sent[len(self.sent) - allowance] + window
+
+    def budget_used(self, database: str, now: datetime, window: timedelta) -> int:
+        self._check()
+        return len([t for t in self.sent if t > now - window])
+
+    def budget_lock_out(self, database: str, until: datetime) -> None:
+        self._check()
+        self.locked = max(until, self.locked or until)
+
+    def budget_locked_until(self, database: str) -> datetime | None:
+        self._check()
+        return self.locked
+
+    def budget_save_reading(self, database: str, text: str) -> None:
+        self._check()
+        self.text = text
+
+    def budget_reading(self, database: str) -> str | None:
+        self._check()
+        return self.text
+
+
+def test_a_store_that_stops_answering_is_said_once_and_this_process_counts_alone(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    table = FlakyTable()
+    shared = SharedBudgetStore(table)
+
+    async def scenario() -> list[datetime | None]:
+        answers = [await shared.take(DB, now=T0, window=HOUR, allowance=2)]
+        table.down = True
+        for _ in range(3):  # memory knows nothing of the shared count: two more, then full
+            answers.append(await shared.take(DB, now=T0, window=HOUR, allowance=2))
+        table.down = False
+        answers.append(await shared.take(DB, now=T0, window=HOUR, allowance=2))
+        return answers
+
+    with caplog.at_level(logging.INFO, logger="orderbridge.adapters.autotask._budget_shared"):
+        answers = anyio.run(scenario)
+    assert answers == [None, None, None, T0 + HOUR, None]
+    assert len(table.sent) == 2
+    unavailable = [r for r in caplog.records if "unavailable" in r.getMessage()]
+    assert len(unavailable) == 1
+    assert any("answers again" in r.getMessage() for r in caplog.records)
+
+
+def test_lock_outs_hold_in_memory_even_while_the_store_is_down() -> None:
+    table = FlakyTable()
+    shared = SharedBudgetStore(table)
+
+    async def scenario() -> datetime | None:
+        table.down = True
+        await shared.lock_out(DB, T0 + HOUR)
+        return await shared.locked_until(DB)
+
+    assert anyio.run(scenario) == T0 + HOUR
+
+
+def test_readings_round_trip_and_an_unreadable_one_counts_as_none() -> None:
+    table = FlakyTable()
+    shared = SharedBudgetStore(table)
+    reading = ThresholdReading(ThresholdInfo(10_000, 60, 1_234), T0, T0 + timedelta(seconds=5))
+    anyio.run(shared.save_reading, DB, reading)
+    assert anyio.run(shared.reading, DB) == reading
+    table.text = "{not json"
+    assert anyio.run(shared.reading, DB) is None
