@@ -1,4 +1,5 @@
-"""Serve an ASGI app with uvicorn on a real socket: in a background thread, or inside a loop.
+"""Serve an ASGI app with uvicorn on a real socket in a background thread (``BackgroundServer``),
+and the socket and settings for serving inside a running loop (``bind``, ``uvicorn_config``).
 
 The simulators and the dashboard both serve this way. The module imports nothing from
 orderbridge, so every package that serves HTTP may use it without crossing a layer.
