@@ -35,7 +35,7 @@ from ._common import (
 from ._common import settings_or_exit as _settings
 
 if TYPE_CHECKING:
-    from orderbridge.bootstrap import RecordsStore, Store
+    from orderbridge.bootstrap import RecordsStore
     from orderbridge.settings import Settings
 
 SinceOption = Annotated[
@@ -57,18 +57,12 @@ def parse_moment(text: str, option: str) -> datetime:
 
 
 @contextmanager
-def _records(settings: Settings) -> Iterator[tuple[Store, RecordsStore]]:
+def records_of(settings: Settings) -> Iterator[RecordsStore]:
+    """The records over the configured store (store errors: one line, exit 1)."""
     from orderbridge.bootstrap import RecordsStore
 
     with opened_store(settings, EXIT_ORDERS_FAILED) as store:
-        yield store, RecordsStore(store)
-
-
-@contextmanager
-def records_of(settings: Settings) -> Iterator[RecordsStore]:
-    """The records over the configured store (store errors: one line, exit 1)."""
-    with _records(settings) as (_store, records):
-        yield records
+        yield RecordsStore(store)
 
 
 @contextmanager
@@ -113,7 +107,7 @@ def export_command(
     start = None if since is None else parse_moment(since, "--since")
     from orderbridge.application.records import export
 
-    with _records(settings) as (_store, records), output_stream(output) as out:
+    with records_of(settings) as records, output_stream(output) as out:
         try:
             count = export(records, kind, fmt, out, tenant=TENANT, since=start, bom=bom)
         except StoreUnavailable as exc:
@@ -131,7 +125,7 @@ def backup(
     existing_store_or_exit(settings, config)
     if file.exists() and file.is_dir():
         fail([f"{file} is a directory: name the backup file"])
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             kind = records.backup(file)
         except StoreUnavailable as exc:
@@ -154,7 +148,7 @@ def restore(
     store_or_exit(settings, config, create=True)
     if not file.is_file():
         fail([f"{file}: no such backup file"])
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             counts = records.restore(file, force=force)
         except RestoreRefused as exc:
@@ -178,7 +172,7 @@ def archive(
     from orderbridge.bootstrap import retention_policy, utc_now
 
     policy = retention_policy(settings)
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             outcome = archive_now(records, policy, utc_now(), tenant=TENANT, dry_run=dry_run)
         except StoreUnavailable as exc:
@@ -206,7 +200,7 @@ def unarchive(
 
     settings = _settings(config)
     existing_store_or_exit(settings, config)
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             back = records.unarchive(
                 TENANT, [po_number], f"brought back by hand ({actor()})", utc_now()
@@ -230,7 +224,7 @@ def audit(
     settings = _settings(config)
     existing_store_or_exit(settings, config)
     start = None if since is None else parse_moment(since, "--since")
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             entries = records.audit(TENANT, po_number, start, limit)
         except StoreUnavailable as exc:
