@@ -1,4 +1,20 @@
-"""The composition root: settings in, a ready object graph out. Nothing else builds adapters."""
+"""The composition root: settings in, a ready object graph out. Nothing else builds adapters.
+
+Entrypoints use only the names in ``__all__``, one group per thing they start:
+
+- every command: ``utc_now``, ``open_store``/``dry_run_store``/``sqlite_file`` (``Store``),
+  ``migrate_store`` (``StoreCopy``), ``file_runtime_values``, ``next_checks`` (when orders are
+  checked next), ``upstream_urls`` (for "service down" messages);
+- sync, run, resync: ``sync_services`` yields ``SyncServices``, whose ``daemon()`` and
+  ``housekeeping()`` are the daemon and its archive and backup chores;
+- doctor: ``doctor_session``;
+- the dashboard: ``dashboard_queries``, ``accounts``, ``runtime_settings``, ``oidc_client``,
+  ``sso_role_rules``;
+- records: ``RecordsStore``, ``RestoreRefused``, ``retention_policy``.
+
+How one client or policy is built from the settings (``_autotask_client``, ``_retry_policy``...)
+is private: tests of that translation import the private names.
+"""
 
 from __future__ import annotations
 
@@ -72,34 +88,25 @@ from orderbridge.ports import UpstreamAuthError, UpstreamError
 from orderbridge.settings import Settings
 
 __all__ = [
-    "DEFAULT_TENANT",
     "RecordsStore",
     "RestoreRefused",
     "Store",
     "StoreCopy",
     "SyncServices",
     "accounts",
-    "autotask_client",
-    "backup_schedule",
-    "carrier_trackers",
-    "daemon_for",
     "dashboard_queries",
+    "doctor_session",
     "dry_run_store",
     "file_runtime_values",
-    "housekeeping_for",
     "migrate_store",
     "next_checks",
     "oidc_client",
     "open_store",
-    "plan_options",
     "retention_policy",
-    "retry_policy",
-    "runner_guard",
     "runtime_settings",
     "sqlite_file",
     "sso_role_rules",
     "sync_services",
-    "tdsynnex_client",
     "upstream_urls",
     "utc_now",
 ]
@@ -136,10 +143,13 @@ def migrate_store(settings: Settings, target_url: str, *, force: bool = False) -
 def dry_run_store(settings: Settings) -> SqlStore:
     """The store a dry run reads: the configured one, or an empty in-memory one when the SQLite
     file does not exist yet, so that a dry run leaves no file behind."""
+    return SqlStore.open(_existing_store_url(settings))
+
+
+def _existing_store_url(settings: Settings) -> str:
+    """The store's URL, or an in-memory one when its SQLite file does not exist (none is made)."""
     path = sqlite_file(settings)
-    if path is not None and not path.exists():
-        return SqlStore.open("sqlite://")
-    return open_store(settings)
+    return "sqlite://" if path is not None and not path.exists() else settings.store.url
 
 
 @dataclass
@@ -176,8 +186,44 @@ class SyncServices:
             counts.update(notices.sender.tally.as_counts())
         return counts
 
+    def daemon(
+        self,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        poll_s: float = 5.0,
+    ) -> Daemon:
+        """The scheduling daemon over this graph."""
 
-def plan_options(settings: Settings) -> PlanOptions:
+        async def cycle(stop: anyio.Event) -> RunReport:
+            report, _ = await self.sync.run_once(stop=stop)
+            return report
+
+        return Daemon(
+            cycle=cycle,
+            runtime=self.runtime.current,
+            runs=self.store,
+            guard=self.guarded.guard,
+            allowance=self.autotask.hourly_allowance,
+            serve_requests=self.guarded.serve_resync_requests,
+            clock=clock,
+            sleep=sleep,
+            tenant=DEFAULT_TENANT,
+            poll_s=poll_s,
+        )
+
+    def housekeeping(self, *, clock: Callable[[], datetime] = utc_now) -> Housekeeping:
+        """The daemon's daily archive pass and scheduled backups over this graph's store."""
+        return Housekeeping(
+            RecordsStore(self.store),
+            policy=retention_policy(self.settings),
+            backups=_backup_schedule(self.settings),
+            clock=clock,
+            tenant=DEFAULT_TENANT,
+        )
+
+
+def _plan_options(settings: Settings) -> PlanOptions:
     """The field mapping from ``[mapping]``."""
     m = settings.mapping
     return PlanOptions(
@@ -194,7 +240,7 @@ def plan_options(settings: Settings) -> PlanOptions:
     )
 
 
-def write_settings_digest(settings: Settings) -> str:
+def _write_settings_digest(settings: Settings) -> str:
     """A digest of the settings that decide what is written and how it compares.
 
     A field found not to stick under one configuration is tried again under another.
@@ -209,7 +255,7 @@ def write_settings_digest(settings: Settings) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def retry_policy(settings: Settings) -> RetryPolicy:
+def _retry_policy(settings: Settings) -> RetryPolicy:
     """The one retry policy of both clients, from ``[retry]``."""
     r = settings.retry
     return RetryPolicy(
@@ -243,39 +289,12 @@ def runtime_settings(
     return RuntimeSettings(target, file_runtime_values(settings), tenant=DEFAULT_TENANT)
 
 
-def runner_guard(
+def _runner_guard(
     settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
 ) -> RunnerGuard:
     """The tenant's runner lease (``sync:default``) with the configured lifetime."""
     lease = RunnerLease(store, tenant=DEFAULT_TENANT, ttl_s=settings.sync.lease_ttl_s, clock=clock)
     return RunnerGuard(lease=lease, runs=store, clock=clock, tenant=DEFAULT_TENANT)
-
-
-def daemon_for(
-    services: SyncServices,
-    *,
-    clock: Callable[[], datetime] = utc_now,
-    sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
-    poll_s: float = 5.0,
-) -> Daemon:
-    """The scheduling daemon over an assembled sync graph."""
-
-    async def cycle(stop: anyio.Event) -> RunReport:
-        report, _ = await services.sync.run_once(stop=stop)
-        return report
-
-    return Daemon(
-        cycle=cycle,
-        runtime=services.runtime.current,
-        runs=services.store,
-        guard=services.guarded.guard,
-        allowance=services.autotask.hourly_allowance,
-        serve_requests=services.guarded.serve_resync_requests,
-        clock=clock,
-        sleep=sleep,
-        tenant=DEFAULT_TENANT,
-        poll_s=poll_s,
-    )
 
 
 def _tdsynnex_endpoints(settings: Settings) -> TdSynnexEndpoints:
@@ -299,7 +318,7 @@ def _secret(value: object) -> str:
     return str(getter()) if callable(getter) else ("" if value is None else str(value))
 
 
-def autotask_budget(settings: Settings, store: SqlStore | None = None) -> AutotaskBudget:
+def _autotask_budget(settings: Settings, store: SqlStore | None = None) -> AutotaskBudget:
     """The share of the tenant's Autotask request threshold orderbridge may use.
 
     Counted in ``store`` (shared by every process using it) when ``[autotask] shared_budget``
@@ -316,7 +335,7 @@ def autotask_budget(settings: Settings, store: SqlStore | None = None) -> Autota
     )
 
 
-def autotask_client(
+def _autotask_client(
     settings: Settings,
     *,
     transport: httpx2.AsyncBaseTransport | None = None,
@@ -336,14 +355,14 @@ def autotask_client(
         timeout_s=at.timeout_s,
         transport=transport,
         paging="id" if at.paging == "id" else "next-url",
-        retry=retry_policy(settings),
-        budget=budget if budget is not None else autotask_budget(settings),
+        retry=_retry_policy(settings),
+        budget=budget if budget is not None else _autotask_budget(settings),
         error_texts=at.error_texts(),
         metadata_cache=metadata_cache,
     )
 
 
-def tdsynnex_client(
+def _tdsynnex_client(
     settings: Settings, *, transport: httpx2.AsyncBaseTransport | None = None
 ) -> TdSynnexClient:
     """The TD SYNNEX client from ``[tdsynnex]`` and ``[retry]``."""
@@ -355,7 +374,7 @@ def tdsynnex_client(
         password=_secret(td.password),
         timeout_s=td.timeout_s,
         transport=transport,
-        retry=retry_policy(settings),
+        retry=_retry_policy(settings),
         source_tz=ZoneInfo(td.timezone),
         status_version=td.status_request_version,
         invoice_version=td.invoice_request_version,
@@ -363,7 +382,7 @@ def tdsynnex_client(
     )
 
 
-def carrier_trackers(
+def _carrier_trackers(
     settings: Settings,
     *,
     clock: Callable[[], datetime] = utc_now,
@@ -383,7 +402,7 @@ def carrier_trackers(
             per_hour=api.max_requests_per_hour,
             per_day=api.max_requests_per_day,
             timeout_s=api.timeout_s,
-            retry=retry_policy(settings),
+            retry=_retry_policy(settings),
         )
         tracker = build_tracker(account, clock=clock, transport=transport)
         trackers[tracker.carrier] = tracker
@@ -417,14 +436,14 @@ async def sync_services(
         if cache_metadata and at.metadata_cache_s > 0
         else None
     )
-    autotask = autotask_client(
+    autotask = _autotask_client(
         settings,
         transport=autotask_transport,
-        budget=autotask_budget(settings, the_store),
+        budget=_autotask_budget(settings, the_store),
         metadata_cache=metadata,
     )
-    tdsynnex = tdsynnex_client(settings, transport=tdsynnex_transport)
-    trackers = carrier_trackers(settings, clock=clock)
+    tdsynnex = _tdsynnex_client(settings, transport=tdsynnex_transport)
+    trackers = _carrier_trackers(settings, clock=clock)
     purchase_orders = AutotaskPurchaseOrders(autotask, po_number_field=at.po_number_field)
     runtime = runtime_settings(settings, the_store)
     scope = ScopeResolver(
@@ -445,10 +464,10 @@ async def sync_services(
         excludes=scope.excludes,
         clock=clock,
         carriers=CarrierCatalog(settings.carriers.tracking_urls),
-        plan_options=plan_options(settings),
+        plan_options=_plan_options(settings),
         concurrency=settings.sync.concurrency,
         request_counts=lambda: services.request_counts(),
-        config_digest=write_settings_digest(settings),
+        config_digest=_write_settings_digest(settings),
         invoices=settings.tdsynnex.invoices,
         notices=cycle_notices(settings.notifications, the_store, autotask, clock),
         records=RecordsStore(the_store),  # audit trail and archive
@@ -457,7 +476,7 @@ async def sync_services(
     )
     guarded = GuardedSync(
         sync=sync,
-        guard=runner_guard(settings, the_store, clock=clock),
+        guard=_runner_guard(settings, the_store, clock=clock),
         store=the_store,
         clock=clock,
         tenant=DEFAULT_TENANT,
@@ -494,8 +513,7 @@ async def doctor_session(
     at = settings.autotask
     # Not SqlStore.open: doctor reports the schema as it finds it instead of upgrading it. A
     # SQLite file that does not exist yet is not created: doctor looks at an empty stand-in.
-    path = sqlite_file(settings)
-    store = SqlStore("sqlite://" if path is not None and not path.exists() else settings.store.url)
+    store = SqlStore(_existing_store_url(settings))
     try:
         async with sync_services(
             settings, store=store, clock=clock, cache_metadata=False
@@ -607,24 +625,11 @@ def retention_policy(settings: Settings) -> RetentionPolicy:
     )
 
 
-def backup_schedule(settings: Settings) -> BackupSchedule | None:
+def _backup_schedule(settings: Settings) -> BackupSchedule | None:
     """``[backup]`` as a schedule, or None when scheduled backups are off."""
     b = settings.backup
     if b.directory is None:
         return None
     return BackupSchedule(
         directory=b.directory, keep=b.keep, interval=timedelta(hours=b.interval_hours)
-    )
-
-
-def housekeeping_for(
-    settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
-) -> Housekeeping:
-    """The daemon's daily archive pass and scheduled backups over ``store``."""
-    return Housekeeping(
-        RecordsStore(store),
-        policy=retention_policy(settings),
-        backups=backup_schedule(settings),
-        clock=clock,
-        tenant=DEFAULT_TENANT,
     )

@@ -111,13 +111,13 @@ def cycle_notices(
 
 def _autotask_for_notes(settings: Settings) -> AutotaskClient | None:
     """A client for Autotask note channels, when there are some and credentials are set."""
-    from orderbridge.bootstrap import autotask_client  # bootstrap imports this module
+    from orderbridge.bootstrap import _autotask_client  # bootstrap imports this module
 
     if not any(c.is_autotask for c in settings.notifications.channels):
         return None
     if any(p.startswith("autotask.") for p in settings.credential_problems()):
         return None
-    return autotask_client(settings)
+    return _autotask_client(settings)
 
 
 async def notification_doctor_checks(settings: Settings) -> list[Check]:
@@ -155,7 +155,7 @@ async def send_test_message(
 
     ``ConfigError`` when an Autotask note channel lacks Autotask credentials.
     """
-    from orderbridge.bootstrap import autotask_client  # bootstrap imports this module
+    from orderbridge.bootstrap import _autotask_client  # bootstrap imports this module
 
     entry = next(c for c in settings.notifications.channels if c.name == name)
     client = None
@@ -163,7 +163,7 @@ async def send_test_message(
         problems = [p for p in settings.credential_problems() if p.startswith("autotask.")]
         if problems:
             raise ConfigError(problems)
-        client = autotask_client(settings)
+        client = _autotask_client(settings)
     try:
         channel = notification_channels(settings.notifications, client)[name]
         facts = OrderFacts(

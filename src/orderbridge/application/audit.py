@@ -15,11 +15,12 @@ from typing import Any, Protocol
 
 import anyio
 
+from orderbridge.application.runtime import SettingsStore
 from orderbridge.domain.models import PurchaseOrder
 from orderbridge.domain.records import AuditEntry, AuditKind, audit_text
 from orderbridge.ports import PurchaseOrderGateway, UpstreamError
 
-__all__ = ["AuditTrail", "AuditedSettings", "AuditedWrites", "SettingsWriter", "unarchive_in_scope"]
+__all__ = ["AuditTrail", "AuditedSettings", "AuditedWrites", "unarchive_in_scope"]
 
 
 class AuditTrail(Protocol):
@@ -96,23 +97,11 @@ class AuditedWrites:
                 await anyio.to_thread.run_sync(lambda: trail.record_audit(self.tenant, entries))
 
 
-class SettingsWriter(Protocol):
-    """The runtime-settings store as ``RuntimeSettings`` uses it."""
-
-    def settings(self, tenant: str) -> dict[str, str]:
-        """All runtime settings of a tenant, by key."""
-        ...
-
-    def set_setting(self, tenant: str, key: str, value: str) -> None:
-        """Create or replace one runtime setting."""
-        ...
-
-
 @dataclass(frozen=True, slots=True)
 class AuditedSettings:
     """A settings store that records who changed which setting from what to what."""
 
-    inner: SettingsWriter
+    inner: SettingsStore
     trail: AuditTrail
     actor: str
     clock: Callable[[], datetime]

@@ -1,11 +1,11 @@
 """The Typer application and the commands' registration.
 
-Registering a command is one line in the block below, in one of two forms::
+Registering a command is one entry in the ``_COMMANDS`` table below, in one of two forms::
 
-    app.command("NAME")(module.function)        # a command
-    app.add_typer(module.app, name="NAME")      # a group of subcommands (settings, simulate)
+    "NAME": module.function,     # a command
+    "NAME": module.app,          # a group of subcommands (settings, simulate)
 
-where ``module`` is in the ``from . import (...)`` list above the block (a plain
+where ``module`` is in the ``from . import (...)`` list above the table (a plain
 ``from ._name import function`` works as well). What keeps ``orderbridge --help``,
 ``orderbridge version`` and configuration errors fast is not this file but the rule for command
 modules: at module level a command module imports only the standard library, typer and
@@ -23,7 +23,8 @@ is missing from the table. Commands load the configuration through ``_common.set
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -86,33 +87,40 @@ def version() -> None:
     typer.echo(__version__)
 
 
-# -- registration: one line per command ----------------------------------------------------------
-app.command("init")(_init.init)
-app.command("sync")(_sync.sync)
-app.command("run")(_run.run)
-app.command("resync")(_resync.resync)
-app.command("doctor")(_doctor.doctor)
-app.command("enable")(_switch.enable)
-app.command("disable")(_switch.disable)
-app.command("status")(_orders.status)
-app.command("log")(_orders.log)
-app.command("demo")(_demo.demo)
-app.command("sandbox")(_sandbox.sandbox)
-app.command("version")(version)
-app.add_typer(_simulate.app, name="simulate")
-app.add_typer(_settings.app, name="settings")
-app.add_typer(_notify.app, name="notify")
-app.add_typer(_users.users_app, name="users")
-app.add_typer(_users.tokens_app, name="tokens")
-app.add_typer(_report.app, name="report")
-app.command("serve")(_serve.serve)
-app.command("export")(_records.export_command)
-app.command("backup")(_records.backup)
-app.command("restore")(_records.restore)
-app.command("migrate-store")(_migrate_store.migrate_store)
-app.command("archive")(_records.archive)
-app.command("unarchive")(_records.unarchive)
-app.command("audit")(_records.audit)
+# -- registration: one entry per command, or per group of subcommands ---------------------------
+_COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
+    "init": _init.init,
+    "sync": _sync.sync,
+    "run": _run.run,
+    "resync": _resync.resync,
+    "doctor": _doctor.doctor,
+    "enable": _switch.enable,
+    "disable": _switch.disable,
+    "status": _orders.status,
+    "log": _orders.log,
+    "demo": _demo.demo,
+    "sandbox": _sandbox.sandbox,
+    "version": version,
+    "simulate": _simulate.app,
+    "settings": _settings.app,
+    "notify": _notify.app,
+    "users": _users.users_app,
+    "tokens": _users.tokens_app,
+    "report": _report.app,
+    "serve": _serve.serve,
+    "export": _records.export_command,
+    "backup": _records.backup,
+    "restore": _records.restore,
+    "migrate-store": _migrate_store.migrate_store,
+    "archive": _records.archive,
+    "unarchive": _records.unarchive,
+    "audit": _records.audit,
+}
+for _name, _target in _COMMANDS.items():
+    if isinstance(_target, typer.Typer):
+        app.add_typer(_target, name=_name)
+    else:
+        app.command(_name)(_target)
 
 
 def main() -> None:

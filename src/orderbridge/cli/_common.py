@@ -8,19 +8,24 @@ level. The configuration (pydantic) and everything behind it load inside the fun
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rich.console import Console
 
+    from orderbridge.bootstrap import Store
     from orderbridge.settings import Settings
 
 EXIT_OK = 0
 EXIT_ORDERS_FAILED = 1
 EXIT_CONFIG = 2
+TENANT = "default"  # the one tenant the commands serve
 
 
 class _LazyConsole:
@@ -190,6 +195,19 @@ def _store_origin(settings: Settings, config: Path | None) -> tuple[str, bool]:
     if where.startswith("no configuration file"):
         return f"the default store.url; {where}", False
     return f"the default store.url; {where} sets none", False
+
+
+@contextmanager
+def opened_store(settings: Settings, code: int = EXIT_CONFIG) -> Iterator[Store]:
+    """The configured store, open for the block; a store error is one line and exit ``code``."""
+    from orderbridge.bootstrap import open_store
+    from orderbridge.ports import StoreUnavailable
+
+    try:
+        with open_store(settings) as store:
+            yield store
+    except StoreUnavailable as exc:
+        fail([f"store error: {exc}"], code)
 
 
 def existing_store_or_exit(settings: Settings, config: Path | None) -> None:

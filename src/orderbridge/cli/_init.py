@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -184,6 +184,11 @@ def _environment_secrets(ctx: typer.Context) -> set[str]:
     }
 
 
+def _secret(key: str, help_text: str) -> Any:
+    """A secret's option: also read from its environment variable, its value never shown."""
+    return typer.Option(envvar=SECRET_VARIABLES[key], help=help_text, show_default=False)
+
+
 def init(
     ctx: typer.Context,
     non_interactive: Annotated[
@@ -196,29 +201,19 @@ def init(
     autotask_username: Annotated[str, typer.Option(help="Autotask API-only user.")] = "",
     autotask_secret: Annotated[
         str,
-        typer.Option(
-            envvar=SECRET_VARIABLES["autotask.secret"],
-            help="Its secret (from the variable: kept there, not written to the file).",
-            show_default=False,
+        _secret(
+            "autotask.secret",
+            "Its secret (from the variable: kept there, not written to the file).",
         ),
     ] = "",
     integration_code: Annotated[
         str,
-        typer.Option(
-            envvar=SECRET_VARIABLES["autotask.integration_code"],
-            help="API tracking id (from the variable: kept there).",
-            show_default=False,
-        ),
+        _secret("autotask.integration_code", "API tracking id (from the variable: kept there)."),
     ] = "",
     tdsynnex_customer: Annotated[str, typer.Option(help="TD SYNNEX customer number.")] = "",
     tdsynnex_user: Annotated[str, typer.Option(help="TD SYNNEX XML user ID.")] = "",
     tdsynnex_password: Annotated[
-        str,
-        typer.Option(
-            envvar=SECRET_VARIABLES["tdsynnex.password"],
-            help="Its password (from the variable: kept there).",
-            show_default=False,
-        ),
+        str, _secret("tdsynnex.password", "Its password (from the variable: kept there).")
     ] = "",
     region: Annotated[str, typer.Option(help="US or CA.")] = "US",
     environment: Annotated[str, typer.Option(help="production or test.")] = "production",

@@ -14,10 +14,12 @@ import typer
 
 from ._common import (
     EXIT_ORDERS_FAILED,
+    TENANT,
     ConfigOption,
     console,
     existing_store_or_exit,
     fail,
+    opened_store,
     settings_or_exit,
     start_logging,
 )
@@ -38,17 +40,14 @@ _STATUS_STYLE = {"sent": "green", "failed": "red", "pending": "yellow"}  # by De
 
 
 def notifications_table(entries: list[QueuedNotification]) -> Table:
-    from rich.table import Table
+    """Who was told what about one order, and when (or why not)."""
     from rich.text import Text
 
     from orderbridge.domain.notify_rules import DeliveryStatus
 
-    from ._render import when
+    from ._render import titled_table, when
 
-    """Who was told what about one order, and when (or why not)."""
-    table = Table(title="Notifications", title_justify="left")
-    for column in ("when", "event", "channel", "outcome", "to / why not"):
-        table.add_column(column, overflow="fold")
+    table = titled_table("Notifications", ("when", "event", "channel", "outcome", "to / why not"))
     for entry in entries:
         if entry.status is DeliveryStatus.SENT:
             detail = ", ".join(entry.recipients)
@@ -109,16 +108,12 @@ def send_test(
 @app.command("status")
 def status(config: ConfigOption = None) -> None:
     """Count notifications sent and failed in the last 24 hours, and those waiting."""
-    from orderbridge.bootstrap import DEFAULT_TENANT, open_store, utc_now
-    from orderbridge.ports import StoreUnavailable
+    from orderbridge.bootstrap import utc_now
 
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
-    try:
-        with open_store(settings) as store:
-            counts = store.notification_counts(DEFAULT_TENANT, utc_now() - timedelta(days=1))
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with opened_store(settings) as store:
+        counts = store.notification_counts(TENANT, utc_now() - timedelta(days=1))
     console.print(
         f"Last 24 hours: {counts['sent']} sent, {counts['failed']} failed; "
         f"{counts['pending']} waiting to be sent.",

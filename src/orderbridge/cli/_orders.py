@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ._common import (
+    TENANT,
     ConfigOption,
     console,
     existing_store_or_exit,
     fail,
+    opened_store,
     plural,
     settings_or_exit,
     store_file,
@@ -36,22 +38,18 @@ def status(
     """Current state, shipments, invoices and history of one order."""
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
-    from orderbridge.bootstrap import next_checks, open_store
+    from orderbridge.bootstrap import next_checks
     from orderbridge.domain.lifecycle import OrderState
-    from orderbridge.ports import StoreUnavailable
 
-    try:
-        with open_store(settings) as store:
-            stored = store.load_state("default", po_number)
-            history = store.history("default", po_number)
-            reports = store.order_reports("default", po_number, limit=20)
-            notified = store.order_notifications("default", po_number)
-            state = None if stored is None else OrderState.from_json(stored.state)
-            checks = next_checks(settings, store)
-            outlook = checks.of(state, None if stored is None else stored.checked_at)
-            where = str(store_file(settings) or store.url)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with opened_store(settings) as store:
+        stored = store.load_state(TENANT, po_number)
+        history = store.history(TENANT, po_number)
+        reports = store.order_reports(TENANT, po_number, limit=20)
+        notified = store.order_notifications(TENANT, po_number)
+        state = None if stored is None else OrderState.from_json(stored.state)
+        checks = next_checks(settings, store)
+        outlook = checks.of(state, None if stored is None else stored.checked_at)
+        where = str(store_file(settings) or store.url)
     next_check = outlook.describe() + ("" if outlook.enabled else " (orderbridge enable)")
     next_check += f"; orderbridge resync {po_number} checks it now"
     if stored is None and not reports:
@@ -116,18 +114,12 @@ def log(
     """Recent runs of the sync activity log with their counts (or one run in detail)."""
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
-    from orderbridge.bootstrap import open_store
-    from orderbridge.ports import StoreUnavailable
-
     from ._render import order_reports_table, runs_table
 
-    try:
-        with open_store(settings) as store:
-            runs = store.runs("default", limit=limit) if run is None else []
-            one = store.run(run) if run is not None else None
-            where = str(store_file(settings) or store.url)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with opened_store(settings) as store:
+        runs = store.runs(TENANT, limit=limit) if run is None else []
+        one = store.run(run) if run is not None else None
+        where = str(store_file(settings) or store.url)
     if run is not None:
         if one is None:
             fail([f"no run {run} in the activity log at {where}"], EXIT_NOT_FOUND)

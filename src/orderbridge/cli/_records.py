@@ -23,20 +23,20 @@ from orderbridge.ports import StoreUnavailable
 from ._common import (
     EXIT_CONFIG,
     EXIT_ORDERS_FAILED,
+    TENANT,
     ConfigOption,
     actor,
     console,
     existing_store_or_exit,
     fail,
+    opened_store,
     store_or_exit,
 )
 from ._common import settings_or_exit as _settings
 
 if TYPE_CHECKING:
-    from orderbridge.bootstrap import RecordsStore, Store
+    from orderbridge.bootstrap import RecordsStore
     from orderbridge.settings import Settings
-
-TENANT = "default"
 
 SinceOption = Annotated[
     str | None,
@@ -57,21 +57,12 @@ def parse_moment(text: str, option: str) -> datetime:
 
 
 @contextmanager
-def _records(settings: Settings) -> Iterator[tuple[Store, RecordsStore]]:
-    from orderbridge.bootstrap import RecordsStore, open_store
-
-    try:
-        with open_store(settings) as store:
-            yield store, RecordsStore(store)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"], EXIT_ORDERS_FAILED)
-
-
-@contextmanager
 def records_of(settings: Settings) -> Iterator[RecordsStore]:
     """The records over the configured store (store errors: one line, exit 1)."""
-    with _records(settings) as (_store, records):
-        yield records
+    from orderbridge.bootstrap import RecordsStore
+
+    with opened_store(settings, EXIT_ORDERS_FAILED) as store:
+        yield RecordsStore(store)
 
 
 @contextmanager
@@ -116,7 +107,7 @@ def export_command(
     start = None if since is None else parse_moment(since, "--since")
     from orderbridge.application.records import export
 
-    with _records(settings) as (_store, records), output_stream(output) as out:
+    with records_of(settings) as records, output_stream(output) as out:
         try:
             count = export(records, kind, fmt, out, tenant=TENANT, since=start, bom=bom)
         except StoreUnavailable as exc:
@@ -134,7 +125,7 @@ def backup(
     existing_store_or_exit(settings, config)
     if file.exists() and file.is_dir():
         fail([f"{file} is a directory: name the backup file"])
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             kind = records.backup(file)
         except StoreUnavailable as exc:
@@ -157,7 +148,7 @@ def restore(
     store_or_exit(settings, config, create=True)
     if not file.is_file():
         fail([f"{file}: no such backup file"])
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             counts = records.restore(file, force=force)
         except RestoreRefused as exc:
@@ -181,7 +172,7 @@ def archive(
     from orderbridge.bootstrap import retention_policy, utc_now
 
     policy = retention_policy(settings)
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             outcome = archive_now(records, policy, utc_now(), tenant=TENANT, dry_run=dry_run)
         except StoreUnavailable as exc:
@@ -209,7 +200,7 @@ def unarchive(
 
     settings = _settings(config)
     existing_store_or_exit(settings, config)
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             back = records.unarchive(
                 TENANT, [po_number], f"brought back by hand ({actor()})", utc_now()
@@ -233,7 +224,7 @@ def audit(
     settings = _settings(config)
     existing_store_or_exit(settings, config)
     start = None if since is None else parse_moment(since, "--since")
-    with _records(settings) as (_store, records):
+    with records_of(settings) as records:
         try:
             entries = records.audit(TENANT, po_number, start, limit)
         except StoreUnavailable as exc:
@@ -241,12 +232,14 @@ def audit(
     if not entries:
         console.print("No audit entries.", highlight=False)
         return
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="Audit trail (newest first)", title_justify="left")
-    for column in ("When (UTC)", "What", "Where", "Field", "Before", "After", "Took", "Run/By"):
-        table.add_column(column, overflow="fold")
+    from ._render import titled_table
+
+    table = titled_table(
+        "Audit trail (newest first)",
+        ("When (UTC)", "What", "Where", "Field", "Before", "After", "Took", "Run/By"),
+    )
     for e in entries:
         where = e.po_number or ""
         if e.item_id is not None:

@@ -86,7 +86,7 @@ _STYLE = {
 
 def results_table(results: Sequence[OrderResult], *, changed_only: bool = True) -> Table:
     """One row per order: outcome, status and what changed or went wrong."""
-    table = _orders_table()
+    table = titled_table("Orders", _ORDER_COLUMNS)
     for result in results:
         report = result.report
         if changed_only and report.outcome is OrderOutcome.UNCHANGED:
@@ -97,16 +97,20 @@ def results_table(results: Sequence[OrderResult], *, changed_only: bool = True) 
 
 def order_reports_table(reports: Sequence[OrderReport]) -> Table:
     """Every order of one recorded run: outcome, status and what changed or went wrong."""
-    table = _orders_table()
+    table = titled_table("Orders", _ORDER_COLUMNS)
     for report in sorted(reports, key=lambda r: r.po_number):
         _add_order_row(table, report, "")
     return table
 
 
-def _orders_table() -> Table:
-    table = Table(title="Orders", title_justify="left")
-    for column in ("PO", "outcome", "status", "details"):
-        table.add_column(column, overflow="fold")
+_ORDER_COLUMNS = ("PO", "outcome", "status", "details")
+
+
+def titled_table(title: str, columns: Iterable[str], *, fold: bool = True) -> Table:
+    """A table with its title on the left; ``fold`` breaks long words instead of clipping them."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, overflow="fold" if fold else "ellipsis")
     return table
 
 
@@ -179,9 +183,9 @@ def runs_table(runs: Iterable[Any]) -> Table:
 
 def lines_table(state: OrderState) -> Table:
     """Line-item progress of one order."""
-    table = Table(title="Lines", title_justify="left")
-    for column in ("line", "part", "status", "ordered", "shipped", "not shipped", "ETA"):
-        table.add_column(column)
+    table = titled_table(
+        "Lines", ("line", "part", "status", "ordered", "shipped", "not shipped", "ETA"), fold=False
+    )
     for line in state.lines:
         table.add_row(
             line.line_number or line.key,
@@ -197,9 +201,9 @@ def lines_table(state: OrderState) -> Table:
 
 def shipments_table(state: OrderState) -> Table:
     """Every shipment of one order with its tracking link."""
-    table = Table(title="Shipments", title_justify="left")
-    for column in ("carrier", "service", "tracking", "shipped", "delivered", "link"):
-        table.add_column(column, overflow="fold")
+    table = titled_table(
+        "Shipments", ("carrier", "service", "tracking", "shipped", "delivered", "link")
+    )
     for s in state.shipments:
         table.add_row(
             s.carrier or "—",
@@ -214,9 +218,7 @@ def shipments_table(state: OrderState) -> Table:
 
 def history_table(entries: Sequence[HistoryEntry]) -> Table:
     """An order's history as one story, oldest first: each change once, its facts nested."""
-    table = Table(title="History", title_justify="left")
-    for column in ("when", "change", "source"):
-        table.add_column(column, overflow="fold")
+    table = titled_table("History", ("when", "change", "source"))
     for step in order_story(entries):
         table.add_row(_entry_when(step.entry), _entry_text(step.entry), str(step.entry.source))
         for fact in step.details:

@@ -57,7 +57,8 @@ def delivery(
     )
     from orderbridge.ports import StoreUnavailable
 
-    from ._records import TENANT, output_stream, parse_moment, records_of
+    from ._common import TENANT
+    from ._records import output_stream, parse_moment, records_of
 
     settings = _settings(config)
     existing_store_or_exit(settings, config)

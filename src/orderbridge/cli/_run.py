@@ -58,12 +58,12 @@ async def _serve(settings: Settings, forced: list[int]) -> None:
 async def _serve_until_stopped(settings: Settings, forced: list[int]) -> None:
     import anyio
 
-    from orderbridge.bootstrap import daemon_for, housekeeping_for, sync_services
+    from orderbridge.bootstrap import sync_services
 
     stop = anyio.Event()
     async with sync_services(settings) as services, anyio.create_task_group() as group:
         group.start_soon(_watch_signals, stop, group.cancel_scope, forced)
-        daemon = daemon_for(services)
+        daemon = services.daemon()
         group.start_soon(_announce, daemon, services)
         if services.sync.notices is not None:  # continuous delivery of notifications
             every = services.settings.notifications.deliver_every_s
@@ -73,7 +73,7 @@ async def _serve_until_stopped(settings: Settings, forced: list[int]) -> None:
 
             group.start_soon(dashboard_task, settings, services.store, stop)
         # the daily archive pass and scheduled backups, once the lease is held
-        group.start_soon(housekeeping_for(settings, services.store).run, stop, daemon.started)
+        group.start_soon(services.housekeeping().run, stop, daemon.started)
         try:
             await daemon.run(stop)
         finally:

@@ -18,6 +18,7 @@ from ._common import (
     errors,
     existing_store_or_exit,
     fail,
+    opened_store,
     settings_or_exit,
     start_logging,
 )
@@ -83,19 +84,14 @@ def serve(
     """Serve the web dashboard and JSON API (reads the store; Ctrl-C stops it)."""
     import anyio
 
-    from orderbridge.bootstrap import open_store
-    from orderbridge.ports import StoreUnavailable
-
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
     start_logging(settings)
     bind_host = host or settings.web.host
     bind_port = settings.web.port if port is None else port
     try:
-        with open_store(settings) as store:
+        with opened_store(settings) as store:
             anyio.run(_serve_until_signal, settings, store, bind_host, bind_port, "")
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
     except OSError as exc:
         fail([f"cannot listen on {bind_host}:{bind_port}: {exc.strerror or exc}"])
 
@@ -135,12 +131,11 @@ def serve_demo(settings: Settings, port: int, stops: str = "the demo") -> None:
     """
     import anyio
 
-    from orderbridge.bootstrap import accounts, open_store
-    from orderbridge.ports import StoreUnavailable
+    from orderbridge.bootstrap import accounts
 
     password = secrets.token_urlsafe(12)
     try:
-        with open_store(settings) as store:
+        with opened_store(settings) as store:
             service = accounts(settings, store)
             if any(u.username == DEMO_USER for u in service.users()):
                 service.change_password(DEMO_USER, password)
@@ -148,7 +143,5 @@ def serve_demo(settings: Settings, port: int, stops: str = "the demo") -> None:
                 service.add_user(DEMO_USER, "admin", password)
             login = f"Demo login: user {DEMO_USER}, password {password}  (Ctrl-C stops {stops})"
             anyio.run(_serve_until_signal, settings, store, settings.web.host, port, login)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
     except OSError as exc:
         fail([f"cannot listen on port {port}: {exc.strerror or exc}; try --port 0"])

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import ConfigOption, actor, console, fail, settings_or_exit, store_or_exit
+from ._common import (
+    ConfigOption,
+    actor,
+    console,
+    fail,
+    opened_store,
+    settings_or_exit,
+    store_or_exit,
+)
 
 if TYPE_CHECKING:
     from orderbridge.application.runtime import RuntimeEntry, RuntimeSettings, RuntimeValues
@@ -42,20 +50,15 @@ def show(
         if reset:
             fail(["--reset cannot be combined with a subcommand"])
         return
-    from orderbridge.ports import StoreUnavailable
-
     settings = settings_or_exit(config)
     if not store_or_exit(settings, config, create=reset):
         _print_file_only(settings)
         return
-    try:
-        with _runtime(settings) as runtime:
-            if reset:
-                runtime.reset()
-                console.print("Runtime settings reset to the configuration's values.")
-            _print(runtime, settings)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with _runtime(settings) as runtime:
+        if reset:
+            runtime.reset()
+            console.print("Runtime settings reset to the configuration's values.")
+        _print(runtime, settings)
 
 
 @app.command("set")
@@ -65,26 +68,21 @@ def set_value(
     config: ConfigOption = None,
 ) -> None:
     """Change one runtime setting; a running daemon applies it at its next cycle."""
-    from orderbridge.ports import StoreUnavailable
-
     settings = settings_or_exit(config)
     store_or_exit(settings, config, create=True)
-    try:
-        with _runtime(settings) as runtime:
-            try:
-                runtime.set(key.strip().lower(), value)
-            except ValueError as exc:
-                fail([f"{key}: {exc}"])
-            _print(runtime, settings)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with _runtime(settings) as runtime:
+        try:
+            runtime.set(key.strip().lower(), value)
+        except ValueError as exc:
+            fail([f"{key}: {exc}"])
+        _print(runtime, settings)
 
 
 @contextmanager
 def _runtime(settings: Settings) -> Iterator[RuntimeSettings]:
-    from orderbridge.bootstrap import open_store, runtime_settings
+    from orderbridge.bootstrap import runtime_settings
 
-    with open_store(settings) as store:
+    with opened_store(settings) as store:
         yield runtime_settings(settings, store, actor=actor())
 
 
@@ -97,11 +95,11 @@ def _source(entry: RuntimeEntry, settings: Settings) -> str:
 
 
 def _table(entries: list[RuntimeEntry], settings: Settings) -> None:
-    from rich.table import Table
+    from ._render import titled_table
 
-    table = Table(title="Runtime settings", title_justify="left")
-    for column in ("Setting", "Value", "From", "Configuration says"):
-        table.add_column(column)
+    table = titled_table(
+        "Runtime settings", ("Setting", "Value", "From", "Configuration says"), fold=False
+    )
     for entry in entries:
         differs = "" if entry.source == "file" else entry.file_value
         table.add_row(entry.key, entry.value, _source(entry, settings), differs)

@@ -8,7 +8,14 @@ configuration names is created if it does not exist yet.
 
 from __future__ import annotations
 
-from ._common import ConfigOption, actor, console, fail, settings_or_exit, store_or_exit
+from ._common import (
+    ConfigOption,
+    actor,
+    console,
+    opened_store,
+    settings_or_exit,
+    store_or_exit,
+)
 
 
 def enable(config: ConfigOption = None) -> None:
@@ -24,13 +31,9 @@ def disable(config: ConfigOption = None) -> None:
 def _switch(config: ConfigOption, *, on: bool) -> None:
     settings = settings_or_exit(config)
     store_or_exit(settings, config, create=True)
-    from orderbridge.bootstrap import open_store, runtime_settings
-    from orderbridge.ports import StoreUnavailable
+    from orderbridge.bootstrap import runtime_settings
 
-    try:
-        with open_store(settings) as store:
-            values = runtime_settings(settings, store, actor=actor()).set_enabled(on)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
+    with opened_store(settings) as store:
+        values = runtime_settings(settings, store, actor=actor()).set_enabled(on)
     state = "on" if values.enabled else "off"
     console.print(f"Scheduled sync is {state}.", highlight=False)

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import ConfigOption, console, errors, fail, settings_or_exit, store_or_exit
+from ._common import (
+    ConfigOption,
+    console,
+    errors,
+    fail,
+    opened_store,
+    settings_or_exit,
+    store_or_exit,
+)
 
 if TYPE_CHECKING:
     from orderbridge.application.accounts import Accounts
@@ -39,16 +47,13 @@ RoleOption = Annotated[Role, typer.Option("--role", help="admin or viewer.", cas
 @contextmanager
 def _accounts(config: ConfigOption, *, create: bool = False) -> Iterator[Accounts]:
     from orderbridge.application.accounts import AccountError
-    from orderbridge.bootstrap import accounts, open_store
-    from orderbridge.ports import StoreUnavailable
+    from orderbridge.bootstrap import accounts
 
     settings = settings_or_exit(config)
     store_or_exit(settings, config, create=create)
     try:
-        with open_store(settings) as store:
+        with opened_store(settings) as store:
             yield accounts(settings, store)
-    except StoreUnavailable as exc:
-        fail([f"store error: {exc}"])
     except AccountError as exc:
         fail([str(exc)])
 
@@ -86,11 +91,9 @@ def list_users(config: ConfigOption = None) -> None:
     if not users:
         console.print("No users yet: orderbridge users add NAME --role admin", highlight=False)
         return
-    from rich.table import Table
+    from ._render import titled_table
 
-    table = Table(title="Dashboard users", title_justify="left")
-    for column in ("User", "Role", "Added"):
-        table.add_column(column)
+    table = titled_table("Dashboard users", ("User", "Role", "Added"), fold=False)
     for user in users:
         table.add_row(user.username, user.role, f"{user.created_at:%Y-%m-%d %H:%M} UTC")
     console.print(table)
@@ -135,11 +138,9 @@ def list_tokens(config: ConfigOption = None) -> None:
     """List API tokens (names and roles; the tokens themselves are not kept)."""
     with _accounts(config) as service:
         tokens = service.tokens()
-    from rich.table import Table
+    from ._render import titled_table
 
-    table = Table(title="API tokens", title_justify="left")
-    for column in ("Name", "Role", "Created", "Last used"):
-        table.add_column(column)
+    table = titled_table("API tokens", ("Name", "Role", "Created", "Last used"), fold=False)
     for token in tokens:
         used = "never" if token.last_used_at is None else f"{token.last_used_at:%Y-%m-%d %H:%M}"
         table.add_row(token.name, token.role, f"{token.created_at:%Y-%m-%d %H:%M}", used)

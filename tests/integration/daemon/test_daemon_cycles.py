@@ -18,7 +18,7 @@ import httpx2
 import pytest
 
 from orderbridge.adapters.store import RunRecord, SqlStore
-from orderbridge.bootstrap import SyncServices, daemon_for, runtime_settings, sync_services
+from orderbridge.bootstrap import SyncServices, runtime_settings, sync_services
 from orderbridge.settings import Settings, load_settings
 from tests.integration.application.daemon_fakes import FakeTime
 from tests.integration.daemon.daemon_config import write_config
@@ -62,7 +62,7 @@ async def running_daemon(settings: Settings, time: FakeTime) -> AsyncIterator[Sy
         sync_services(settings, clock=time.clock) as services,
         anyio.create_task_group() as group,
     ):
-        daemon = daemon_for(services, clock=time.clock, sleep=time.sleep, poll_s=0.1)
+        daemon = services.daemon(clock=time.clock, sleep=time.sleep, poll_s=0.1)
         group.start_soon(daemon.run, stop)
         try:
             yield services

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from orderbridge.bootstrap import autotask_client, sync_services, utc_now
+from orderbridge.bootstrap import _autotask_client, sync_services, utc_now
 from orderbridge.settings import Settings
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
@@ -54,7 +54,7 @@ async def test_the_paging_setting_picks_how_queries_page(
 ) -> None:
     settings = upstreams.settings(database, paging=paging)
     expected = sorted(po["id"] for po in upstreams.autotask.purchase_orders())
-    async with autotask_client(settings) as client:
+    async with _autotask_client(settings) as client:
         rows = await client.query_all("PurchaseOrders", include_fields=["id"], max_records=10)
     assert sorted(row["id"] for row in rows) == expected
     bodies = po_queries(upstreams)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from orderbridge.adapters.tdsynnex import UnrecognisedError
-from orderbridge.bootstrap import sync_services, tdsynnex_client
+from orderbridge.bootstrap import _tdsynnex_client, sync_services
 from orderbridge.domain.history import OrderOutcome, RunOutcome
 from orderbridge.settings import Settings
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig
@@ -143,9 +143,9 @@ async def test_invoice_not_found_wording_comes_from_settings(database: Path) -> 
     config = TdSynnexSimConfig(invoice_not_found_reason="Kein Beleg zu {what}.")
     with simulated_upstreams(tdsynnex_config=config) as upstreams:
         learnt = settings_with(upstreams, database, not_found_texts=["kein beleg"])
-        async with tdsynnex_client(learnt) as client:
+        async with _tdsynnex_client(learnt) as client:
             assert await client.get_invoices(po_number="PO-NOBODY-KNOWS") == []
-        async with tdsynnex_client(settings_with(upstreams, database)) as client:
+        async with _tdsynnex_client(settings_with(upstreams, database)) as client:
             with pytest.raises(UnrecognisedError) as info:
                 await client.get_invoices(po_number="PO-NOBODY-KNOWS")
     said = str(info.value)
@@ -168,7 +168,7 @@ async def test_request_versions_come_from_settings(
     settings = settings_with(
         upstreams, database, status_request_version=status, invoice_request_version=invoice
     )
-    async with tdsynnex_client(settings) as client:
+    async with _tdsynnex_client(settings) as client:
         await client.get_order_status("PO-10001")
         await client.get_invoices(po_number="PO-10001")
     (sent_status,) = upstreams.tdsynnex.state.requests(endpoint="POStatus", limit=0)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from orderbridge.adapters import RetryPolicy
-from orderbridge.bootstrap import file_runtime_values, retry_policy
+from orderbridge.bootstrap import _retry_policy, file_runtime_values
 from orderbridge.domain.schedule import FrequencyKind
 from orderbridge.domain.scope import ScopeKind
 from orderbridge.settings import ConfigError, load_settings
@@ -106,6 +106,6 @@ def test_retry_settings_make_the_one_retry_policy_of_both_clients(tmp_path: Path
             "total_timeout_s = 30\n",
         )
     )
-    assert retry_policy(settings) == RetryPolicy(
+    assert _retry_policy(settings) == RetryPolicy(
         attempts=5, initial_backoff_s=0.25, max_backoff_s=4, total_timeout_s=30
     )

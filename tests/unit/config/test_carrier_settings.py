@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from orderbridge.bootstrap import carrier_trackers
+from orderbridge.bootstrap import _carrier_trackers
 from orderbridge.settings import ConfigError, Settings, load_settings
 
 TOML = """
@@ -55,7 +55,7 @@ def test_carrier_keys_load_with_secrets_hidden(tmp_path: Path) -> None:
 def test_only_configured_carriers_get_a_tracker(tmp_path: Path) -> None:
     path = tmp_path / "orderbridge.toml"
     path.write_text(TOML, encoding="utf-8")
-    trackers = carrier_trackers(load_settings(path))
+    trackers = _carrier_trackers(load_settings(path))
     assert sorted(trackers) == ["DHL", "FedEx", "UPS"]
     for tracker in trackers.values():
         assert "secret" not in repr(tracker)
@@ -64,7 +64,7 @@ def test_only_configured_carriers_get_a_tracker(tmp_path: Path) -> None:
 
 def test_no_carrier_section_means_nothing_is_tracked() -> None:
     settings = Settings()
-    assert carrier_trackers(settings) == {}
+    assert _carrier_trackers(settings) == {}
     assert not any(api.configured for api in settings.carriers.apis().values())
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orderbridge.bootstrap import plan_options
+from orderbridge.bootstrap import _plan_options
 from orderbridge.settings import ConfigError, Settings, config_file_warnings, load_settings
 
 
@@ -48,7 +48,7 @@ def test_file_then_environment_override(tmp_path: Path, monkeypatch: pytest.Monk
     assert settings.autotask.vendor_company_ids == [7, 9]
     assert settings.tdsynnex.region == "CA"
     assert settings.store.url == "sqlite:///elsewhere.db"
-    assert plan_options(settings).write_item_memo is False
+    assert _plan_options(settings).write_item_memo is False
 
 
 def test_config_file_found_through_the_environment(

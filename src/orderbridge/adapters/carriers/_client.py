@@ -1,4 +1,5 @@
-"""What every carrier client shares: one httpx2 client, the request window, the shared retry.
+"""What every carrier client shares: one httpx2 client, the request window, the shared retry,
+and ``TrackerBase``, which reads a tracking answer's status the same way for every carrier.
 
 ``CarrierHttp.send`` is the one place a carrier request goes out. Each attempt is counted against
 the carrier's window; tracking calls only read, so a transient failure (5xx, timeout, dropped
@@ -12,7 +13,7 @@ The transport is the seam for tests: pass any ``httpx2.AsyncBaseTransport``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,8 +26,10 @@ from orderbridge.adapters._retry import (
     call_with_retry,
     parse_retry_after,
 )
+from orderbridge.domain.package_tracking import TrackingProblem, TrackingReply
 
 from ._errors import (
+    CarrierAuthFailed,
     CarrierBadPayload,
     CarrierRateLimited,
     CarrierUnavailable,
@@ -35,7 +38,7 @@ from ._errors import (
 )
 from ._limits import RequestWindow
 
-__all__ = ["MAX_BODY_BYTES", "CarrierHttp", "json_object"]
+__all__ = ["MAX_BODY_BYTES", "CarrierHttp", "TrackerBase", "json_object"]
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 CARRIER_CALLS = "carrier"
@@ -189,3 +192,94 @@ def json_object(carrier: str, raw: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CarrierBadPayload(carrier, "the answer is not a JSON object")
     return data
+
+
+class TrackerBase:
+    """A carrier's tracker: counters, allowance, closing, and reading an answer's status.
+
+    A subclass names its carrier, sends ``_track_one`` and says where its error text is
+    (``_error_of``); 401 and 403 are refusals, 400 and 404 a problem with this number.
+    """
+
+    carrier_name = "carrier"
+    batch_size = 1
+    credentials_hint = (
+        "check the client id and secret and that the tracking API is enabled for them"
+    )
+
+    def __init__(self, http: CarrierHttp, clock: Callable[[], datetime]) -> None:
+        self._http = http
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._http!r})"
+
+    @property
+    def carrier(self) -> str:
+        """The carrier's name as users read it (``UPS``, ``FedEx``, ``USPS``, ``DHL``)."""
+        return self.carrier_name
+
+    @property
+    def requests(self) -> int:
+        """Requests sent so far, token requests included."""
+        return self._http.requests
+
+    @property
+    def stats(self) -> RequestStats:
+        """Requests, retries and faults so far."""
+        return self._http.stats
+
+    def allowance(self) -> int:
+        """Requests that may go out now."""
+        return self._http.window.allowance()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def track(self, tracking_numbers: Sequence[str]) -> Mapping[str, TrackingReply]:
+        """One request per number."""
+        return {n: await self._track_one(n) for n in tracking_numbers}
+
+    async def _track_one(self, number: str) -> TrackingReply:
+        raise NotImplementedError
+
+    def _error_of(self, data: dict[str, Any]) -> str | None:
+        """The carrier's own words in an error answer."""
+        raise NotImplementedError
+
+    def _refused(self, response: httpx2.Response, what: str) -> CarrierAuthFailed:
+        body = self._http.redact(response.text)
+        return CarrierAuthFailed(
+            self.carrier_name,
+            f"{what} refused (HTTP {response.status_code}): {body}; {self.credentials_hint}",
+        )
+
+    def _words(self, response: httpx2.Response) -> str:
+        """The carrier's own words in an error answer, redacted; empty when it has none."""
+        try:
+            data = self._http.json(response)
+        except CarrierBadPayload:
+            return ""
+        return self._http.redact(self._error_of(data) or "")
+
+    def _answer(self, response: httpx2.Response) -> dict[str, Any]:
+        """The JSON object of a 200; a refusal or any other status raises."""
+        if response.status_code in (401, 403):
+            raise self._refused(response, "the tracking call")
+        if response.status_code != 200:
+            words = self._words(response)
+            detail = f": {words}" if words else ""
+            raise CarrierBadPayload(
+                self.carrier_name, f"unexpected HTTP {response.status_code}{detail}"
+            )
+        return self._http.json(response)
+
+    def _number_answer(
+        self, response: httpx2.Response, number: str, now: datetime
+    ) -> dict[str, Any] | TrackingProblem:
+        """As ``_answer``, but a 400 or 404 is the carrier's word about this one number."""
+        if response.status_code in (400, 404):
+            words = self._words(response) or f"HTTP {response.status_code}"
+            return TrackingProblem(self.carrier_name, number, now, words)
+        return self._answer(response)

@@ -8,11 +8,10 @@ nanoseconds. The starter allowance is 250 calls per day.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from orderbridge.adapters._retry import RequestStats
 from orderbridge.domain.package_tracking import (
     PackageStatus,
     PackageTracking,
@@ -20,9 +19,20 @@ from orderbridge.domain.package_tracking import (
     TrackingReply,
 )
 
-from ._client import CarrierHttp
-from ._errors import CarrierAuthFailed, CarrierBadPayload
-from ._values import dig, dimensions_of, items, obj, parse_date, parse_time, text, weight_of
+from ._client import CarrierHttp, TrackerBase
+from ._values import (
+    dig,
+    dimensions_of,
+    items,
+    joined,
+    obj,
+    parse_date,
+    parse_time,
+    place,
+    problem_of,
+    text,
+    weight_of,
+)
 
 __all__ = ["DhlTracker", "dhl_status"]
 
@@ -50,9 +60,8 @@ def dhl_status(status: Mapping[str, Any], returning: bool) -> PackageStatus:
 
 
 def _place(status: Mapping[str, Any]) -> str | None:
-    address = obj(dig(status, "location", "address"))
-    parts = [text(address.get(k)) for k in ("addressLocality", "postalCode", "countryCode")]
-    return ", ".join(p for p in parts if p) or None
+    address = dig(status, "location", "address")
+    return place(address, "addressLocality", "postalCode", "countryCode")
 
 
 def _side(dims: Mapping[str, Any], side: str) -> tuple[Any, Any]:
@@ -70,8 +79,8 @@ def parse_shipment(data: Mapping[str, Any], number: str, checked_at: datetime) -
         pod = obj(details.get("proofOfDelivery"))
         delivered_at = parse_time(pod.get("timestamp")) or parse_time(current.get("timestamp"))
         signed = obj(pod.get("signed"))
-        signed_by = text(signed.get("name")) or " ".join(
-            p for p in (text(signed.get("givenName")), text(signed.get("familyName"))) if p
+        signed_by = text(signed.get("name")) or joined(
+            text(signed.get("givenName")), text(signed.get("familyName")), sep=" "
         )
     dims = obj(details.get("dimensions"))
     length, unit = _side(dims, "length")
@@ -79,9 +88,6 @@ def parse_shipment(data: Mapping[str, Any], number: str, checked_at: datetime) -
     height, _ = _side(dims, "height")
     weight = obj(details.get("weight"))
     description = text(current.get("description")) or text(current.get("status"))
-    problem = None
-    if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
-        problem = description or str(status)
     return PackageTracking(
         carrier=DHL,
         tracking_number=number,
@@ -96,7 +102,7 @@ def parse_shipment(data: Mapping[str, Any], number: str, checked_at: datetime) -
         estimated_delivery=parse_date(data.get("estimatedTimeOfDelivery")),
         weight=weight_of(weight.get("value"), _unit(weight.get("unitText"))),
         dimensions=dimensions_of(length, width, height, _unit(unit)),
-        problem=problem,
+        problem=problem_of(status, description),
     )
 
 
@@ -105,49 +111,21 @@ def _unit(value: Any) -> str | None:
     return {"kg": "KG", "lb": "LB", "lbs": "LB", "cm": "CM", "in": "IN"}.get(name, text(value))
 
 
-class DhlTracker:
+class DhlTracker(TrackerBase):
     """DHL Unified tracking for one API key (one number per request)."""
 
-    batch_size = 1
+    carrier_name = DHL
+    credentials_hint = (
+        "check carriers.dhl.api_key and that the app has the Shipment Tracking - Unified API"
+    )
 
     def __init__(self, http: CarrierHttp, *, api_key: str, clock: Callable[[], datetime]) -> None:
-        self._http = http
+        super().__init__(http, clock)
         self._api_key = api_key
-        self._clock = clock
-
-    def __repr__(self) -> str:
-        return f"DhlTracker({self._http!r})"
-
-    @property
-    def carrier(self) -> str:
-        """``DHL``."""
-        return DHL
-
-    @property
-    def requests(self) -> int:
-        """Requests sent so far."""
-        return self._http.requests
-
-    @property
-    def stats(self) -> RequestStats:
-        """Requests, retries and faults so far."""
-        return self._http.stats
-
-    def allowance(self) -> int:
-        """Requests that may go out now."""
-        return self._http.window.allowance()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
 
     async def check_credentials(self) -> None:
         """DHL has no token: one lookup of a made-up number must answer 404, not 401."""
         await self._track_one("0000000000")
-
-    async def track(self, tracking_numbers: Sequence[str]) -> Mapping[str, TrackingReply]:
-        """One request per number."""
-        return {n: await self._track_one(n) for n in tracking_numbers}
 
     async def _track_one(self, number: str) -> TrackingReply:
         response = await self._http.send(
@@ -157,25 +135,13 @@ class DhlTracker:
             params={"trackingNumber": number},
         )
         now = self._clock()
-        if response.status_code in (401, 403):
-            raise CarrierAuthFailed(
-                DHL,
-                f"the API key was refused (HTTP {response.status_code}); check carriers.dhl."
-                "api_key and that the app has the Shipment Tracking - Unified API",
-            )
-        if response.status_code in (400, 404):
-            return TrackingProblem(DHL, number, now, self._problem(response))
-        if response.status_code != 200:
-            raise CarrierBadPayload(DHL, f"unexpected HTTP {response.status_code}")
-        shipments = items(self._http.json(response).get("shipments"))
+        data = self._number_answer(response, number, now)
+        if isinstance(data, TrackingProblem):
+            return data
+        shipments = items(data.get("shipments"))
         if not shipments:
             return TrackingProblem(DHL, number, now, "no shipment in the answer")
         return parse_shipment(shipments[0], number, now)
 
-    def _problem(self, response: Any) -> str:
-        try:
-            data = self._http.json(response)
-        except CarrierBadPayload:
-            return f"HTTP {response.status_code}"
-        parts = (text(data.get("title")), text(data.get("detail")))
-        return self._http.redact(": ".join(p for p in parts if p)) or f"HTTP {response.status_code}"
+    def _error_of(self, data: dict[str, Any]) -> str | None:
+        return joined(text(data.get("title")), text(data.get("detail")), sep=": ")

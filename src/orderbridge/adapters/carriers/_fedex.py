@@ -9,7 +9,7 @@ the estimated window, not the promised transit window.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,11 +20,22 @@ from orderbridge.domain.package_tracking import (
     TrackingReply,
 )
 
-from ._client import CarrierHttp
-from ._errors import CarrierAuthFailed, CarrierBadPayload
-from ._oauth import OAuthTracker, token_from_reply
-from ._token import AccessToken
-from ._values import dig, dimensions_of, items, obj, parse_date, parse_time, text, weight_of
+from ._errors import CarrierBadPayload
+from ._oauth import OAuthTracker
+from ._values import (
+    code_messages,
+    dig,
+    dimensions_of,
+    items,
+    joined,
+    obj,
+    parse_date,
+    parse_time,
+    place,
+    problem_of,
+    text,
+    weight_of,
+)
 
 __all__ = ["FEDEX_BATCH", "FedExTracker", "fedex_status"]
 
@@ -64,10 +75,7 @@ def _when(result: Mapping[str, Any], kind: str) -> datetime | None:
 
 
 def _place(address: Any) -> str | None:
-    if not isinstance(address, dict):
-        return None
-    parts = [text(address.get(k)) for k in ("city", "stateOrProvinceCode", "countryCode")]
-    return ", ".join(p for p in parts if p) or None
+    return place(address, "city", "stateOrProvinceCode", "countryCode")
 
 
 def _newest_scan(result: Mapping[str, Any]) -> datetime:
@@ -91,11 +99,10 @@ def parse_result(result: Mapping[str, Any], number: str, checked_at: datetime) -
     signed_by = location = None
     if status is PackageStatus.DELIVERED:
         signed_by = text(details.get("signedByName")) or text(details.get("receivedByName"))
-        where = (
+        location = joined(
             text(details.get("locationDescription")),
             _place(details.get("actualDeliveryAddress")),
         )
-        location = ", ".join(p for p in where if p) or None
     else:
         location = _place(latest.get("scanLocation"))
     eta_time = _when(result, "ESTIMATED_DELIVERY")
@@ -105,10 +112,7 @@ def parse_result(result: Mapping[str, Any], number: str, checked_at: datetime) -
     weight = (items(wd.get("weight")) or [{}])[0]
     dims = (items(wd.get("dimensions")) or [{}])[0]
     description = text(latest.get("description")) or text(latest.get("statusByLocale"))
-    problem = None
-    if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
-        reasons = [text(r.get("reasonDescription")) for r in items(latest.get("ancillaryDetails"))]
-        problem = "; ".join(r for r in [description, *reasons] if r) or str(status)
+    reasons = [text(r.get("reasonDescription")) for r in items(latest.get("ancillaryDetails"))]
     scans = items(result.get("scanEvents"))
     return PackageTracking(
         carrier=FEDEX,
@@ -126,7 +130,7 @@ def parse_result(result: Mapping[str, Any], number: str, checked_at: datetime) -
         dimensions=dimensions_of(
             dims.get("length"), dims.get("width"), dims.get("height"), dims.get("units")
         ),
-        problem=problem,
+        problem=problem_of(status, description, *reasons),
     )
 
 
@@ -135,40 +139,6 @@ class FedExTracker(OAuthTracker):
 
     carrier_name = FEDEX
     batch_size = FEDEX_BATCH
-
-    def __init__(
-        self,
-        http: CarrierHttp,
-        *,
-        client_id: str,
-        client_secret: str,
-        clock: Callable[[], datetime],
-    ) -> None:
-        super().__init__(http, clock)
-        self._client_id = client_id
-        self._client_secret = client_secret
-
-    def __repr__(self) -> str:
-        return f"FedExTracker({self._http!r})"
-
-    @property
-    def carrier(self) -> str:
-        """``FedEx``."""
-        return FEDEX
-
-    async def _fetch_token(self) -> AccessToken:
-        response = await self._http.send(
-            "POST",
-            "/oauth/token",
-            form={
-                "grant_type": "client_credentials",
-                "client_id": self._client_id,
-                "client_secret": self._client_secret,
-            },
-        )
-        if response.status_code != 200:
-            raise self._refused(response, "the token request")
-        return token_from_reply(FEDEX, self._http.json(response), self._clock())
 
     async def track(self, tracking_numbers: Sequence[str]) -> Mapping[str, TrackingReply]:
         """Batches of at most 30 numbers."""
@@ -184,12 +154,9 @@ class FedExTracker(OAuthTracker):
             "trackingInfo": [{"trackingNumberInfo": {"trackingNumber": n}} for n in numbers],
         }
         response = await self.authorized("POST", "/track/v1/trackingnumbers", json_body=body)
-        if response.status_code == 403:
-            raise CarrierAuthFailed(FEDEX, "the Track API is not enabled for these credentials")
-        if response.status_code != 200:
-            raise CarrierBadPayload(FEDEX, f"HTTP {response.status_code}: {self._errors(response)}")
+        data = self._answer(response)
         now = self._clock()
-        complete = dig(self._http.json(response), "output", "completeTrackResults")
+        complete = dig(data, "output", "completeTrackResults")
         if not isinstance(complete, list):
             raise CarrierBadPayload(FEDEX, "the answer has no output.completeTrackResults")
         by_number = {text(c.get("trackingNumber")): c for c in items(complete)}
@@ -202,12 +169,5 @@ class FedExTracker(OAuthTracker):
             replies[number] = parse_result(max(results, key=_newest_scan), number, now)
         return replies
 
-    def _errors(self, response: Any) -> str:
-        try:
-            data = self._http.json(response)
-        except CarrierBadPayload:
-            return "unreadable error body"
-        found = "; ".join(
-            f"{text(e.get('code'))} {text(e.get('message'))}" for e in items(data.get("errors"))
-        )
-        return self._http.redact(found)
+    def _error_of(self, data: dict[str, Any]) -> str | None:
+        return code_messages(data.get("errors"))

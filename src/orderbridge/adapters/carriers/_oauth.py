@@ -14,26 +14,22 @@ from typing import Any
 
 import httpx2
 
-from orderbridge.adapters._retry import RequestStats
-
-from ._client import CarrierHttp
-from ._errors import CarrierAuthFailed, CarrierBadPayload
+from ._client import CarrierHttp, TrackerBase
+from ._errors import CarrierBadPayload
 from ._token import AccessToken, TokenKeeper
 from ._values import parse_decimal, text
 
 __all__ = ["OAuthTracker", "token_from_reply"]
 
 
-def token_from_reply(
-    carrier: str, data: Mapping[str, Any], now: datetime, *, issued_ms: bool = False
-) -> AccessToken:
-    """A token from an RFC 6749 answer (numbers may be strings; UPS adds ``issued_at`` in ms)."""
+def token_from_reply(carrier: str, data: Mapping[str, Any], now: datetime) -> AccessToken:
+    """A token from an RFC 6749 answer (numbers may be strings; ``issued_at`` is in ms)."""
     value = text(data.get("access_token"))
     lifetime = parse_decimal(data.get("expires_in"))
     if value is None or lifetime is None:
         raise CarrierBadPayload(carrier, "the token answer has no access_token or expires_in")
     start = now
-    issued = parse_decimal(data.get("issued_at")) if issued_ms else None
+    issued = parse_decimal(data.get("issued_at"))
     if issued is not None:
         from_carrier = datetime.fromtimestamp(float(issued) / 1000, tz=now.tzinfo)
         # Trust the carrier's issue time only when the clocks roughly agree.
@@ -42,14 +38,22 @@ def token_from_reply(
     return AccessToken(value, start + timedelta(seconds=float(lifetime)))
 
 
-class OAuthTracker:
+class OAuthTracker(TrackerBase):
     """A carrier client whose calls carry a client-credentials bearer token."""
 
-    carrier_name = "carrier"
+    grant_path = "/oauth/token"
 
-    def __init__(self, http: CarrierHttp, clock: Callable[[], datetime]) -> None:
-        self._http = http
-        self._clock = clock
+    def __init__(
+        self,
+        http: CarrierHttp,
+        *,
+        client_id: str,
+        client_secret: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        super().__init__(http, clock)
+        self._client_id = client_id
+        self._client_secret = client_secret
         self._tokens = TokenKeeper(self._fetch_token, clock)
 
     @property
@@ -57,39 +61,21 @@ class OAuthTracker:
         """Tokens obtained so far (a test and benchmark aid)."""
         return self._tokens.fetched
 
-    @property
-    def requests(self) -> int:
-        """Requests sent so far, token requests included."""
-        return self._http.requests
-
-    @property
-    def stats(self) -> RequestStats:
-        """Requests, retries and faults so far."""
-        return self._http.stats
-
-    def allowance(self) -> int:
-        """Requests that may go out now."""
-        return self._http.window.allowance()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
-
     async def check_credentials(self) -> None:
         """Fetch a token now: proves the client id and secret are accepted."""
         self._tokens.drop_all()
         await self._tokens.get()
 
-    async def _fetch_token(self) -> AccessToken:
-        raise NotImplementedError
+    def _token_request(self) -> dict[str, Any]:
+        """The token request's ``send`` arguments: by default the pair in the form."""
+        pair = {"client_id": self._client_id, "client_secret": self._client_secret}
+        return {"form": {"grant_type": "client_credentials", **pair}}
 
-    def _refused(self, response: httpx2.Response, what: str) -> CarrierAuthFailed:
-        body = self._http.redact(response.text)
-        return CarrierAuthFailed(
-            self.carrier_name,
-            f"{what} refused (HTTP {response.status_code}): {body}; check the client id and "
-            "secret and that the tracking API is enabled for them",
-        )
+    async def _fetch_token(self) -> AccessToken:
+        response = await self._http.send("POST", self.grant_path, **self._token_request())
+        if response.status_code != 200:
+            raise self._refused(response, "the token request")
+        return token_from_reply(self.carrier_name, self._http.json(response), self._clock())
 
     async def authorized(
         self, method: str, path: str, *, headers: Mapping[str, str] | None = None, **kwargs: Any

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -23,11 +23,21 @@ from orderbridge.domain.package_tracking import (
     TrackingReply,
 )
 
-from ._client import CarrierHttp
 from ._errors import CarrierBadPayload
-from ._oauth import OAuthTracker, token_from_reply
-from ._token import AccessToken
-from ._values import dig, dimensions_of, items, obj, parse_date, text, weight_of
+from ._oauth import OAuthTracker
+from ._values import (
+    code_messages,
+    dig,
+    dimensions_of,
+    items,
+    joined,
+    obj,
+    parse_date,
+    place,
+    problem_of,
+    text,
+    weight_of,
+)
 
 __all__ = ["UpsTracker", "ups_status"]
 
@@ -100,9 +110,8 @@ def activity_time(activity: Mapping[str, Any]) -> datetime | None:
 
 
 def _place(activity: Mapping[str, Any] | None) -> str | None:
-    address = obj(dig(activity, "location", "address"))
-    parts = [text(address.get(k)) for k in ("city", "stateProvince", "countryCode")]
-    return ", ".join(p for p in parts if p) or None
+    address = dig(activity, "location", "address")
+    return place(address, "city", "stateProvince", "countryCode")
 
 
 def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime) -> PackageTracking:
@@ -119,7 +128,7 @@ def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime)
         delivered_at = activity_time(scan) if scan else None
         info = obj(package.get("deliveryInformation"))
         signed_by = text(info.get("receivedBy"))
-        location = ", ".join(p for p in (text(info.get("location")), _place(scan)) if p) or None
+        location = joined(text(info.get("location")), _place(scan))
     elif newest is not None:
         location = _place(newest)
     eta = None
@@ -129,9 +138,6 @@ def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime)
     weight = obj(package.get("weight"))
     dims = obj(package.get("dimension"))
     description = text(current.get("description"))
-    problem = None
-    if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
-        problem = description or str(status)
     return PackageTracking(
         carrier=UPS,
         tracking_number=number,
@@ -148,7 +154,7 @@ def parse_package(package: Mapping[str, Any], number: str, checked_at: datetime)
         dimensions=dimensions_of(
             dims.get("length"), dims.get("width"), dims.get("height"), dims.get("unitOfDimension")
         ),
-        problem=problem,
+        problem=problem_of(status, description),
     )
 
 
@@ -156,41 +162,14 @@ class UpsTracker(OAuthTracker):
     """UPS tracking for one client id/secret pair (one number per request)."""
 
     carrier_name = UPS
-    batch_size = 1
+    grant_path = "/security/v1/oauth/token"
 
-    def __init__(
-        self,
-        http: CarrierHttp,
-        *,
-        client_id: str,
-        client_secret: str,
-        clock: Callable[[], datetime],
-    ) -> None:
-        super().__init__(http, clock)
-        self._basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
-
-    def __repr__(self) -> str:
-        return f"UpsTracker({self._http!r})"
-
-    @property
-    def carrier(self) -> str:
-        """``UPS``."""
-        return UPS
-
-    async def _fetch_token(self) -> AccessToken:
-        response = await self._http.send(
-            "POST",
-            "/security/v1/oauth/token",
-            headers={"Authorization": f"Basic {self._basic}"},
-            form={"grant_type": "client_credentials"},
-        )
-        if response.status_code != 200:
-            raise self._refused(response, "the token request")
-        return token_from_reply(UPS, self._http.json(response), self._clock(), issued_ms=True)
-
-    async def track(self, tracking_numbers: Sequence[str]) -> Mapping[str, TrackingReply]:
-        """One request per number."""
-        return {n: await self._track_one(n) for n in tracking_numbers}
+    def _token_request(self) -> dict[str, Any]:
+        pair = base64.b64encode(f"{self._client_id}:{self._client_secret}".encode()).decode()
+        return {
+            "headers": {"Authorization": f"Basic {pair}"},
+            "form": {"grant_type": "client_credentials"},
+        }
 
     async def _track_one(self, number: str) -> TrackingReply:
         response = await self.authorized(
@@ -200,28 +179,17 @@ class UpsTracker(OAuthTracker):
             params={"locale": "en_US", "returnSignature": "false"},
         )
         now = self._clock()
-        if response.status_code in (400, 404):
-            return TrackingProblem(UPS, number, now, self._error_text(response))
-        if response.status_code == 403:
-            raise self._refused(response, "the tracking call")
-        if response.status_code != 200:
-            raise CarrierBadPayload(UPS, f"unexpected HTTP {response.status_code}")
-        data = self._http.json(response)
+        data = self._number_answer(response, number, now)
+        if isinstance(data, TrackingProblem):
+            return data
         shipment = dig(data, "trackResponse", "shipment", 0)
         if not isinstance(shipment, dict):
             raise CarrierBadPayload(UPS, "the answer has no trackResponse.shipment")
         packages = items(shipment.get("package"))
         if not packages:
-            warnings = items(shipment.get("warnings"))
-            message = "; ".join(f"{text(w.get('code'))} {text(w.get('message'))}" for w in warnings)
-            return TrackingProblem(UPS, number, now, message or "no package in the answer")
+            message = code_messages(shipment.get("warnings")) or "no package in the answer"
+            return TrackingProblem(UPS, number, now, message)
         return parse_package(packages[0], number, now)
 
-    def _error_text(self, response: Any) -> str:
-        try:
-            data = self._http.json(response)
-        except CarrierBadPayload:
-            return f"HTTP {response.status_code}"
-        errors = items(dig(data, "response", "errors"))
-        found = "; ".join(f"{text(e.get('code'))} {text(e.get('message'))}" for e in errors)
-        return self._http.redact(found) or f"HTTP {response.status_code}"
+    def _error_of(self, data: dict[str, Any]) -> str | None:
+        return code_messages(dig(data, "response", "errors"))

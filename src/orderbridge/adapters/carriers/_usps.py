@@ -9,7 +9,7 @@ the delivery event's ``name`` (and ``firm``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -20,11 +20,8 @@ from orderbridge.domain.package_tracking import (
     TrackingReply,
 )
 
-from ._client import CarrierHttp
-from ._errors import CarrierBadPayload
-from ._oauth import OAuthTracker, token_from_reply
-from ._token import AccessToken
-from ._values import dig, items, parse_date, parse_time, text
+from ._oauth import OAuthTracker
+from ._values import dig, items, joined, parse_date, parse_time, place, problem_of, text
 
 __all__ = ["UspsTracker", "usps_status"]
 
@@ -83,21 +80,18 @@ def parse_details(data: Mapping[str, Any], number: str, checked_at: datetime) ->
         text(newest.get("eventType")),
     )
     delivered_at = signed_by = None
-    where_parts = [text(newest.get(k)) for k in ("eventCity", "eventState", "eventZIP")]
-    location = ", ".join(p for p in where_parts if p) or None
+    location = place(newest, "eventCity", "eventState", "eventZIP")
     if status is PackageStatus.DELIVERED:
         scan = next((e for e in events if text(e.get("eventCode")) == "01"), newest)
         delivered_at = _event_time(scan)
-        signed_by = ", ".join(p for p in (text(scan.get("name")), text(scan.get("firm"))) if p)
-        signed_by = signed_by or None
+        signed_by = joined(text(scan.get("name")), text(scan.get("firm")))
         event_type = text(scan.get("eventType")) or ""
         left_at = event_type.partition(",")[2].strip() or None
-        location = ", ".join(p for p in (left_at, location) if p) or None
+        location = joined(left_at, location)
     eta = parse_date(data.get("expectedDeliveryTimeStamp")) or parse_date(
         data.get("predictedDeliveryDate")
     )
     description = text(data.get("status")) or text(newest.get("eventType"))
-    problem = description if status in (PackageStatus.EXCEPTION, PackageStatus.RETURNED) else None
     return PackageTracking(
         carrier=USPS,
         tracking_number=number,
@@ -110,7 +104,7 @@ def parse_details(data: Mapping[str, Any], number: str, checked_at: datetime) ->
         signed_by=signed_by,
         location=location,
         estimated_delivery=eta,
-        problem=problem,
+        problem=problem_of(status, description),
     )
 
 
@@ -118,64 +112,22 @@ class UspsTracker(OAuthTracker):
     """USPS tracking for one consumer key/secret (one number per request)."""
 
     carrier_name = USPS
-    batch_size = 1
+    grant_path = "/oauth2/v3/token"
 
-    def __init__(
-        self,
-        http: CarrierHttp,
-        *,
-        client_id: str,
-        client_secret: str,
-        clock: Callable[[], datetime],
-    ) -> None:
-        super().__init__(http, clock)
-        self._client_id = client_id
-        self._client_secret = client_secret
-
-    def __repr__(self) -> str:
-        return f"UspsTracker({self._http!r})"
-
-    @property
-    def carrier(self) -> str:
-        """``USPS``."""
-        return USPS
-
-    async def _fetch_token(self) -> AccessToken:
-        response = await self._http.send(
-            "POST",
-            "/oauth2/v3/token",
-            form={
-                "grant_type": "client_credentials",
-                "client_id": self._client_id,
-                "client_secret": self._client_secret,
-                "scope": "tracking",
-            },
-        )
-        if response.status_code != 200:
-            raise self._refused(response, "the token request")
-        return token_from_reply(USPS, self._http.json(response), self._clock(), issued_ms=True)
-
-    async def track(self, tracking_numbers: Sequence[str]) -> Mapping[str, TrackingReply]:
-        """One request per number."""
-        return {n: await self._track_one(n) for n in tracking_numbers}
+    def _token_request(self) -> dict[str, Any]:
+        request = super()._token_request()
+        request["form"]["scope"] = "tracking"
+        return request
 
     async def _track_one(self, number: str) -> TrackingReply:
         response = await self.authorized(
             "GET", f"/tracking/v3/tracking/{number}", params={"expand": "DETAIL"}
         )
         now = self._clock()
-        if response.status_code in (400, 404):
-            return TrackingProblem(USPS, number, now, self._error_text(response))
-        if response.status_code == 403:
-            raise self._refused(response, "the tracking call")
-        if response.status_code != 200:
-            raise CarrierBadPayload(USPS, f"unexpected HTTP {response.status_code}")
-        return parse_details(self._http.json(response), number, now)
+        data = self._number_answer(response, number, now)
+        if isinstance(data, TrackingProblem):
+            return data
+        return parse_details(data, number, now)
 
-    def _error_text(self, response: Any) -> str:
-        try:
-            data = self._http.json(response)
-        except CarrierBadPayload:
-            return f"HTTP {response.status_code}"
-        message = text(dig(data, "error", "message")) or f"HTTP {response.status_code}"
-        return self._http.redact(message)
+    def _error_of(self, data: dict[str, Any]) -> str | None:
+        return text(dig(data, "error", "message"))

@@ -7,16 +7,20 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from orderbridge.domain.package_tracking import Dimensions, Weight
+from orderbridge.domain.package_tracking import Dimensions, PackageStatus, Weight
 
 __all__ = [
+    "code_messages",
     "dig",
     "dimensions_of",
     "items",
+    "joined",
     "obj",
     "parse_date",
     "parse_decimal",
     "parse_time",
+    "place",
+    "problem_of",
     "text",
     "weight_of",
 ]
@@ -50,6 +54,28 @@ def items(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, dict)]
     return []
+
+
+def code_messages(value: Any) -> str:
+    """``code message`` of each object in a list of errors or warnings, joined by ``; ``."""
+    return "; ".join(f"{text(e.get('code'))} {text(e.get('message'))}" for e in items(value))
+
+
+def joined(*parts: str | None, sep: str = ", ") -> str | None:
+    """The parts that are present, joined; None when none is."""
+    return sep.join(p for p in parts if p) or None
+
+
+def problem_of(status: PackageStatus, *reasons: str | None) -> str | None:
+    """What went wrong with an exception or a return: the reasons given, else the status."""
+    if status not in (PackageStatus.EXCEPTION, PackageStatus.RETURNED):
+        return None
+    return joined(*reasons, sep="; ") or str(status)
+
+
+def place(address: Any, *keys: str) -> str | None:
+    """An address object's named parts (city, region, country...), joined; None when empty."""
+    return joined(*(text(obj(address).get(k)) for k in keys))
 
 
 def text(value: Any) -> str | None:

@@ -26,7 +26,6 @@ from ._endpoints import TdSynnexEndpoints, endpoints_for
 from ._errors import (
     AuthFailed,
     BadPayload,
-    ErrorVocabulary,
     InvalidRequest,
     IpNotAllowed,
     RateLimited,
@@ -39,7 +38,6 @@ from ._errors import (
 __all__ = [
     "AuthFailed",
     "BadPayload",
-    "ErrorVocabulary",
     "InvalidRequest",
     "IpNotAllowed",
     "RateLimited",

@@ -1,6 +1,6 @@
 """Machinery shared by the simulators: server runner, clock, faults, counters, admin routes."""
 
-from .admin import admin_error, common_admin_routes, read_json
+from .admin import admin_error, common_admin_routes, read_json, read_object
 from .clock import SimClock
 from .faults import FaultInjector, FaultKind, FaultRule
 from .middleware import FaultResponder, SimulatorMiddleware
@@ -23,4 +23,5 @@ __all__ = [
     "common_admin_routes",
     "parse_period",
     "read_json",
+    "read_object",
 ]

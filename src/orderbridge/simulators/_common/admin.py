@@ -36,6 +36,16 @@ async def read_json(request: Request) -> tuple[Any, JSONResponse | None]:
         return None, admin_error(f"request body is not valid JSON: {exc}")
 
 
+async def read_object(request: Request, what: str) -> dict[str, Any] | JSONResponse:
+    """A JSON object admin body, or the error response to return (``what`` names the body)."""
+    data, error = await read_json(request)
+    if error is not None:
+        return error
+    if not isinstance(data, dict):
+        return admin_error(f"{what} must be a JSON object")
+    return data
+
+
 def common_admin_routes(state: SimState, *, on_reset: Callable[[], None]) -> list[Route]:
     """Routes for faults, counters, the request log, the clock and a full reset."""
 
@@ -93,11 +103,9 @@ def common_admin_routes(state: SimState, *, on_reset: Callable[[], None]) -> lis
         return JSONResponse({"now": state.clock.now().isoformat(), "pinned": state.clock.pinned})
 
     async def put_clock(request: Request) -> Response:
-        data, error = await read_json(request)
-        if error is not None:
-            return error
-        if not isinstance(data, dict):
-            return admin_error("clock body must be an object")
+        data = await read_object(request, "the clock body")
+        if isinstance(data, JSONResponse):
+            return data
         try:
             if data.get("release"):
                 state.clock.release()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import threading
 import urllib.request
-from types import TracebackType
+
+from orderbridge._serving import Running
 
 __all__ = ["LifecycleTicker", "parse_period"]
 
@@ -29,7 +30,7 @@ def parse_period(text: str) -> float:
     return seconds
 
 
-class LifecycleTicker:
+class LifecycleTicker(Running):
     """Every ``period_s`` seconds, ask the simulator at ``base_url`` to advance every order."""
 
     def __init__(self, base_url: str, period_s: float) -> None:
@@ -50,15 +51,11 @@ class LifecycleTicker:
             except OSError:
                 continue  # the server is stopping, or busy: the next tick tries again
 
-    def __enter__(self) -> LifecycleTicker:
+    def start(self) -> None:
+        """Start ticking in a background thread."""
         self._thread.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
+        """Stop ticking and wait for the thread."""
         self._stop.set()
         self._thread.join(timeout=5)

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from orderbridge.simulators._common import admin_error, read_json
+from orderbridge.simulators._common import admin_error, read_json, read_object
 from orderbridge.simulators.scenario import (
     ScenarioError,
     ScenarioOrder,
@@ -81,11 +81,9 @@ class _AutotaskAdmin:
 
     async def put_threshold(self, request: Request) -> Response:
         """Set the hourly threshold and/or the current request count."""
-        data, error = await read_json(request)
-        if error is not None:
-            return error
-        if not isinstance(data, dict):
-            return admin_error("threshold body must be an object")
+        data = await read_object(request, "the threshold body")
+        if isinstance(data, JSONResponse):
+            return data
         try:
             threshold = _int_or_none(data, "threshold")
             current = _int_or_none(data, "current")

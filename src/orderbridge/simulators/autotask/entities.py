@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .config import AutotaskSimConfig
-from .notes import people_and_notes_specs
 from .schema import DataType, EntitySpec, FieldSpec, Picklist, PicklistValue
 
 __all__ = ["EntityCatalog", "build_catalog"]
@@ -194,25 +193,82 @@ def _tickets() -> EntitySpec:
     )
 
 
-def _ticket_notes() -> EntitySpec:
+def _notes(parent: str, *extra: FieldSpec) -> EntitySpec:
+    """TicketNotes or ProjectNotes: written only through their parent, ``/{Parent}s/{id}/Notes``."""
     note_type = _picklist({"Task Detail": 1, "Task Notes": 2, "Task Summary": 3})
     publish = _picklist({"All Autotask Users": 1, "Internal Only": 2})
+    parent_field = f"{parent[0].lower()}{parent[1:]}ID"
     return EntitySpec(
-        "TicketNotes",
-        "TicketNote",
+        f"{parent}Notes",
+        f"{parent}Note",
         (
             _ro("id", _L),
-            FieldSpec("ticketID", _L, required=True, reference="Ticket"),
+            FieldSpec(parent_field, _L, required=True, reference=parent),
             FieldSpec("title", _S, 250, required=True),
             FieldSpec("description", _S, 32000, required=True),
             FieldSpec("noteType", _I, required=True, picklist=note_type),
             FieldSpec("publish", _I, required=True, picklist=publish),
+            *extra,
             _ro("createDateTime", _T),
             _ro("lastActivityDate", _T),
             _ro("creatorResourceID", _I),
         ),
-        parent_field="ticketID",
+        parent_field=parent_field,
         root_writes=False,
+    )
+
+
+def _resources() -> EntitySpec:
+    return EntitySpec(
+        "Resources",
+        "Resource",
+        (
+            _ro("id", _L),
+            FieldSpec("firstName", _S, 50, required=True),
+            FieldSpec("lastName", _S, 50, required=True),
+            FieldSpec("email", _S, 254, required=True),
+            FieldSpec("userName", _S, 32),
+            FieldSpec("isActive", _B),
+        ),
+        can_create=False,
+        can_update=False,
+    )
+
+
+def _contacts() -> EntitySpec:
+    return EntitySpec(
+        "Contacts",
+        "Contact",
+        (
+            _ro("id", _L),
+            FieldSpec("companyID", _I, required=True, reference="Company"),
+            FieldSpec("firstName", _S, 50, required=True),
+            FieldSpec("lastName", _S, 50, required=True),
+            FieldSpec("emailAddress", _S, 254),
+            FieldSpec("isActive", _I),
+            _ro("createDate", _T),
+            _ro("lastActivityDate", _T),
+        ),
+        has_udfs=True,
+    )
+
+
+def _projects() -> EntitySpec:
+    status = _picklist({"New": 1, "Complete": 5, "In Progress": 8})
+    return EntitySpec(
+        "Projects",
+        "Project",
+        (
+            _ro("id", _L),
+            FieldSpec("projectName", _S, 100, required=True),
+            FieldSpec("companyID", _I, required=True, reference="Company"),
+            FieldSpec("status", _I, required=True, picklist=status),
+            FieldSpec("projectLeadResourceID", _I, reference="Resource"),
+            _ro("projectNumber", _S, 50),
+            _ro("createDateTime", _T),
+            _ro("lastActivityDateTime", _T),
+        ),
+        has_udfs=True,
     )
 
 
@@ -270,8 +326,12 @@ def build_catalog(config: AutotaskSimConfig) -> EntityCatalog:
             _purchase_order_items(),
             _receiving(),
             _tickets(),
-            _ticket_notes(),
+            _notes("Ticket"),
             _inventory_locations(),
-            *people_and_notes_specs(),  # notifications (issue 11)
+            # People and project notes, for notifications (the write rules are in ``notes``).
+            _resources(),
+            _contacts(),
+            _projects(),
+            _notes("Project", FieldSpec("isAnnouncement", _B)),
         ]
     )

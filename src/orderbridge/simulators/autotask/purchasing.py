@@ -1,4 +1,4 @@
-"""Business rules Autotask applies on writes: PO status gates, receiving, roll-ups, stamps.
+"""Business rules Autotask applies on writes: PO status gates, receiving, roll-ups, stamps, numbers.
 
 Rules the reference marks UNCONFIRMED (submitDateTime stamping, status roll-up after receipts,
 refusing receipts on a Received Full PO) follow the documented guesses and are switchable in
@@ -187,26 +187,35 @@ def roll_up_status(db: AutotaskDatabase, order_id: int) -> None:
     po["status"] = db.config.status("Received Full" if complete else "Received Partial")
 
 
-class _Tickets(_Stamped):
-    def __init__(self) -> None:
-        super().__init__("createDate", "lastActivityDate")
+class _Numbered(_Stamped):
+    """Stamped records that get a number from their creation day and id (``T20261202.0007``)."""
+
+    def __init__(self, created: str, activity: str, number_field: str, prefix: str) -> None:
+        super().__init__(created, activity)
+        self.number_field = number_field
+        self.prefix = prefix
 
     def after_create(self, db: AutotaskDatabase, record: Record) -> None:
-        record["ticketNumber"] = f"T{record['createDate']:%Y%m%d}.{record['id']:04d}"
+        day = f"{record[self.created]:%Y%m%d}"
+        record[self.number_field] = f"{self.prefix}{day}.{record['id']:04d}"
 
 
-class _TicketNotes(_Stamped):
-    def __init__(self) -> None:
+class _Notes(_Stamped):
+    """Notes, written by the API user through their parent, whose last activity they move."""
+
+    def __init__(self, parent_path: str, parent_field: str, parent_activity: str) -> None:
         super().__init__("createDateTime", "lastActivityDate")
+        self.parent = (parent_path, parent_field, parent_activity)
 
     def before_create(self, db: AutotaskDatabase, record: Record) -> None:
         super().before_create(db, record)
         record["creatorResourceID"] = _SYSTEM_RESOURCE_ID
 
     def after_create(self, db: AutotaskDatabase, record: Record) -> None:
-        ticket = db.table("Tickets").get(record["ticketID"])
-        if ticket is not None:
-            ticket["lastActivityDate"] = record["createDateTime"]
+        path, field, activity = self.parent
+        parent = db.table(path).get(record[field])
+        if parent is not None:
+            parent[activity] = record["createDateTime"]
 
 
 _RULES: dict[str, EntityRules] = {
@@ -214,14 +223,15 @@ _RULES: dict[str, EntityRules] = {
     "PurchaseOrderItems": _PurchaseOrderItems(),
     "PurchaseOrderItemReceiving": _Receiving(),
     "Companies": _Stamped("createDate", "lastActivityDate"),
-    "Tickets": _Tickets(),
-    "TicketNotes": _TicketNotes(),
+    "Contacts": _Stamped("createDate", "lastActivityDate"),
+    "Tickets": _Numbered("createDate", "lastActivityDate", "ticketNumber", "T"),
+    "TicketNotes": _Notes("Tickets", "ticketID", "lastActivityDate"),
+    "Projects": _Numbered("createDateTime", "lastActivityDateTime", "projectNumber", "P"),
+    "ProjectNotes": _Notes("Projects", "projectID", "lastActivityDateTime"),
 }
 _NO_RULES = EntityRules()
 
 
 def rules_for(path: str) -> EntityRules:
     """The rules of one entity (by URL name)."""
-    from .notes import NOTE_RULES  # notifications (issue 11); notes imports this module
-
-    return _RULES.get(path) or NOTE_RULES.get(path, _NO_RULES)
+    return _RULES.get(path, _NO_RULES)

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from orderbridge.simulators._common import admin_error, read_json
+from orderbridge.simulators._common import admin_error, read_json, read_object
 
 from .packages import PackageRecord, ScanEvent
 
@@ -113,11 +113,9 @@ def admin_routes(sim: CarrierSimulator) -> list[Route]:
         )
 
     async def post_event(request: Request) -> Response:
-        data, error = await read_json(request)
-        if error is not None:
-            return error
-        if not isinstance(data, dict):
-            return admin_error("an event must be a JSON object")
+        data = await read_object(request, "an event")
+        if isinstance(data, JSONResponse):
+            return data
         try:
             event = ScanEvent.from_json(data, sim.state.clock.now())
             record = sim.book.add_event(sim.carrier, request.path_params["number"], event)
@@ -135,11 +133,9 @@ def admin_routes(sim: CarrierSimulator) -> list[Route]:
         return JSONResponse(sim.config.to_json())
 
     async def put_config(request: Request) -> Response:
-        data, error = await read_json(request)
-        if error is not None:
-            return error
-        if not isinstance(data, dict):
-            return admin_error("config must be a JSON object")
+        data = await read_object(request, "config")
+        if isinstance(data, JSONResponse):
+            return data
         try:
             sim.config = sim.config.updated(data)
         except ValueError as exc:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from orderbridge.simulators._common import admin_error, read_json
+from orderbridge.simulators._common import admin_error, read_json, read_object
 from orderbridge.simulators.scenario import (
     ScenarioError,
     ScenarioOrder,
@@ -47,11 +47,9 @@ def admin_routes(sim: TdSynnexSimulator) -> list[Route]:
         return JSONResponse({"orders": [r.summary() for r in records]})
 
     async def post_order(request: Request) -> Response:
-        data, error = await read_json(request)
-        if error is not None:
-            return error
-        if not isinstance(data, dict):
-            return admin_error("an order must be a JSON object")
+        data = await read_object(request, "an order")
+        if isinstance(data, JSONResponse):
+            return data
         try:
             order = ScenarioOrder.model_validate(data)
             if sim.orders.get(order.po_number) is not None:

@@ -9,7 +9,6 @@ from defusedxml.ElementTree import fromstring
 
 from orderbridge.adapters.tdsynnex import (
     AuthFailed,
-    ErrorVocabulary,
     InvalidRequest,
     RequestRejected,
     TdSynnexEndpoints,
@@ -24,6 +23,7 @@ from orderbridge.adapters.tdsynnex._requests import (
     order_status_request,
 )
 from orderbridge.adapters.tdsynnex._values import read_money, read_quantity, split_tracking
+from orderbridge.error_texts import ErrorVocabulary
 
 CREDS = Credentials("123456", "api@reseller.example", "p<w>&'\"d")
 
