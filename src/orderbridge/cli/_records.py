@@ -170,7 +170,8 @@ def restore(
 
 def archive(
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would be archived and removed; change nothing.")
+        bool,
+        typer.Option("--dry-run", help="Say what would be archived and removed; change nothing."),
     ] = False,
     config: ConfigOption = None,
 ) -> None:

@@ -1,6 +1,6 @@
 """The delivery report's per-order facts: kept when an order is saved, read by the report.
 
-Whenever an order's state or history is written, ``refresh_facts`` works out the order's facts
+Whenever an order's state or history is written, ``keep_facts`` works out the order's facts
 (``domain.delivery.order_facts`` over its state and whole history, in the same transaction) and
 replaces its ``order_facts`` row. The report then reads one narrow row per order: numbers and
 group names, no JSON state, no history and no dates (ADR 0043). Migration 0011 fills the rows
@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Engine, delete, insert, select, type_coerce
+from sqlalchemy import Boolean, Connection, Engine, select, type_coerce
+from sqlalchemy.dialects import postgresql, sqlite
 
 from orderbridge.domain.delivery import (
     STAGES,
@@ -25,10 +27,10 @@ from orderbridge.domain.delivery import (
 )
 
 from ._records_export import STREAM_BATCH
-from ._statements import chunked, table_of
+from ._statements import Insert, chunked, table_of
 from ._tables import OrderFactsRow, OrderStateRow, StatusHistoryRow
 
-__all__ = ["delivery_figures", "fill_facts", "refresh_facts"]
+__all__ = ["delivery_figures", "fill_facts", "keep_facts", "refresh_facts"]
 
 ORDER_FACTS = table_of(OrderFactsRow)
 ORDER_STATE = table_of(OrderStateRow)
@@ -74,38 +76,66 @@ def _facts_row(
     }
 
 
+def _histories(
+    connection: Connection, tenant: str, po_numbers: list[str]
+) -> dict[str, list[HistoryPoint]]:
+    """The whole history of each of these orders, oldest first."""
+    h = STATUS_HISTORY.c
+    history: dict[str, list[HistoryPoint]] = {}
+    points = connection.execute(
+        select(h.po_number, h.at, h.to_status, h.key)
+        .where(h.tenant == tenant, h.po_number.in_(po_numbers))
+        .order_by(h.po_number, h.at, h.id)
+    )
+    for po_number, at, to_status, key in points:
+        history.setdefault(po_number, []).append(HistoryPoint(at, to_status, key))
+    return history
+
+
+@cache
+def _upsert(dialect_name: str) -> Insert:
+    """INSERT of a facts row replacing the order's row (built once: it is compiled once)."""
+    statement: Insert = (
+        postgresql.insert(ORDER_FACTS)
+        if dialect_name == "postgresql"
+        else sqlite.insert(ORDER_FACTS)
+    )
+    keys = ("tenant", "po_number")
+    replace = {c.name: statement.excluded[c.name] for c in ORDER_FACTS.c if c.name not in keys}
+    return statement.on_conflict_do_update(index_elements=keys, set_=replace)
+
+
+def _replace(connection: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert the facts rows, replacing those of the same orders."""
+    if rows:
+        connection.execute(_upsert(connection.dialect.name), rows)
+
+
+def keep_facts(connection: Connection, tenant: str, po_number: str, state: dict[str, Any]) -> None:
+    """Work out one order's facts as its state and history are saved (same transaction)."""
+    o = ORDER_STATE.c
+    first_seen = connection.execute(
+        select(o.first_seen_at).where(o.tenant == tenant, o.po_number == po_number)
+    ).scalar_one()
+    history = _histories(connection, tenant, [po_number]).get(po_number, [])
+    _replace(connection, [_facts_row(tenant, po_number, first_seen, state, history)])
+
+
 def refresh_facts(connection: Connection, tenant: str, po_numbers: Iterable[str]) -> None:
-    """Replace the facts rows of these orders from their stored state and history."""
+    """Work out the facts of these stored orders again from their state and history."""
+    o = ORDER_STATE.c
     for chunk in chunked(po_numbers):
-        history: dict[str, list[HistoryPoint]] = {}
-        points = connection.execute(
-            select(
-                STATUS_HISTORY.c.po_number,
-                STATUS_HISTORY.c.at,
-                STATUS_HISTORY.c.to_status,
-                STATUS_HISTORY.c.key,
-            )
-            .where(STATUS_HISTORY.c.tenant == tenant, STATUS_HISTORY.c.po_number.in_(chunk))
-            .order_by(STATUS_HISTORY.c.po_number, STATUS_HISTORY.c.at, STATUS_HISTORY.c.id)
-        )
-        for po_number, at, to_status, key in points:
-            history.setdefault(po_number, []).append(HistoryPoint(at, to_status, key))
+        history = _histories(connection, tenant, chunk)
         states = connection.execute(
-            select(ORDER_STATE.c.po_number, ORDER_STATE.c.first_seen_at, ORDER_STATE.c.state).where(
-                ORDER_STATE.c.tenant == tenant, ORDER_STATE.c.po_number.in_(chunk)
+            select(o.po_number, o.first_seen_at, o.state).where(
+                o.tenant == tenant, o.po_number.in_(chunk)
             )
         )
         rows = [
             _facts_row(tenant, po, seen, dict(state or {}), history.get(po, ()))
             for po, seen, state in states
         ]
-        connection.execute(
-            delete(ORDER_FACTS).where(
-                ORDER_FACTS.c.tenant == tenant, ORDER_FACTS.c.po_number.in_(chunk)
-            )
-        )
-        if rows:
-            connection.execute(insert(ORDER_FACTS), rows)
+        _replace(connection, rows)
 
 
 def fill_facts(connection: Connection) -> None:

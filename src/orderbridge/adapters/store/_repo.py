@@ -208,7 +208,7 @@ class SqlStore(OutboxMethods):
             )
             new = _orders.insert_history(session, tenant, history, checked_at)
             _lookup.index_order(session, tenant, po_number, state)
-            _records_report.refresh_facts(session.connection(), tenant, [po_number])
+            _records_report.keep_facts(session.connection(), tenant, po_number, state)
             # notifications (issue 11): the outbox rows commit with the history they announce
             _outbox.insert_notifications(session, tenant, notifications, checked_at)
             return new
