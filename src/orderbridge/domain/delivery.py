@@ -1,7 +1,8 @@
 """Delivery performance: per-order facts from the kept state and history, and their aggregates.
 
 Everything here is pure: ``order_facts`` reads one order's stored state and its history entries;
-``delivery_totals.DeliveryReport`` adds the facts up by a dimension. An order that touches several
+its ``figures`` are what the store keeps per order (ADR 0043) and
+``delivery_totals.DeliveryReport`` adds up by a dimension. An order that touches several
 groups (two parts, two carriers) counts in each.
 docs/records.md says what every column means.
 """
@@ -191,7 +192,7 @@ def _money(values: Iterable[object]) -> Decimal:
 
 @dataclass(slots=True)
 class HistorySummary:
-    """What the report needs from one order's history (``summarise`` or the store's query)."""
+    """What the report needs from one order's history (``summarise``)."""
 
     first_at: datetime | None = None
     accepted: datetime | None = None
@@ -265,15 +266,15 @@ def _group_of(
 def order_facts(
     po_number: str,
     state: Mapping[str, Any],
-    history: Sequence[HistoryPoint] | HistorySummary,
+    history: Sequence[HistoryPoint],
     dimensions: Iterable[Dimension] = tuple(Dimension),
 ) -> OrderFacts:
     """One order's facts from its stored state (``OrderState.to_json``) and its history.
 
-    ``history`` is the entries oldest first, or their ``HistorySummary``. Only the
-    ``dimensions`` asked for are worked out (a report needs three of the six).
+    ``history`` is the order's entries, oldest first. Only the ``dimensions`` asked for are
+    worked out (the store keeps all six).
     """
-    walk = history if isinstance(history, HistorySummary) else summarise(history)
+    walk = summarise(history)
     first_seen = (
         _moment(state.get("first_seen")) or walk.first_at or datetime.min.replace(tzinfo=UTC)
     )
