@@ -12,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from sqlalchemy import Boolean, Connection, Engine, select, type_coerce
-from sqlalchemy.dialects import postgresql, sqlite
 
 from orderbridge.domain.delivery import (
     STAGES,
@@ -27,7 +25,7 @@ from orderbridge.domain.delivery import (
 )
 
 from ._records_export import STREAM_BATCH
-from ._statements import Insert, chunked, table_of
+from ._statements import chunked, replace_rows, table_of
 from ._tables import OrderFactsRow, OrderStateRow, StatusHistoryRow
 
 __all__ = ["delivery_figures", "fill_facts", "keep_facts", "refresh_facts"]
@@ -35,6 +33,7 @@ __all__ = ["delivery_figures", "fill_facts", "keep_facts", "refresh_facts"]
 ORDER_FACTS = table_of(OrderFactsRow)
 ORDER_STATE = table_of(OrderStateRow)
 STATUS_HISTORY = table_of(StatusHistoryRow)
+_KEYS = ("tenant", "po_number")
 _LEAD_COLUMNS = tuple(f"{name}_days" for name, _start, _end in STAGES)
 
 
@@ -92,25 +91,6 @@ def _histories(
     return history
 
 
-@cache
-def _upsert(dialect_name: str) -> Insert:
-    """INSERT of a facts row replacing the order's row (built once: it is compiled once)."""
-    statement: Insert = (
-        postgresql.insert(ORDER_FACTS)
-        if dialect_name == "postgresql"
-        else sqlite.insert(ORDER_FACTS)
-    )
-    keys = ("tenant", "po_number")
-    replace = {c.name: statement.excluded[c.name] for c in ORDER_FACTS.c if c.name not in keys}
-    return statement.on_conflict_do_update(index_elements=keys, set_=replace)
-
-
-def _replace(connection: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert the facts rows, replacing those of the same orders."""
-    if rows:
-        connection.execute(_upsert(connection.dialect.name), rows)
-
-
 def keep_facts(connection: Connection, tenant: str, po_number: str, state: dict[str, Any]) -> None:
     """Work out one order's facts as its state and history are saved (same transaction)."""
     o = ORDER_STATE.c
@@ -118,7 +98,9 @@ def keep_facts(connection: Connection, tenant: str, po_number: str, state: dict[
         select(o.first_seen_at).where(o.tenant == tenant, o.po_number == po_number)
     ).scalar_one()
     history = _histories(connection, tenant, [po_number]).get(po_number, [])
-    _replace(connection, [_facts_row(tenant, po_number, first_seen, state, history)])
+    replace_rows(
+        connection, ORDER_FACTS, _KEYS, [_facts_row(tenant, po_number, first_seen, state, history)]
+    )
 
 
 def refresh_facts(connection: Connection, tenant: str, po_numbers: Iterable[str]) -> None:
@@ -135,7 +117,7 @@ def refresh_facts(connection: Connection, tenant: str, po_numbers: Iterable[str]
             _facts_row(tenant, po, seen, dict(state or {}), history.get(po, ()))
             for po, seen, state in states
         ]
-        _replace(connection, rows)
+        replace_rows(connection, ORDER_FACTS, _KEYS, rows)
 
 
 def fill_facts(connection: Connection) -> None:
