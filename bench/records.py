@@ -6,7 +6,7 @@ in a fresh child process so its peak RSS is its own:
 
 - export of every history row as CSV (target: constant memory, under 150 MB RSS);
 - the delivery-performance report over every order and history row (target: under 5 s), read
-  from the per-order facts the store keeps (filled after seeding as migration 0011 fills them);
+  from the per-order facts the store keeps (filled after seeding as their migration fills them);
 - the archive pass over 100,000 finished orders, and the dashboard's active listing before and
   after it.
 
@@ -127,7 +127,7 @@ def _history(index: int) -> list[dict[str, Any]]:
 
 
 def seed(path: Path, orders: int) -> tuple[float, float]:
-    """Bulk-insert the orders and their history, then fill their facts as migration 0011 does.
+    """Bulk-insert the orders and their history, then fill their facts as their migration does.
 
     Returns the seconds each part took.
     """
@@ -245,7 +245,7 @@ def main(argv: Sequence[str]) -> None:
     print(
         f"Store: {orders:,} orders, {orders * HISTORY_PER_ORDER:,} history rows "
         f"(SQLite, {size_mb:,.0f} MB, seeded in {seeded_s:.1f} s; "
-        f"per-order facts filled as migration 0011 does in {filled_s:.1f} s)\n"
+        f"per-order facts filled as their migration does in {filled_s:.1f} s)\n"
     )
     labels = {
         "export": f"Export history as CSV (target < {TARGET_EXPORT_MB} MB RSS)",

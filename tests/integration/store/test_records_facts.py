@@ -1,4 +1,4 @@
-"""The per-order facts: kept on every save, filled by migration 0011, identical either way."""
+"""The per-order facts: kept on every save, filled by their migration, identical either way."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import io
 from datetime import timedelta
 from typing import Any
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import insert, select, update
 
 from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, SqlStore
-from orderbridge.adapters.store._migrate import upgrade
+from orderbridge.adapters.store._migrate import MIGRATIONS_DIR, upgrade
 from orderbridge.adapters.store._statements import table_of
 from orderbridge.adapters.store._tables import (
     OrderFactsRow,
@@ -79,7 +80,7 @@ def _live(store: SqlStore, po: str, day: int) -> None:
 
 
 def _backfilled_rows(po: str, day: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The same order's final state and whole history, as rows stored before migration 0011."""
+    """The same order's final state and whole history, as stored before the facts' migration."""
     final = order_state(po, OrderStatus.DELIVERED, at=T0 + timedelta(days=day))
     state = {
         "tenant": BACKFILLED,
@@ -112,6 +113,13 @@ def _backfilled_rows(po: str, day: int) -> tuple[dict[str, Any], list[dict[str, 
     return state, history
 
 
+def _before_order_facts() -> str:
+    """The revision just before the one that adds ``order_facts`` (whatever its number)."""
+    scripts = ScriptDirectory(str(MIGRATIONS_DIR))
+    (facts,) = [r for r in scripts.walk_revisions() if r.path.endswith("_order_facts.py")]
+    return str(facts.down_revision)
+
+
 def _report(store: SqlStore, tenant: str, by: Dimension) -> str:
     out = io.StringIO()
     report = build_delivery_report(RecordsStore(store), by, tenant=tenant)
@@ -132,7 +140,7 @@ def _facts(store: SqlStore, tenant: str) -> list[dict[str, Any]]:
 def test_a_backfilled_store_reports_what_a_live_one_does(database_url: str) -> None:
     orders = {"PO-1": 1, "PO-2": 2, "PO-É": 3}
     with SqlStore(database_url) as store:
-        upgrade(store.engine, "0010")
+        upgrade(store.engine, _before_order_facts())
         with store.engine.begin() as connection:
             connection.execute(insert(TenantRow), [{"id": BACKFILLED, "created_at": T0}])
             for po, day in orders.items():

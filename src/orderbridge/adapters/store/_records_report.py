@@ -3,8 +3,8 @@
 Whenever an order's state or history is written, ``keep_facts`` works out the order's facts
 (``domain.delivery.order_facts`` over its state and whole history, in the same transaction) and
 replaces its ``order_facts`` row. The report then reads one narrow row per order: numbers and
-group names, no JSON state, no history and no dates (ADR 0043). Migration 0011 fills the rows
-of orders stored before, with this same code.
+group names, no JSON state, no history and no dates (ADR 0043). The migration that adds the
+table fills the rows of orders stored before, with this same code.
 """
 
 from __future__ import annotations

@@ -442,7 +442,7 @@ class AuditEntryRow(Base):
     error: Mapped[str | None] = mapped_column(Text())
 
 
-# -- records: the delivery report's per-order facts (migration 0011) --------------------------
+# -- records: the delivery report's per-order facts (migration …_order_facts) ----------------
 
 
 class OrderFactsRow(Base):
