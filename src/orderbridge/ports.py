@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from orderbridge.domain.delivery import HistorySummary
+from orderbridge.domain.delivery import Dimension, OrderFigures
 from orderbridge.domain.history import HistoryEntry, OrderReport, RunOutcome, RunReport, RunTrigger
 from orderbridge.domain.models import DistributorOrder, Invoice, PurchaseOrder
 from orderbridge.domain.notices import OrderFacts
@@ -806,10 +806,10 @@ class RecordKeeper(Protocol):
 
 
 class DeliveryInputs(Protocol):
-    """What the delivery report reads: each order's stored state and its history."""
+    """What the delivery report reads: each order's figures, kept per order by the store."""
 
-    def delivery_inputs(
-        self, tenant: str, since: datetime | None = None, until: datetime | None = None
-    ) -> Iterator[tuple[str, dict[str, Any], HistorySummary]]:
-        """(PO number, state, history summary) for orders first seen in the window."""
+    def delivery_figures(
+        self, tenant: str, since: datetime | None, until: datetime | None, by: Sequence[Dimension]
+    ) -> Iterator[OrderFigures]:
+        """The figures of every order first seen in the window, with the groups of ``by``."""
         ...

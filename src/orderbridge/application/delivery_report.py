@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TextIO
 
-from orderbridge.domain.delivery import STAGES, Dimension, ReportFormat, order_facts
+from orderbridge.domain.delivery import STAGES, Dimension, ReportFormat
 from orderbridge.domain.delivery_totals import DeliveryReport, GroupSummary
 from orderbridge.domain.records import cell_text
 from orderbridge.ports import DeliveryInputs
@@ -38,9 +38,8 @@ def build_delivery_report(
 ) -> DeliveryReport:
     """Read every order first seen in the window once and add it up by ``by``."""
     report = DeliveryReport(by)
-    dimensions = report.dimensions
-    for po_number, state, history in source.delivery_inputs(tenant, since, until):
-        report.add(order_facts(po_number, state, history, dimensions))
+    for figures in source.delivery_figures(tenant, since, until, report.dimensions):
+        report.add(figures)
     return report
 
 

@@ -161,7 +161,8 @@ def restore(
 
 def archive(
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Say what would move; change nothing.")
+        bool,
+        typer.Option("--dry-run", help="Say what would be archived and removed; change nothing."),
     ] = False,
     config: ConfigOption = None,
 ) -> None:

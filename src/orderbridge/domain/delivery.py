@@ -1,7 +1,8 @@
 """Delivery performance: per-order facts from the kept state and history, and their aggregates.
 
 Everything here is pure: ``order_facts`` reads one order's stored state and its history entries;
-``delivery_totals.DeliveryReport`` adds the facts up by a dimension. An order that touches several
+its ``figures`` are what the store keeps per order (ADR 0043) and
+``delivery_totals.DeliveryReport`` adds up by a dimension. An order that touches several
 groups (two parts, two carriers) counts in each.
 docs/records.md says what every column means.
 """
@@ -14,7 +15,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "NOT_ACCEPTED_STATUSES",
@@ -24,6 +25,7 @@ __all__ = [
     "HistoryPoint",
     "HistorySummary",
     "OrderFacts",
+    "OrderFigures",
     "ReportFormat",
     "order_facts",
     "summarise",
@@ -63,6 +65,27 @@ class HistoryPoint:
     key: str
 
 
+class OrderFigures(NamedTuple):
+    """What the report adds up for one order: its facts worked out once.
+
+    The store keeps one of these per order (``order_facts`` table), so a report reads numbers
+    and group names, never dates or the order's JSON. A named tuple: a report makes one per
+    order, and a tuple is the cheapest value Python builds.
+    """
+
+    leads: tuple[float | None, ...]  # lead days of every stage in ``STAGES`` order
+    on_time_eta: bool | None
+    on_time_expected: bool | None
+    eta_slips: int
+    eta_slip_days: int
+    backorder_days: int | None
+    partial: bool
+    delivered: bool
+    invoice_total: Decimal
+    freight: Decimal
+    groups: Mapping[Dimension, tuple[str, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class OrderFacts:
     """One order's delivery facts (days are calendar days, UTC)."""
@@ -97,6 +120,12 @@ class OrderFacts:
             )
         return tuple(out)
 
+    @property
+    def figures(self) -> OrderFigures:
+        """The numbers the report adds up for this order."""
+        same = {name: getattr(self, name) for name in OrderFigures._fields if name != "delivered"}
+        return OrderFigures(**same, delivered=self.delivered is not None)
+
     def lead_days(self, start: str, end: str) -> float | None:
         """Days from one fact to another, when both are known and in order."""
         leads = self.leads
@@ -121,14 +150,29 @@ class OrderFacts:
 
 
 def _day(text: object) -> date | None:
-    return date.fromisoformat(text) if isinstance(text, str) and text else None
+    """A date from ISO text (a time after it is ignored); None when missing or unreadable."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def _moment(text: object) -> datetime | None:
+    """An aware moment from ISO text (UTC when it has no offset); None when unreadable."""
     if not isinstance(text, str) or not text:
         return None
-    value = datetime.fromisoformat(text)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _objects(values: object) -> list[Mapping[str, Any]]:
+    """The JSON objects of a stored list; anything else is left out (the state is JSON)."""
+    return [v for v in values if isinstance(v, dict)] if isinstance(values, list | tuple) else []
 
 
 def _midnight(day: date | None) -> datetime | None:
@@ -148,7 +192,7 @@ def _money(values: Iterable[object]) -> Decimal:
 
 @dataclass(slots=True)
 class HistorySummary:
-    """What the report needs from one order's history (``summarise`` or the store's query)."""
+    """What the report needs from one order's history (``summarise``)."""
 
     first_at: datetime | None = None
     accepted: datetime | None = None
@@ -204,44 +248,45 @@ def _distinct(values: Iterable[object]) -> tuple[str, ...]:
 def _group_of(
     dimension: Dimension, state: Mapping[str, Any], submitted: datetime
 ) -> tuple[str, ...]:
-    lines = state.get("lines") or ()
+    lines = _objects(state.get("lines"))
     if dimension is Dimension.MONTH:
         return (f"{submitted.year:04d}-{submitted.month:02d}",)
     if dimension is Dimension.MANUFACTURER:
-        invoices = state.get("invoices") or ()
+        invoices = _objects(state.get("invoices"))
         return _distinct(name for i in invoices for name in i.get("manufacturers") or ())
     if dimension is Dimension.PART:
         return _distinct(line.get("mfg_part_number") or line.get("sku") for line in lines)
     if dimension is Dimension.CUSTOMER:
-        return _distinct([(state.get("ship_to") or {}).get("name")])
+        (ship_to,) = _objects([state.get("ship_to")]) or [{}]
+        return _distinct([ship_to.get("name")])
     field_name = "warehouse" if dimension is Dimension.WAREHOUSE else "carrier"
-    return _distinct(s.get(field_name) for line in lines for s in line.get("shipments") or ())
+    return _distinct(s.get(field_name) for line in lines for s in _objects(line.get("shipments")))
 
 
 def order_facts(
     po_number: str,
     state: Mapping[str, Any],
-    history: Sequence[HistoryPoint] | HistorySummary,
+    history: Sequence[HistoryPoint],
     dimensions: Iterable[Dimension] = tuple(Dimension),
 ) -> OrderFacts:
     """One order's facts from its stored state (``OrderState.to_json``) and its history.
 
-    ``history`` is the entries oldest first, or their ``HistorySummary``. Only the
-    ``dimensions`` asked for are worked out (a report needs three of the six).
+    ``history`` is the order's entries, oldest first. Only the ``dimensions`` asked for are
+    worked out (the store keeps all six).
     """
-    walk = history if isinstance(history, HistorySummary) else summarise(history)
+    walk = summarise(history)
     first_seen = (
         _moment(state.get("first_seen")) or walk.first_at or datetime.min.replace(tzinfo=UTC)
     )
     submitted = min(first_seen, walk.first_at) if walk.first_at else first_seen
     shipped = _moment(state.get("shipped_at")) or walk.first_tracking
     delivered = _midnight(_day(state.get("delivered_on")))
-    invoices = list(state.get("invoices") or ())
+    invoices = _objects(state.get("invoices"))
     invoice_days = [d for d in (_day(i.get("invoice_date")) for i in invoices) if d]
     invoiced = _midnight(min(invoice_days)) if invoice_days else _moment(state.get("invoiced_at"))
     first_eta, slips, slip_days = _etas(walk.etas)
     if first_eta is None:
-        line_etas = [d for d in (_day(x.get("eta")) for x in state.get("lines") or ()) if d]
+        line_etas = [d for d in (_day(x.get("eta")) for x in _objects(state.get("lines"))) if d]
         first_eta = max(line_etas) if line_etas else None
     backorder_days = None
     end = shipped or delivered

@@ -11,13 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from orderbridge.domain.delivery import STAGES, Dimension, OrderFacts
+from orderbridge.domain.delivery import STAGES, Dimension, OrderFacts, OrderFigures
 
 __all__ = ["DeliveryReport", "GroupSummary"]
-
-_STAGE_NAMES = tuple(name for name, _start, _end in STAGES)
-# Worked out once per order, then added to each of its groups.
-_Derived = tuple[tuple[float | None, ...], bool | None, bool | None]
 
 
 @dataclass(slots=True)
@@ -35,23 +31,22 @@ class _Group:
     invoice_total: Decimal = Decimal(0)
     freight: Decimal = Decimal(0)
 
-    def add(self, facts: OrderFacts, derived: _Derived) -> None:
+    def add(self, facts: OrderFigures) -> None:
         self.orders += 1
-        leads, on_time_eta, on_time_expected = derived
-        for name, days in zip(_STAGE_NAMES, leads, strict=True):
+        for values, days in zip(self.lead.values(), facts.leads, strict=True):
             if days is not None:
-                self.lead[name].append(days)
-        if on_time_eta is not None:
-            self.on_time_eta.append(on_time_eta)
-        if on_time_expected is not None:
-            self.on_time_expected.append(on_time_expected)
+                values.append(days)
+        if facts.on_time_eta is not None:
+            self.on_time_eta.append(facts.on_time_eta)
+        if facts.on_time_expected is not None:
+            self.on_time_expected.append(facts.on_time_expected)
         self.slipped_orders += facts.eta_slips > 0
         self.eta_slips += facts.eta_slips
         self.eta_slip_days += facts.eta_slip_days
         if facts.backorder_days is not None:
             self.backorder_days.append(facts.backorder_days)
         self.partial += facts.partial
-        self.delivered += facts.delivered is not None
+        self.delivered += facts.delivered
         self.invoice_total += facts.invoice_total
         self.freight += facts.freight
 
@@ -104,19 +99,19 @@ class DeliveryReport:
 
     @property
     def dimensions(self) -> tuple[Dimension, ...]:
-        """The dimensions this report groups on (pass them to ``order_facts``)."""
+        """The dimensions this report groups on (the groups each order must carry)."""
         return tuple(self._by)
 
-    def add(self, facts: OrderFacts) -> None:
+    def add(self, facts: OrderFacts | OrderFigures) -> None:
         """Count one order in its groups of each kept dimension, and in the total."""
-        derived = (facts.leads, facts.on_time_eta, facts.on_time_expected)
+        figures = facts.figures if isinstance(facts, OrderFacts) else facts
         for dimension, groups in self._by.items():
-            for name in facts.groups[dimension]:
+            for name in figures.groups[dimension]:
                 group = groups.get(name)
                 if group is None:
                     group = groups[name] = _Group()
-                group.add(facts, derived)
-        self._total.add(facts, derived)
+                group.add(figures)
+        self._total.add(figures)
 
     def rows(self, by: Dimension | None = None) -> list[GroupSummary]:
         """One summary per group (of ``by``, default the report's), sorted by group name."""

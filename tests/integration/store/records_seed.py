@@ -88,6 +88,22 @@ def save(
     )
 
 
+def add_history(store: SqlStore, po: str, entries: list[HistoryEntry], at: datetime) -> None:
+    """Save more history for a stored order, its state as it was."""
+    stored = store.load_state(DEFAULT_TENANT, po)
+    assert stored is not None
+    store.save_order(
+        DEFAULT_TENANT,
+        po,
+        po_id=stored.po_id,
+        status=stored.status,
+        state=stored.state,
+        fingerprint=stored.fingerprint,
+        history=entries,
+        checked_at=at,
+    )
+
+
 def run(store: SqlStore, at: datetime, po: str = "PO-1") -> int:
     """One finished run with one per-order line."""
     run_id = store.start_run(DEFAULT_TENANT, at)

@@ -1,38 +1,47 @@
-"""The delivery report reads state and history from both backends; the HTML escapes values."""
+"""The delivery report reads the facts kept per order, on both backends; the HTML escapes values."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import timedelta
 
 from orderbridge.adapters.store import DEFAULT_TENANT, RecordsStore, SqlStore
 from orderbridge.application.delivery_html import render_html
 from orderbridge.application.delivery_report import build_delivery_report
-from orderbridge.domain.delivery import Dimension, HistoryPoint, summarise
+from orderbridge.domain.delivery import Dimension, HistoryPoint, OrderFigures, order_facts
 from orderbridge.domain.history import HistoryEntry, HistorySource
 from orderbridge.domain.lifecycle import OrderStatus
 
-from .records_seed import T0, order_state, save
+from .records_seed import T0, add_history, order_state, save
+
+
+def _figures(store: SqlStore, po: str) -> OrderFigures:
+    """What the domain works out for one stored order from its state and whole history."""
+    stored = store.load_state(DEFAULT_TENANT, po)
+    assert stored is not None
+    points = [HistoryPoint(e.at, e.to_status, e.key) for e in store.history(DEFAULT_TENANT, po)]
+    return order_facts(po, stored.state, points).figures
+
+
+def _sorted(figures: Iterable[OrderFigures]) -> list[str]:
+    return sorted(repr(f) for f in figures)
 
 
 def test_every_order_gets_its_own_history_in_po_order(store: SqlStore) -> None:
     names = ["PO-b", "PO-a", "PO-É", "PO-10", "PO-9", "po-lower"]
     for index, po in enumerate(names):
+        # Each order's acceptance is its own hour: a mix-up would show in its lead times.
         save(store, po, OrderStatus.DELIVERED, at=T0 + timedelta(hours=index))
-    inputs = list(RecordsStore(store).delivery_inputs(DEFAULT_TENANT))
-    assert sorted(p for p, _s, _h in inputs) == sorted(names)
-    for po, state, summary in inputs:
-        assert state["po_number"] == po
-        at = T0 + timedelta(hours=names.index(po))
-        assert (summary.first_at, summary.accepted, summary.partial) == (at, at, False)
-    window = list(
-        RecordsStore(store).delivery_inputs(
-            DEFAULT_TENANT, T0 + timedelta(hours=1), T0 + timedelta(hours=3)
-        )
+    found = list(RecordsStore(store).delivery_figures(DEFAULT_TENANT))
+    assert _sorted(found) == _sorted(_figures(store, po) for po in names)
+    assert len({f.leads for f in found}) == len(names)
+    window = RecordsStore(store).delivery_figures(
+        DEFAULT_TENANT, T0 + timedelta(hours=1), T0 + timedelta(hours=3)
     )
-    assert sorted(p for p, _s, _h in window) == ["PO-a", "PO-É"]
+    assert _sorted(window) == _sorted(_figures(store, po) for po in ["PO-a", "PO-É"])
 
 
-def test_the_history_summary_matches_the_domain_walk(store: SqlStore) -> None:
+def test_the_kept_facts_match_the_domain_walk(store: SqlStore) -> None:
     save(store, "PO-1", OrderStatus.PROCESSING, at=T0)
     steps = [
         ("Backordered", "PO-1:eta:1:2026-03-05"),
@@ -45,25 +54,14 @@ def test_the_history_summary_matches_the_domain_walk(store: SqlStore) -> None:
         HistoryEntry("PO-1", T0 + timedelta(days=i + 1), None, to, HistorySource.TDSYNNEX, "s", k)
         for i, (to, k) in enumerate(steps)
     ]
-    stored = store.load_state(DEFAULT_TENANT, "PO-1")
-    assert stored is not None
-    store.save_order(
-        DEFAULT_TENANT,
-        "PO-1",
-        po_id=1,
-        status="Backordered",
-        state=stored.state,
-        fingerprint="f2",
-        history=entries,
-        checked_at=T0,
-    )
-    points = [HistoryPoint(e.at, e.to_status, e.key) for e in store.history(DEFAULT_TENANT, "PO-1")]
-    ((_po, _state, summary),) = RecordsStore(store).delivery_inputs(DEFAULT_TENANT)
-    assert summary == summarise(points)
-    assert summary.partial
-    assert summary.etas == {"1": [date(2026, 3, 5), date(2026, 3, 9)], "2": [date(2026, 3, 7)]}
-    assert summary.first_tracking == T0 + timedelta(days=3)
-    assert summary.first_backorder == T0 + timedelta(days=1)
+    add_history(store, "PO-1", entries, T0)
+    (figures,) = RecordsStore(store).delivery_figures(DEFAULT_TENANT)
+    assert figures == _figures(store, "PO-1")
+    assert figures.partial
+    # Line 1 moved from 5 to 9 March (one slip, four days); line 2 has one ETA.
+    assert (figures.eta_slips, figures.eta_slip_days) == (1, 4)
+    # First backorder on day 1, shipped (the state's shipped_at) on day 2.
+    assert figures.backorder_days == 1
 
 
 def test_hostile_names_are_escaped_in_the_html(store: SqlStore) -> None:

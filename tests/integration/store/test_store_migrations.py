@@ -27,6 +27,7 @@ EXPECTED_TABLES = {
     "login_failure",
     "notification",
     "order_event",
+    "order_facts",
     "order_lookup",
     "order_state",
     "resync_request",

@@ -143,3 +143,18 @@ def test_invoice_manufacturers_round_trip_and_leave_older_states_unchanged() -> 
     named = Invoice(number="I1", total=Decimal("5"), manufacturers=("HANWHA",))
     assert load_invoice(dump_invoice(named)) == named
     assert load_invoice(dump_invoice(plain)) == plain
+
+
+def test_any_stored_json_gives_facts_and_unreadable_values_count_as_unknown() -> None:
+    # The store keeps an order's facts on every save, so no state may stop a save.
+    odd = {
+        "first_seen": "not a time",
+        "delivered_on": "2026-04-05T10:00:00+00:00",
+        "lines": ["x", {"eta": "someday", "shipments": "none"}],
+        "invoices": {"total": "1"},
+        "ship_to": "Acme",
+    }
+    facts = order_facts("PO-odd", odd, [])
+    assert facts.delivered == datetime(2026, 4, 5, tzinfo=UTC)
+    assert (facts.first_eta, facts.invoiced, facts.invoice_total) == (None, None, Decimal(0))
+    assert facts.groups[Dimension.CUSTOMER] == facts.groups[Dimension.CARRIER] == (NOT_REPORTED,)

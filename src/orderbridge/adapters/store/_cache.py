@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ._statements import execute, insert_for, table_of
+from ._statements import replace_rows, table_of
 from ._tables import UpstreamCacheRow
 
 __all__ = ["cached_value", "store_cached"]
@@ -26,13 +26,5 @@ def cached_value(session: Session, tenant: str, key: str) -> tuple[str, datetime
 
 def store_cached(session: Session, tenant: str, key: str, value: str, at: datetime) -> None:
     """Insert or replace the value under ``key``."""
-    insert = insert_for(session, UPSTREAM_CACHE).values(
-        tenant=tenant, key=key, value=value, stored_at=at
-    )
-    execute(
-        session,
-        insert.on_conflict_do_update(
-            index_elements=[UPSTREAM_CACHE.c.tenant, UPSTREAM_CACHE.c.key],
-            set_={"value": value, "stored_at": at},
-        ),
-    )
+    row = {"tenant": tenant, "key": key, "value": value, "stored_at": at}
+    replace_rows(session.connection(), UPSTREAM_CACHE, ("tenant", "key"), [row])

@@ -22,7 +22,7 @@ from orderbridge.ports import FieldQuirk, OrderPage, OrderQuery, OrderRow, Order
 
 from . import _outbox, _quirks
 from ._lookup import SEARCHABLE_KINDS
-from ._records import audit_entry, entry_from_row, report_from_row
+from ._records import audit_entry, entry_from_row, from_row, report_from_row, requests_of
 from ._tables import (
     AuditEntryRow,
     NotificationRow,
@@ -54,33 +54,11 @@ _PREFIX_END = "\uffff"
 
 
 def _order_row(row: OrderStateRow) -> OrderRow:
-    return OrderRow(
-        po_number=row.po_number,
-        po_id=row.po_id,
-        status=row.status,
-        state=dict(row.state),
-        first_seen_at=row.first_seen_at,
-        updated_at=row.updated_at,
-        checked_at=row.checked_at,
-        archived=row.archived,
-    )
+    return from_row(OrderRow, row, state=dict(row.state))
 
 
 def _run_row(row: SyncRunRow) -> RunRow:
-    return RunRow(
-        id=row.id,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
-        outcome=row.outcome,
-        monitored=row.monitored,
-        checked=row.checked,
-        updated=row.updated,
-        unchanged=row.unchanged,
-        failed=row.failed,
-        skipped=row.skipped,
-        requests={str(k): int(v) for k, v in (row.requests or {}).items()},
-        error=row.error,
-    )
+    return from_row(RunRow, row, requests=requests_of(row))
 
 
 def _matching_terms(tenant: str, search: str) -> Select[str]:

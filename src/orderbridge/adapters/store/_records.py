@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, TypeVar, cast
 
 from orderbridge.domain.history import (
     HistoryEntry,
@@ -24,92 +26,67 @@ __all__ = [
     "StoredOrder",
     "audit_entry",
     "entry_from_row",
+    "from_row",
     "order_from_row",
     "report_from_row",
+    "requests_of",
     "run_from_row",
 ]
 
 JsonObject = dict[str, Any]
+T = TypeVar("T")
+
+
+def from_row(make: Callable[..., T], row: object, **converted: Any) -> T:
+    """A ``make`` dataclass from the row's columns of the same names, plus ``converted`` values.
+
+    ``converted`` gives the fields whose stored form differs (enums, JSON, lists) or that the
+    row does not hold.
+    """
+    names = [f.name for f in fields(cast(Any, make)) if f.init and f.name not in converted]
+    return make(**{name: getattr(row, name) for name in names}, **converted)
 
 
 def order_from_row(row: OrderStateRow) -> StoredOrder:
     """A ``StoredOrder`` from its row."""
-    return StoredOrder(
-        tenant=row.tenant,
-        po_number=row.po_number,
-        po_id=row.po_id,
-        status=row.status,
-        state=dict(row.state),
-        fingerprint=row.fingerprint,
-        first_seen_at=row.first_seen_at,
-        updated_at=row.updated_at,
-        checked_at=row.checked_at,
-        archived=row.archived,
-        written={str(k): str(v) for k, v in (row.written or {}).items()},
-    )
+    written = {str(k): str(v) for k, v in (row.written or {}).items()}
+    return from_row(StoredOrder, row, state=dict(row.state), written=written)
 
 
 def entry_from_row(row: StatusHistoryRow) -> HistoryEntry:
     """A domain ``HistoryEntry`` from its row."""
-    return HistoryEntry(
-        po_number=row.po_number,
-        at=row.at,
-        from_status=row.from_status,
-        to_status=row.to_status,
-        source=HistorySource(row.source),
-        summary=row.summary,
-        key=row.key,
-    )
+    return from_row(HistoryEntry, row, source=HistorySource(row.source))
 
 
 def report_from_row(row: OrderEventRow) -> OrderReport:
     """A domain ``OrderReport`` from its row."""
-    return OrderReport(
-        po_number=row.po_number,
+    return from_row(
+        OrderReport,
+        row,
         outcome=OrderOutcome(row.outcome),
-        po_id=row.po_id,
-        status=row.status,
         changes=tuple(row.changes),
         warnings=tuple(row.warnings),
-        error=row.error,
     )
 
 
 def run_from_row(row: SyncRunRow, orders: list[OrderReport] | None = None) -> RunRecord:
     """A ``RunRecord`` from its row (and, optionally, its per-order reports)."""
-    return RunRecord(
-        id=row.id,
-        tenant=row.tenant,
-        started_at=row.started_at,
-        finished_at=row.finished_at,
+    return from_row(
+        RunRecord,
+        row,
         outcome=RunOutcome(row.outcome),
         trigger=RunTrigger(row.trigger),
-        monitored=row.monitored,
-        checked=row.checked,
-        updated=row.updated,
-        unchanged=row.unchanged,
-        failed=row.failed,
-        skipped=row.skipped,
-        requests={str(name): int(count) for name, count in row.requests.items()},
-        error=row.error,
+        requests=requests_of(row),
         orders=list(orders or []),
         warnings=[str(w) for w in (row.warnings or [])],
     )
 
 
+def requests_of(row: SyncRunRow) -> dict[str, int]:
+    """A run's request counts per service."""
+    return {str(name): int(count) for name, count in (row.requests or {}).items()}
+
+
 def audit_entry(row: AuditEntryRow) -> AuditEntry:
     """An audit trail row as the domain's entry."""
-    return AuditEntry(
-        at=row.at,
-        kind=AuditKind(row.kind),
-        field=row.field,
-        before=row.before,
-        after=row.after,
-        po_number=row.po_number,
-        po_id=row.po_id,
-        item_id=row.item_id,
-        run_id=row.run_id,
-        actor=row.actor,
-        stuck=row.stuck,
-        error=row.error,
-    )
+    return from_row(AuditEntry, row, kind=AuditKind(row.kind))

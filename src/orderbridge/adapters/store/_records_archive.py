@@ -17,6 +17,7 @@ from orderbridge.domain.history import HistoryEntry, HistorySource
 from orderbridge.domain.records import ARCHIVABLE_STATUSES, RetentionCutoffs
 
 from ._orders import insert_history
+from ._records_report import refresh_facts
 from ._statements import chunked, execute, table_of
 from ._tables import AuditEntryRow, OrderStateRow, SyncRunRow
 
@@ -117,5 +118,6 @@ def unarchive(
             for number, status in rows
         ]
         insert_history(session, tenant, entries, at)
+        refresh_facts(session.connection(), tenant, [number for number, _status in rows])
         back.extend(number for number, _status in rows)
     return sorted(back)

@@ -7,15 +7,17 @@ iterates, and ``yield_per`` bounds how many rows are in memory at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Engine, RowMapping, Select, select
+from sqlalchemy import ColumnElement, Engine, RowMapping, Select, Table, select
 
 from orderbridge.domain.records import ExportKind
 
+from ._statements import table_of
 from ._tables import (
     AuditEntryRow,
     NotificationRow,
@@ -45,106 +47,13 @@ def export_rows(
     engine: Engine, kind: ExportKind, tenant: str, since: datetime | None
 ) -> Iterator[Row]:
     """Every row of one export, oldest first, keyed by ``EXPORT_COLUMNS[kind]``."""
-    if kind is ExportKind.ORDERS:
-        yield from (_order(row) for row in stream(engine, _orders(tenant, since)))
-    elif kind is ExportKind.HISTORY:
-        yield from (dict(row) for row in stream(engine, _history(tenant, since)))
-    elif kind is ExportKind.RUNS:
-        yield from (_run(row) for row in stream(engine, _runs(tenant, since)))
-    elif kind is ExportKind.AUDIT:
-        yield from (dict(row) for row in stream(engine, _audit(tenant, since)))
-    else:
-        yield from (_notification(row) for row in stream(engine, _notifications(tenant, since)))
-
-
-def _orders(tenant: str, since: datetime | None) -> Select[*tuple[Any, ...]]:
-    t = OrderStateRow
-    statement = select(
-        t.po_number,
-        t.po_id,
-        t.status,
-        t.archived,
-        t.archived_at,
-        t.first_seen_at,
-        t.updated_at,
-        t.checked_at,
-        t.state,
-    ).where(t.tenant == tenant)
+    export = _EXPORTS[kind]
+    table = export.table
+    statement = select(*export.columns).where(table.c.tenant == tenant)
     if since is not None:
-        statement = statement.where(t.updated_at >= since)
-    return statement.order_by(t.first_seen_at, t.id)
-
-
-def _history(tenant: str, since: datetime | None) -> Select[*tuple[Any, ...]]:
-    t = StatusHistoryRow
-    statement = select(
-        t.po_number, t.at, t.from_status, t.to_status, t.source, t.summary, t.recorded_at
-    ).where(t.tenant == tenant)
-    if since is not None:
-        statement = statement.where(t.at >= since)
-    return statement.order_by(t.at, t.id)
-
-
-def _runs(tenant: str, since: datetime | None) -> Select[*tuple[Any, ...]]:
-    t = SyncRunRow
-    statement = select(
-        t.id.label("run_id"),
-        t.started_at,
-        t.finished_at,
-        t.outcome,
-        t.monitored,
-        t.checked,
-        t.updated,
-        t.unchanged,
-        t.failed,
-        t.skipped,
-        t.requests,
-        t.error,
-    ).where(t.tenant == tenant)
-    if since is not None:
-        statement = statement.where(t.started_at >= since)
-    return statement.order_by(t.started_at, t.id)
-
-
-def _audit(tenant: str, since: datetime | None) -> Select[*tuple[Any, ...]]:
-    t = AuditEntryRow
-    statement = select(
-        t.id.label("audit_id"),
-        t.at,
-        t.kind,
-        t.actor,
-        t.run_id,
-        t.po_number,
-        t.po_id,
-        t.item_id,
-        t.field,
-        t.before,
-        t.after,
-        t.stuck,
-        t.error,
-    ).where(t.tenant == tenant)
-    if since is not None:
-        statement = statement.where(t.at >= since)
-    return statement.order_by(t.at, t.id)
-
-
-def _notifications(tenant: str, since: datetime | None) -> Select[*tuple[Any, ...]]:
-    t = NotificationRow
-    statement = select(
-        t.id.label("notification_id"),
-        t.created_at,
-        t.po_number,
-        t.kind,
-        t.channel,
-        t.recipients,
-        t.status,
-        t.event_key,
-        t.finished_at,
-        t.error,
-    ).where(t.tenant == tenant)
-    if since is not None:
-        statement = statement.where(t.created_at >= since)
-    return statement.order_by(t.created_at, t.id)
+        statement = statement.where(table.c[export.since] >= since)
+    statement = statement.order_by(table.c[export.oldest_first], table.c.id)
+    yield from (export.shape(row) for row in stream(engine, statement))
 
 
 def _notification(row: RowMapping) -> Row:
@@ -202,3 +111,67 @@ def _sum(values: Any) -> Decimal | None:
         except InvalidOperation:
             continue
     return total
+
+
+@dataclass(frozen=True, slots=True)
+class _Export:
+    """One export's query: its columns, the column ``--since`` applies to, and its order."""
+
+    table: Table
+    columns: tuple[ColumnElement[Any], ...]
+    since: str
+    oldest_first: str
+    shape: Callable[[RowMapping], Row]
+
+
+def _export(
+    model: type[Any],
+    names: str,
+    *,
+    since: str,
+    oldest_first: str = "",
+    id_as: str = "",
+    shape: Callable[[RowMapping], Row] = dict,
+) -> _Export:
+    """An export of ``names`` (space-separated) and, first, the row's id named ``id_as``."""
+    table = table_of(model)
+    columns: list[ColumnElement[Any]] = [table.c.id.label(id_as)] if id_as else []
+    columns.extend(table.c[name] for name in names.split())
+    return _Export(table, tuple(columns), since, oldest_first or since, shape)
+
+
+_EXPORTS: dict[ExportKind, _Export] = {
+    ExportKind.ORDERS: _export(
+        OrderStateRow,
+        "po_number po_id status archived archived_at first_seen_at updated_at checked_at state",
+        since="updated_at",
+        oldest_first="first_seen_at",
+        shape=_order,
+    ),
+    ExportKind.HISTORY: _export(
+        StatusHistoryRow,
+        "po_number at from_status to_status source summary recorded_at",
+        since="at",
+    ),
+    ExportKind.RUNS: _export(
+        SyncRunRow,
+        "started_at finished_at outcome monitored checked updated unchanged failed skipped "
+        "requests error",
+        since="started_at",
+        id_as="run_id",
+        shape=_run,
+    ),
+    ExportKind.AUDIT: _export(
+        AuditEntryRow,
+        "at kind actor run_id po_number po_id item_id field before after stuck error",
+        since="at",
+        id_as="audit_id",
+    ),
+    ExportKind.NOTIFICATIONS: _export(
+        NotificationRow,
+        "created_at po_number kind channel recipients status event_key finished_at error",
+        since="created_at",
+        id_as="notification_id",
+        shape=_notification,
+    ),
+}

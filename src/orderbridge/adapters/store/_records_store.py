@@ -12,11 +12,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select, text
 
-from orderbridge.domain.delivery import HistorySummary
+from orderbridge.domain.delivery import Dimension, OrderFigures
 from orderbridge.domain.records import AuditEntry, ExportKind, RetentionCutoffs
 
 from . import _records_archive, _records_backup, _records_export, _records_report
@@ -53,12 +52,18 @@ class RecordsStore:
         with translate_errors(self._store._url, f"exporting {kind}"):
             yield from _records_export.export_rows(self._store.engine, kind, tenant, since)
 
-    def delivery_inputs(
-        self, tenant: str, since: datetime | None = None, until: datetime | None = None
-    ) -> Iterator[tuple[str, dict[str, Any], HistorySummary]]:
-        """Each order first seen in the window with its state and history summary, in PO order."""
+    def delivery_figures(
+        self,
+        tenant: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        by: Sequence[Dimension] = tuple(Dimension),
+    ) -> Iterator[OrderFigures]:
+        """Each order first seen in the window: its report figures and groups (in no order)."""
         with translate_errors(self._store._url, "reading orders for the delivery report"):
-            yield from _records_report.delivery_inputs(self._store.engine, tenant, since, until)
+            yield from _records_report.delivery_figures(
+                self._store.engine, tenant, since, until, by
+            )
 
     # -- audit trail --------------------------------------------------------------------------
 

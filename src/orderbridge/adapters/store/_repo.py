@@ -21,7 +21,18 @@ from orderbridge.domain.history import HistoryEntry, OrderReport, RunReport
 from orderbridge.domain.notify_rules import PendingNotification
 from orderbridge.ports import FieldQuirk
 
-from . import _cache, _handoffs, _lookup, _migrate, _orders, _outbox, _quirks, _runs, _runtime
+from . import (
+    _cache,
+    _handoffs,
+    _lookup,
+    _migrate,
+    _orders,
+    _outbox,
+    _quirks,
+    _records_report,
+    _runs,
+    _runtime,
+)
 from ._accounts import SqlAccounts
 from ._budget import BudgetMethods
 from ._engine import WRITE, create_store_engine, parse_url
@@ -198,6 +209,7 @@ class SqlStore(OutboxMethods, BudgetMethods):
             )
             new = _orders.insert_history(session, tenant, history, checked_at)
             _lookup.index_order(session, tenant, po_number, state)
+            _records_report.keep_facts(session.connection(), tenant, po_number, state)
             # notifications (issue 11): the outbox rows commit with the history they announce
             _outbox.insert_notifications(session, tenant, notifications, checked_at)
             return new

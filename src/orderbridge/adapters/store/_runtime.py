@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from ._statements import execute, insert_for, table_of
+from ._statements import execute, insert_for, replace_rows, table_of
 from ._tables import LeaseRow, SettingRow
 
 __all__ = [
@@ -53,16 +53,8 @@ def get_setting(session: Session, tenant: str, key: str) -> str | None:
 
 def set_setting(session: Session, tenant: str, key: str, value: str, now: datetime) -> None:
     """Create or replace one setting."""
-    insert = insert_for(session, SETTING).values(
-        tenant=tenant, key=key, value=value, updated_at=now
-    )
-    execute(
-        session,
-        insert.on_conflict_do_update(
-            index_elements=[SETTING.c.tenant, SETTING.c.key],
-            set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
-        ),
-    )
+    row = {"tenant": tenant, "key": key, "value": value, "updated_at": now}
+    replace_rows(session.connection(), SETTING, ("tenant", "key"), [row])
 
 
 def delete_setting(session: Session, tenant: str, key: str) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, Executable, Table
@@ -17,6 +18,7 @@ __all__ = [
     "chunked",
     "execute",
     "insert_for",
+    "replace_rows",
     "require_aware",
     "table_of",
 ]
@@ -34,6 +36,28 @@ def insert_for(session: Session, table: Table) -> Insert:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+@cache
+def _replacing_insert(dialect_name: str, table: Table, keys: tuple[str, ...]) -> Insert:
+    """INSERT replacing the row with the same ``keys``; built once, so compiled once."""
+    statement: Insert = (
+        postgresql.insert(table) if dialect_name == "postgresql" else sqlite.insert(table)
+    )
+    replace = {c.name: statement.excluded[c.name] for c in table.c if c.name not in keys}
+    return statement.on_conflict_do_update(index_elements=keys, set_=replace)
+
+
+def replace_rows(
+    connection: Connection,
+    table: Table,
+    keys: tuple[str, ...],
+    rows: Sequence[Mapping[str, Any]],
+) -> None:
+    """Insert ``rows``, each replacing the row with the same ``keys`` (every other column)."""
+    if rows:
+        statement = _replacing_insert(connection.dialect.name, table, keys)
+        connection.execute(statement, [dict(row) for row in rows])
 
 
 def execute(session: Session, statement: Executable) -> CursorResult[Any]:

@@ -16,7 +16,9 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -40,6 +42,7 @@ __all__ = [
     "LoginFailureRow",
     "NotificationRow",
     "OrderEventRow",
+    "OrderFactsRow",
     "OrderLookupRow",
     "OrderStateRow",
     "ResyncRequestRow",
@@ -463,3 +466,58 @@ class AuditEntryRow(Base):
     after: Mapped[str | None] = mapped_column(Text())
     stuck: Mapped[bool | None] = mapped_column(Boolean())
     error: Mapped[str | None] = mapped_column(Text())
+
+
+# -- records: the delivery report's per-order facts (migration …_order_facts) ----------------
+
+
+class OrderFactsRow(Base):
+    """One order's delivery facts, worked out from its state and history whenever it is saved.
+
+    The delivery report reads these rows (numbers and group names) instead of every order's JSON
+    state and history (ADR 0043). Lead times are kept in days, as the report counts them, so a
+    report parses no dates; the group columns hold the order's group names one per line (an
+    order with two parts counts under each).
+    """
+
+    __tablename__ = "order_facts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant", "po_number"],
+            ["order_state.tenant", "order_state.po_number"],
+            ondelete="CASCADE",
+        ),
+        Index(None, "tenant", "first_seen_at"),  # the report's --since/--until window
+    )
+
+    tenant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    po_number: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    submitted: Mapped[datetime] = mapped_column(UtcDateTime())
+    accepted: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    shipped: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    delivered: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    invoiced: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    first_eta: Mapped[date | None] = mapped_column(Date())
+    expected_delivery: Mapped[date | None] = mapped_column(Date())
+    submitted_to_accepted_days: Mapped[float | None] = mapped_column(Float())
+    accepted_to_shipped_days: Mapped[float | None] = mapped_column(Float())
+    shipped_to_delivered_days: Mapped[float | None] = mapped_column(Float())
+    delivered_to_invoiced_days: Mapped[float | None] = mapped_column(Float())
+    submitted_to_delivered_days: Mapped[float | None] = mapped_column(Float())
+    on_time_eta: Mapped[bool | None] = mapped_column(Boolean())
+    on_time_expected: Mapped[bool | None] = mapped_column(Boolean())
+    eta_slips: Mapped[int] = mapped_column(Integer())
+    eta_slip_days: Mapped[int] = mapped_column(Integer())
+    backorder_days: Mapped[int | None] = mapped_column(Integer())
+    partial: Mapped[bool] = mapped_column(Boolean())
+    # Exact decimal text (SQLite has no exact decimal type).
+    invoice_total: Mapped[str] = mapped_column(String(40))
+    freight: Mapped[str] = mapped_column(String(40))
+    # One column per report dimension (``Dimension`` values): the order's groups, one per line.
+    month: Mapped[str] = mapped_column(Text())
+    manufacturer: Mapped[str] = mapped_column(Text())
+    part: Mapped[str] = mapped_column(Text())
+    warehouse: Mapped[str] = mapped_column(Text())
+    carrier: Mapped[str] = mapped_column(Text())
+    customer: Mapped[str] = mapped_column(Text())
