@@ -127,7 +127,7 @@ class AutotaskSettings(_Section):
     max_requests_per_hour: int | None = Field(default=None, ge=1)
     threads_per_endpoint: int = Field(default=3, ge=1, le=10)
     threshold_poll_s: float = Field(default=300.0, ge=30, le=3600)
-    # Count requests in the store, shared by every process using it (ADR 50); unset: shared
+    # Count requests in the store, shared by every process using it (ADR 44); unset: shared
     # with PostgreSQL, per process with SQLite.
     shared_budget: bool | None = None
     # The zone the tenant keeps date-only values in (UNCONFIRMED; ADR 21): a written day that

@@ -1,4 +1,4 @@
-"""The Autotask request budget in the store: several processes spend one count (ADR 50).
+"""The Autotask request budget in the store: several processes spend one count (ADR 44).
 
 Each test runs on a real SQLite file and on the real PostgreSQL server. "Processes" are separate
 ``SqlStore`` objects (each with its own engine and connection pool) on one database, used from

@@ -1,4 +1,4 @@
-"""A sync cycle spends from the budget kept in the store when it is shared (ADR 50)."""
+"""A sync cycle spends from the budget kept in the store when it is shared (ADR 44)."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ database are then budgeted separately, so leave ``base_url`` unset when they sho
 
 Storage: counts, lock-outs and threshold readings live in a ``BudgetStore``. The default,
 ``MemoryBudgetStore``, serves one process; ``SharedBudgetStore`` (``_budget_shared``) keeps them in
-the orderbridge store, so several processes share one budget (ADR 50). ``take`` is atomic per
+the orderbridge store, so several processes share one budget (ADR 44). ``take`` is atomic per
 database. Thread caps always stay per process: with N workers, give each
 ``threads_per_endpoint`` of about 3/N, or let ``Itgenatr005`` retries absorb the overlap.
 """
