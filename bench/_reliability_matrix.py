@@ -171,6 +171,16 @@ class MatrixRun:
         """Order checks that failed, over every run."""
         return sum(run.failed for run in self.runs)
 
+    def invoice_give_ups(self) -> int:
+        """Order checks whose invoice lookup gave up: a warning on the order, not a failure
+        (invoice lookups are optional), so its last fault was neither retried nor failed it."""
+        return sum(
+            1
+            for run in self.runs
+            for order in run.orders
+            if any(w.startswith(INVOICES_NOT_READ) for w in order.warnings)
+        )
+
     def failed_runs(self) -> int:
         """Runs that ended before checking orders (a failed query, a refused setup)."""
         return sum(run.outcome in ("failed", "refused") for run in self.runs)
