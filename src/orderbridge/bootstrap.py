@@ -331,7 +331,9 @@ def _autotask_budget(settings: Settings, store: SqlStore | None = None) -> Autot
         max_requests_per_hour=at.max_requests_per_hour,
         threads_per_endpoint=at.threads_per_endpoint,
         threshold_poll_s=at.threshold_poll_s,
-        store=SharedBudgetStore(store) if shared and store is not None else None,
+        store=SharedBudgetStore(store, slot_ttl=timedelta(seconds=at.timeout_s + 30))
+        if shared and store is not None
+        else None,
     )
 
 

@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "alembic_version",
     "autotask_budget",
     "autotask_budget_request",
+    "autotask_thread_slot",
     "field_quirk",
     "api_token",
     "audit_entry",

@@ -7,17 +7,26 @@ several threads at once, and ``AutotaskBudget`` objects on top of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import anyio
 import pytest
+from sqlalchemy import text
 
-from orderbridge.adapters.autotask import AutotaskBudget, BudgetExhausted, SharedBudgetStore
+from orderbridge.adapters import RetryPolicy
+from orderbridge.adapters.autotask import (
+    AutotaskBudget,
+    BudgetExhausted,
+    SharedBudgetStore,
+    ThreadLimited,
+)
 from orderbridge.adapters.autotask._budget import MemoryBudgetStore, ThresholdReading
 from orderbridge.adapters.store import SqlStore
 from orderbridge.ports import ThresholdInfo
+from orderbridge.simulators.autotask import AutotaskSimConfig
+from tests.integration.adapters.test_autotask_budget import Served, _client, _serve
 
 AT = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -98,7 +107,7 @@ async def _spend(budget: AutotaskBudget, n: int) -> int:
             ticket = await budget.acquire("PurchaseOrders", database=DB)
         except BudgetExhausted:
             continue
-        budget.release(ticket)
+        await budget.release(ticket)
         sent += 1
     return sent
 
@@ -133,3 +142,70 @@ def test_a_threshold_reading_and_a_lock_out_reach_the_other_worker(
     shared = anyio.run(lambda: SharedBudgetStore(second_store).reading(DB))
     assert isinstance(shared, ThresholdReading)
     assert shared.info == full
+
+
+# -- concurrent-request slots shared by every process ---------------------------------------
+
+
+def test_a_slot_is_claimed_once_freed_by_its_holder_and_expires(
+    store: SqlStore, second_store: SqlStore
+) -> None:
+    ttl = timedelta(seconds=60)
+    claim = store.budget_claim_thread
+    assert [claim(DB, "purchaseorders", 3, "a", AT, ttl) for _ in range(3)] == [0, 1, 2]
+    assert second_store.budget_claim_thread(DB, "purchaseorders", 3, "b", AT, ttl) is None
+    assert second_store.budget_claim_thread(DB, "products", 3, "b", AT, ttl) == 0  # per endpoint
+    second_store.budget_free_thread(DB, "purchaseorders", 1, "b")  # not b's: nothing freed
+    assert second_store.budget_claim_thread(DB, "purchaseorders", 3, "b", AT, ttl) is None
+    store.budget_free_thread(DB, "purchaseorders", 1, "a")
+    assert second_store.budget_claim_thread(DB, "purchaseorders", 3, "b", AT, ttl) == 1
+    # a holder that died: its slots free themselves when their time runs out
+    later = AT + ttl
+    assert second_store.budget_claim_thread(DB, "purchaseorders", 3, "b", later, ttl) == 0
+    # fewer slots configured than rows kept: only the first ones count
+    assert store.budget_claim_thread(DB, "purchaseorders", 1, "a", later, ttl) is None
+
+
+def test_racing_processes_never_hold_more_slots_than_the_limit(
+    store: SqlStore, second_store: SqlStore
+) -> None:
+    ttl = timedelta(seconds=60)
+
+    def claim(i: int) -> int | None:
+        chosen = store if i % 2 else second_store
+        return chosen.budget_claim_thread(DB, "purchaseorders", 3, f"p{i}", AT, ttl)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        slots = [s for s in pool.map(claim, range(24)) if s is not None]
+    assert sorted(slots) == [0, 1, 2]
+
+
+async def _two_processes_burst(served: Served, stores: Sequence[SharedBudgetStore | None]) -> None:
+    async def burst(budget: AutotaskBudget) -> None:
+        client = _client(served, budget, threads_per_endpoint=3, retry=RetryPolicy.never())
+        async with client, anyio.create_task_group() as tg:
+            for po_id in served.po_ids * 2:
+                tg.start_soon(client.get, "PurchaseOrders", po_id)
+
+    async with anyio.create_task_group() as tg:
+        for shared in stores:
+            tg.start_soon(burst, AutotaskBudget(threads_per_endpoint=3, store=shared))
+
+
+def test_two_processes_stay_within_autotasks_thread_limit_between_them(
+    store: SqlStore, second_store: SqlStore
+) -> None:
+    slow = AutotaskSimConfig(processing_delay_s=0.05)
+    for served in _serve(slow):
+        # each process alone keeps to 3; together, counting only in memory, they reach 6
+        with pytest.raises(ExceptionGroup) as caught:
+            anyio.run(_two_processes_burst, served, [None, None])
+        assert caught.value.subgroup(ThreadLimited) is not None
+    for served in _serve(slow):
+        shared = [SharedBudgetStore(store), SharedBudgetStore(second_store)]
+        anyio.run(_two_processes_burst, served, shared)
+        assert set(served.statuses("PurchaseOrders")) == {200}
+        assert len(served.statuses("PurchaseOrders")) == 2 * 2 * len(served.po_ids)
+        with store.engine.connect() as connection:  # every slot was given back
+            holders = connection.execute(text("SELECT holder FROM autotask_thread_slot"))
+            assert {h for (h,) in holders} == {None}

@@ -19,7 +19,8 @@ Rules (every number is a constructor argument):
   just before a request when a reading is due; the poll is itself a counted request and runs on
   its own single thread. ``threshold_poll_s=None`` never polls.
 - **Threads.** At most ``threads_per_endpoint`` (3) requests per entity endpoint are in flight
-  in this process (1 for ``ThresholdInformation``).
+  (1 for ``ThresholdInformation``): in this process, and, with a shared store, between every
+  process that uses it (each request claims one of the endpoint's slots in the store).
 - **Lock-out.** A poll showing the threshold reached, or an hourly-threshold 429 that cannot be
   waited out, blocks every request to the database for ``lockout_s`` (or the server's
   ``Retry-After``); the next request after that polls again first.
@@ -35,8 +36,8 @@ database are then budgeted separately, so leave ``base_url`` unset when they sho
 Storage: counts, lock-outs and threshold readings live in a ``BudgetStore``. The default,
 ``MemoryBudgetStore``, serves one process; ``SharedBudgetStore`` (``_budget_shared``) keeps them in
 the orderbridge store, so several processes share one budget (ADR 44). ``take`` is atomic per
-database. Thread caps always stay per process: with N workers, give each
-``threads_per_endpoint`` of about 3/N, or let ``Itgenatr005`` retries absorb the overlap.
+database. With the shared store the thread cap is shared too: a slot is claimed in the store for
+the request's duration (at most ``slot_ttl``, after which a dead holder's slot is free again).
 """
 
 from __future__ import annotations
@@ -146,6 +147,18 @@ class BudgetStore(Protocol):
         """The latest threshold reading, if any."""
         ...
 
+    async def claim_thread(
+        self, database: str, endpoint: str, *, slots: int, now: datetime
+    ) -> int | None:
+        """Claim one of the endpoint's ``slots`` concurrent-request slots shared with other
+        processes: its number, or None while every one is taken (a store that shares nothing
+        answers at once; the budget's per-process limiter already caps this process)."""
+        ...
+
+    async def free_thread(self, database: str, endpoint: str, slot: int) -> None:
+        """Give a slot from ``claim_thread`` back."""
+        ...
+
 
 class MemoryBudgetStore:
     """A ``BudgetStore`` for one process (thread-safe)."""
@@ -202,11 +215,20 @@ class MemoryBudgetStore:
         with self._lock:
             return self._readings.get(database)
 
+    async def claim_thread(
+        self, database: str, endpoint: str, *, slots: int, now: datetime
+    ) -> int | None:
+        """One process only: the budget's own limiter is the cap."""
+        return 0
+
+    async def free_thread(self, database: str, endpoint: str, slot: int) -> None:
+        """Nothing to give back."""
+
 
 class BudgetTicket:
     """Permission for one request; give it back with ``AutotaskBudget.release``."""
 
-    __slots__ = ("database", "endpoint", "limiter", "released", "waited_s")
+    __slots__ = ("database", "endpoint", "limiter", "released", "slot", "waited_s")
 
     def __init__(self, database: str, endpoint: str, limiter: anyio.CapacityLimiter) -> None:
         self.database = database
@@ -214,6 +236,7 @@ class BudgetTicket:
         self.limiter = limiter
         self.waited_s = 0.0
         self.released = False
+        self.slot: int | None = None  # the store's concurrent-request slot, while held
 
 
 def _utc_now() -> datetime:
@@ -294,13 +317,29 @@ class AutotaskBudget:
 
     # -- acquire / release ----------------------------------------------------------------
 
+    def _threads(self, endpoint: str) -> int:
+        return 1 if endpoint.lower() == THRESHOLD_ENDPOINT.lower() else self.threads_per_endpoint
+
     def _limiter(self, database: str, endpoint: str) -> anyio.CapacityLimiter:
         key = (database, endpoint.lower())
         limiter = self._limiters.get(key)
         if limiter is None:
-            tokens = 1 if key[1] == THRESHOLD_ENDPOINT.lower() else self.threads_per_endpoint
-            limiter = self._limiters[key] = anyio.CapacityLimiter(tokens)
+            limiter = self._limiters[key] = anyio.CapacityLimiter(self._threads(endpoint))
         return limiter
+
+    async def _claim_thread(self, ticket: BudgetTicket) -> None:
+        """Wait for one of the endpoint's slots shared with other processes."""
+        endpoint, pause = ticket.endpoint.lower(), 0.01
+        slots = self._threads(endpoint)
+        while True:
+            slot = await self.store.claim_thread(
+                ticket.database, endpoint, slots=slots, now=self.now()
+            )
+            if slot is not None:
+                ticket.slot = slot
+                return
+            await self._sleep(pause)  # held by another process for one request, briefly
+            pause = min(pause * 2, 0.2)
 
     async def acquire(
         self, endpoint: str, *, database: str = "default", poll: ThresholdPoll | None = None
@@ -313,15 +352,24 @@ class AutotaskBudget:
             if poll is not None and self.threshold_poll_s is not None:
                 await self._poll_if_due(database, poll)
             ticket.waited_s = await self._take(database, endpoint)
+            await self._claim_thread(ticket)
         except BaseException:
             ticket.limiter.release_on_behalf_of(ticket)
             raise
         return ticket
 
-    def release(self, ticket: BudgetTicket) -> None:
-        """Give the ticket's thread slot back (the request stays counted)."""
-        if not ticket.released:
-            ticket.released = True
+    async def release(self, ticket: BudgetTicket) -> None:
+        """Give the ticket's thread slots back, the shared one (if any) and this process's
+        (the request stays counted)."""
+        if ticket.released:
+            return
+        ticket.released = True
+        slot, ticket.slot = ticket.slot, None
+        try:
+            if slot is not None:
+                with anyio.CancelScope(shield=True):
+                    await self.store.free_thread(ticket.database, ticket.endpoint.lower(), slot)
+        finally:
             ticket.limiter.release_on_behalf_of(ticket)
 
     async def _take(self, database: str, endpoint: str) -> float:

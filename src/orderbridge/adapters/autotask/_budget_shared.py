@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
@@ -38,6 +41,7 @@ class _Unavailable:
 
 
 UNAVAILABLE = _Unavailable()
+_NOT_SHARED = -1  # a slot taken while the store did not answer
 
 
 class BudgetTable(Protocol):
@@ -67,6 +71,22 @@ class BudgetTable(Protocol):
 
     def budget_reading(self, database: str) -> str | None:
         """The latest threshold reading (JSON text), if any."""
+        ...
+
+    def budget_claim_thread(
+        self,
+        database: str,
+        endpoint: str,
+        slots: int,
+        holder: str,
+        now: datetime,
+        ttl: timedelta,
+    ) -> int | None:
+        """Claim a free concurrent-request slot for ``ttl`` (None: every one is taken)."""
+        ...
+
+    def budget_free_thread(self, database: str, endpoint: str, slot: int, holder: str) -> None:
+        """Give a concurrent-request slot back."""
         ...
 
 
@@ -99,10 +119,14 @@ def _load(text: str) -> ThresholdReading | None:
 class SharedBudgetStore:
     """Counts, lock-outs and readings in a shared store; in memory while it does not answer."""
 
-    def __init__(self, table: BudgetTable) -> None:
+    def __init__(self, table: BudgetTable, *, slot_ttl: timedelta = timedelta(seconds=90)) -> None:
         self._table = table
         self._memory = MemoryBudgetStore()
         self._failing = False
+        # How long a claimed concurrent-request slot stays claimed at most: longer than any one
+        # request may take (the client's timeout), so only a dead process's slot expires.
+        self._slot_ttl = slot_ttl
+        self._holder = f"{socket.gethostname()[:120]}/{os.getpid()}/{uuid.uuid4().hex[:12]}"
 
     async def _shared(self, what: str, call: Callable[[], T]) -> T | _Unavailable:
         try:
@@ -162,3 +186,29 @@ class SharedBudgetStore:
         if isinstance(found, _Unavailable):
             return await self._memory.reading(database)
         return None if found is None else _load(found)
+
+    async def claim_thread(
+        self, database: str, endpoint: str, *, slots: int, now: datetime
+    ) -> int | None:
+        """Claim one of the endpoint's slots shared by every process using the store.
+
+        While the store does not answer, this process goes on alone (its own limiter caps it)
+        and gets the slot number -1, which ``free_thread`` does not give back.
+        """
+        claim = partial(
+            self._table.budget_claim_thread,
+            database,
+            endpoint,
+            slots,
+            self._holder,
+            now,
+            self._slot_ttl,
+        )
+        found = await self._shared("request slot", claim)
+        return _NOT_SHARED if isinstance(found, _Unavailable) else found
+
+    async def free_thread(self, database: str, endpoint: str, slot: int) -> None:
+        """Give a shared slot back (an unanswered free lets the slot expire)."""
+        if slot != _NOT_SHARED:
+            free = partial(self._table.budget_free_thread, database, endpoint, slot, self._holder)
+            await self._shared("request slot", free)

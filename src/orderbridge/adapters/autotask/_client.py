@@ -239,7 +239,7 @@ class AutotaskClient(PooledClient):
             try:
                 yield
             finally:
-                self.budget.release(ticket)
+                await self.budget.release(ticket)
 
     async def _url(self, target: str) -> str:
         if not target.lower().startswith(("http://", "https://")):

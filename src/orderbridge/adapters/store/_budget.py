@@ -4,6 +4,10 @@ Several processes (a daemon, a ``sync --once`` from cron, workers) that use one 
 count per Autotask database, and the count survives a restart. ``take`` is atomic per database:
 it locks the database's ``autotask_budget`` row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
 serialises every write transaction), so two processes never both take the last slot.
+
+Concurrent-request slots (Autotask's limit of 3 requests in flight per endpoint) are rows of
+``autotask_thread_slot``: a process claims a free or expired slot with a conditional ``UPDATE``
+(only one of two racing processes sees its row count be 1) and frees it after the request.
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ._statements import execute, insert_for, require_aware, table_of
-from ._tables import BudgetRequestRow, BudgetStateRow
+from ._tables import BudgetRequestRow, BudgetStateRow, BudgetThreadRow
 
 __all__ = ["BudgetMethods"]
 
 BUDGET = table_of(BudgetStateRow)
 REQUEST = table_of(BudgetRequestRow)
+THREAD = table_of(BudgetThreadRow)
 
 
 def _lock_row(session: Session, database: str) -> None:
@@ -99,6 +104,58 @@ def _reading(session: Session, database: str) -> str | None:
     return None if row is None else row.reading
 
 
+def _claim_thread(
+    session: Session,
+    database: str,
+    endpoint: str,
+    *,
+    slots: int,
+    holder: str,
+    now: datetime,
+    ttl: timedelta,
+) -> int | None:
+    """Claim one of the endpoint's first ``slots`` slots that is free or expired, or None."""
+    mine = (THREAD.c.database == database) & (THREAD.c.endpoint == endpoint)
+    known = set(session.execute(select(THREAD.c.slot).where(mine)).scalars())
+    missing = [n for n in range(slots) if n not in known]
+    if missing:
+        execute(
+            session,
+            insert_for(session, THREAD)
+            .values([{"database": database, "endpoint": endpoint, "slot": n} for n in missing])
+            .on_conflict_do_nothing(),
+        )
+    free = (THREAD.c.holder.is_(None)) | (THREAD.c.expires_at <= now)
+    candidates = session.execute(
+        select(THREAD.c.slot).where(mine, free, THREAD.c.slot < slots).order_by(THREAD.c.slot)
+    ).scalars()
+    for slot in list(candidates):
+        claimed = execute(
+            session,
+            update(THREAD)
+            .where(mine, THREAD.c.slot == slot, free)
+            .values(holder=holder, expires_at=now + ttl),
+        )
+        if claimed.rowcount == 1:
+            return int(slot)
+    return None
+
+
+def _free_thread(session: Session, database: str, endpoint: str, slot: int, holder: str) -> None:
+    """Give a slot back, unless it expired and another process holds it now."""
+    execute(
+        session,
+        update(THREAD)
+        .where(
+            THREAD.c.database == database,
+            THREAD.c.endpoint == endpoint,
+            THREAD.c.slot == slot,
+            THREAD.c.holder == holder,
+        )
+        .values(holder=None, expires_at=None),
+    )
+
+
 class BudgetMethods:
     """The shared Autotask request budget's storage; mixed into ``SqlStore``.
 
@@ -146,3 +203,24 @@ class BudgetMethods:
         """The latest ThresholdInformation reading (JSON text), if any."""
         with self._read("reading the Autotask threshold reading") as session:
             return _reading(session, database)
+
+    def budget_claim_thread(
+        self,
+        database: str,
+        endpoint: str,
+        slots: int,
+        holder: str,
+        now: datetime,
+        ttl: timedelta,
+    ) -> int | None:
+        """Claim a free concurrent-request slot of the endpoint for ``ttl`` (None: none free)."""
+        require_aware(now, "now")
+        with self._write("claiming an Autotask request slot") as session:
+            return _claim_thread(
+                session, database, endpoint, slots=slots, holder=holder, now=now, ttl=ttl
+            )
+
+    def budget_free_thread(self, database: str, endpoint: str, slot: int, holder: str) -> None:
+        """Give a concurrent-request slot back."""
+        with self._write("freeing an Autotask request slot") as session:
+            _free_thread(session, database, endpoint, slot, holder)

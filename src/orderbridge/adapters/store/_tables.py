@@ -37,6 +37,7 @@ __all__ = [
     "Base",
     "BudgetRequestRow",
     "BudgetStateRow",
+    "BudgetThreadRow",
     "FieldQuirkRow",
     "LeaseRow",
     "LoginFailureRow",
@@ -433,6 +434,22 @@ class BudgetRequestRow(Base):
     id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True, autoincrement=True)
     database: Mapped[str] = mapped_column(String(255))
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BudgetThreadRow(Base):
+    """One of an Autotask endpoint's concurrent-request slots, shared by every process.
+
+    ``holder`` is the process that sends a request on it now; a slot whose ``expires_at`` has
+    passed is free again (its holder died or outlived its request timeout).
+    """
+
+    __tablename__ = "autotask_thread_slot"
+
+    database: Mapped[str] = mapped_column(String(255), primary_key=True)
+    endpoint: Mapped[str] = mapped_column(String(100), primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=False)
+    holder: Mapped[str | None] = mapped_column(String(255))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # -- records (issue 13): the audit trail ------------------------------------------------------

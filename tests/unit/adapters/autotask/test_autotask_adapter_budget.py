@@ -80,7 +80,7 @@ async def spend(b: AutotaskBudget, endpoint: str = "PurchaseOrders") -> int:
             ticket = await b.acquire(endpoint, database=DB)
         except BudgetExhausted:
             return granted
-        b.release(ticket)
+        await b.release(ticket)
         granted += 1
         assert granted < 100_000
 
@@ -118,14 +118,14 @@ async def test_the_window_rolls_and_free_at_is_when_the_oldest_request_ages_out(
     clock = FakeClock()
     b = budget(clock, max_requests_per_hour=3)
     for _ in range(3):
-        b.release(await b.acquire("PurchaseOrders", database=DB))
+        await b.release(await b.acquire("PurchaseOrders", database=DB))
         clock.advance(600)  # one request every ten minutes
     with pytest.raises(BudgetExhausted) as caught:
         await b.acquire("PurchaseOrders", database=DB)
     assert caught.value.free_at == T0 + timedelta(minutes=60)
     assert caught.value.retry_after == pytest.approx(30 * 60)
     clock.now = T0 + timedelta(minutes=60)
-    b.release(await b.acquire("PurchaseOrders", database=DB))  # the first one aged out
+    await b.release(await b.acquire("PurchaseOrders", database=DB))  # the first one aged out
     with pytest.raises(BudgetExhausted) as again:
         await b.acquire("PurchaseOrders", database=DB)
     assert again.value.free_at == T0 + timedelta(minutes=70)
@@ -151,7 +151,7 @@ async def test_slowdown_bands_are_configurable() -> None:
 async def test_exhaustion_is_a_typed_port_error_that_is_never_retried() -> None:
     clock = FakeClock()
     b = budget(clock, max_requests_per_hour=1)
-    b.release(await b.acquire("PurchaseOrders", database=DB))
+    await b.release(await b.acquire("PurchaseOrders", database=DB))
     with pytest.raises(BudgetExhausted, match="1 of 1 requests") as caught:
         await b.acquire("PurchaseOrderItems", database=DB)
     err = caught.value
@@ -168,11 +168,11 @@ async def test_exhaustion_is_a_typed_port_error_that_is_never_retried() -> None:
 async def test_a_short_wait_waits_and_a_long_one_raises() -> None:
     clock = FakeClock()
     b = budget(clock, max_requests_per_hour=2, max_wait_s=2.0)
-    b.release(await b.acquire("PurchaseOrders", database=DB))
+    await b.release(await b.acquire("PurchaseOrders", database=DB))
     clock.advance(3600 - 1.5)
-    b.release(await b.acquire("PurchaseOrders", database=DB))
+    await b.release(await b.acquire("PurchaseOrders", database=DB))
     ticket = await b.acquire("PurchaseOrders", database=DB)  # the first frees in 1.5 s
-    b.release(ticket)
+    await b.release(ticket)
     assert clock.slept == [pytest.approx(1.5)]
     assert ticket.waited_s == pytest.approx(1.5)
     with pytest.raises(BudgetExhausted):
@@ -193,7 +193,7 @@ async def test_at_most_n_requests_per_endpoint_are_in_flight() -> None:
         await gate.wait()
         await anyio.sleep(0.001)
         in_flight[endpoint] -= 1
-        b.release(ticket)
+        await b.release(ticket)
 
     async with anyio.create_task_group() as tg:
         for endpoint in ["PurchaseOrders"] * 8 + ["Products"] * 5 + ["ThresholdInformation"] * 3:
@@ -206,8 +206,8 @@ async def test_at_most_n_requests_per_endpoint_are_in_flight() -> None:
 async def test_release_is_idempotent_and_a_refusal_frees_the_thread() -> None:
     b = budget(FakeClock(), threads_per_endpoint=1, max_requests_per_hour=1)
     ticket = await b.acquire("PurchaseOrders", database=DB)
-    b.release(ticket)
-    b.release(ticket)
+    await b.release(ticket)
+    await b.release(ticket)
     for _ in range(3):
         with pytest.raises(BudgetExhausted):
             await b.acquire("PurchaseOrders", database=DB)
@@ -228,7 +228,7 @@ class Poller:
     async def __call__(self) -> ThresholdInfo | None:
         self.calls += 1
         ticket = await self.budget.acquire("ThresholdInformation", database=DB)
-        self.budget.release(ticket)
+        await self.budget.release(ticket)
         return None if self.fail else info(self.current, threshold=1000)
 
 
@@ -237,7 +237,7 @@ async def test_threshold_is_polled_at_most_every_interval_and_the_poll_counts() 
     b = budget(clock, threshold_poll_s=300)
     poll = Poller(b)
     for _ in range(11):  # one request a minute for ten minutes
-        b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
+        await b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
         clock.advance(60)
     assert poll.calls == 3  # at 0, 5 and 10 minutes
     assert (await b.status(DB)).used == 11 + 3
@@ -248,7 +248,7 @@ async def test_a_failed_poll_is_not_repeated_before_the_interval() -> None:
     b = budget(clock, threshold_poll_s=300)
     poll = Poller(b, fail=True)
     for _ in range(4):
-        b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
+        await b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
         clock.advance(60)
     assert poll.calls == 1
     assert (await b.status(DB)).allowance == 5000  # still the assumed 10,000
@@ -257,7 +257,7 @@ async def test_a_failed_poll_is_not_repeated_before_the_interval() -> None:
 async def test_polling_can_be_switched_off() -> None:
     b = budget(FakeClock(), threshold_poll_s=None)
     poll = Poller(b)
-    b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
+    await b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
     assert poll.calls == 0
 
 
@@ -274,7 +274,7 @@ async def test_a_reading_at_the_threshold_locks_out_then_repolls() -> None:
     assert poll.calls == 1  # no polling while locked out
     clock.advance(201)
     poll.current = 100
-    b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
+    await b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
     assert poll.calls == 2  # the first request after the lock-out reads the threshold again
 
 
@@ -283,7 +283,7 @@ async def test_hourly_429_pauses_briefly_or_locks_out() -> None:
     b = budget(clock, max_wait_s=2.0, lockout_s=900)
     await b.rate_limited(DB, "PurchaseOrders", retry_in_s=1.0, retry_after_s=None)
     ticket = await b.acquire("Products", database=DB)  # everyone waits out the pause
-    b.release(ticket)
+    await b.release(ticket)
     assert ticket.waited_s == pytest.approx(1.0)
     with pytest.raises(BudgetExhausted) as hinted:
         await b.rate_limited(DB, "PurchaseOrders", retry_in_s=None, retry_after_s=120.0)
@@ -300,7 +300,7 @@ async def test_databases_are_budgeted_apart() -> None:
     other = "webservices2.autotask.net/ci=7"
     for database in (DB, other):
         for _ in range(2):
-            b.release(await b.acquire("PurchaseOrders", database=database))
+            await b.release(await b.acquire("PurchaseOrders", database=database))
     assert (await b.status(DB)).used == (await b.status(other)).used == 2
 
 

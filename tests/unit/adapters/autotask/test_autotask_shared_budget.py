@@ -25,6 +25,7 @@ class FlakyTable:
         self.sent: list[datetime] = []
         self.locked: datetime | None = None
         self.text: str | None = None
+        self.held: dict[int, str] = {}
 
     def _check(self) -> None:
         if self.down:
@@ -59,6 +60,27 @@ class FlakyTable:
     def budget_reading(self, database: str) -> str | None:
         self._check()
         return self.text
+
+    def budget_claim_thread(
+        self,
+        database: str,
+        endpoint: str,
+        slots: int,
+        holder: str,
+        now: datetime,
+        ttl: timedelta,
+    ) -> int | None:
+        self._check()
+        free = [n for n in range(slots) if n not in self.held]
+        if not free:
+            return None
+        self.held[free[0]] = holder
+        return free[0]
+
+    def budget_free_thread(self, database: str, endpoint: str, slot: int, holder: str) -> None:
+        self._check()
+        if self.held.get(slot) == holder:
+            del self.held[slot]
 
 
 def test_a_store_that_stops_answering_is_said_once_and_this_process_counts_alone(
@@ -105,3 +127,20 @@ def test_readings_round_trip_and_an_unreadable_one_counts_as_none() -> None:
     assert anyio.run(shared.reading, DB) == reading
     table.text = "{not json"
     assert anyio.run(shared.reading, DB) is None
+
+
+def test_request_slots_are_shared_and_a_silent_store_leaves_this_process_its_own_cap() -> None:
+    table = FlakyTable()
+    shared = SharedBudgetStore(table)
+
+    async def scenario() -> list[int | None]:
+        got = [await shared.claim_thread(DB, "purchaseorders", slots=2, now=T0) for _ in range(3)]
+        await shared.free_thread(DB, "purchaseorders", 0)
+        got.append(await shared.claim_thread(DB, "purchaseorders", slots=2, now=T0))
+        table.down = True
+        got.append(await shared.claim_thread(DB, "purchaseorders", slots=2, now=T0))
+        await shared.free_thread(DB, "purchaseorders", -1)  # nothing to give back
+        return got
+
+    assert anyio.run(scenario) == [0, 1, None, 0, -1]
+    assert set(table.held) == {0, 1}
