@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "status_history",
     "sync_run",
     "tenant",
+    "tenant_config",
     "upstream_cache",
     "web_session",
     "web_user",
