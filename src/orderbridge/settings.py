@@ -270,6 +270,13 @@ class StoreSettings(_Section):
         """Whether the store is a SQLite file (one host; PostgreSQL serves several)."""
         return self.url.startswith("sqlite:")
 
+    @property
+    def missing_sqlite_file(self) -> bool:
+        """Whether the store is a SQLite file that does not exist yet (a store with nothing in
+        it, tenants included); read without loading the database code."""
+        name = self.url.removeprefix("sqlite:///").split("?", 1)[0]
+        return self.is_sqlite and name not in ("", ":memory:") and not Path(name).exists()
+
 
 class SyncSettings(_Section):
     """``[sync]``: how a sync cycle runs, how often, over which orders, and whether at all."""

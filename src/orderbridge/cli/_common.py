@@ -157,11 +157,14 @@ def _tenant_settings_or_exit(settings: Settings) -> Settings:
     """``settings`` for the chosen tenant; an unknown or disabled tenant or a key problem is one
     line and exit 2. A store that cannot be read is left to the command to report, unless a
     tenant was named (its settings are in that store)."""
-    from orderbridge.bootstrap_tenants import resolve_tenant
-    from orderbridge.ports import StoreUnavailable
     from orderbridge.settings import DEFAULT_TENANT, ConfigError
 
     chosen = _chosen[0]
+    if chosen in (None, DEFAULT_TENANT) and settings.store.missing_sqlite_file:
+        return settings  # no store yet, so no tenants: the file's own, as always
+    from orderbridge.bootstrap_tenants import resolve_tenant
+    from orderbridge.ports import StoreUnavailable
+
     try:
         return resolve_tenant(settings, chosen)
     except ConfigError as exc:
