@@ -315,7 +315,7 @@ def runtime_settings(
 def _runner_guard(
     settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
 ) -> RunnerGuard:
-    """The tenant's runner lease (``sync:default``) with the configured lifetime."""
+    """The tenant's runner lease (``sync:TENANT``) with the configured lifetime."""
     lease = RunnerLease(store, tenant=settings.tenant, ttl_s=settings.sync.lease_ttl_s, clock=clock)
     return RunnerGuard(lease=lease, runs=store, clock=clock, tenant=settings.tenant)
 

@@ -307,3 +307,20 @@ def test_a_tenants_settings_are_the_installation_with_its_own_sections_whole(
         settings_for_tenant(settings, "beta")
     with pytest.raises(ConfigError, match="no tenant 'gamma'"):
         settings_for_tenant(settings, "gamma")
+
+
+def test_a_copy_or_restore_waits_for_every_tenants_runner(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from orderbridge.adapters.store import RecordsStore, RestoreRefused, SqlStore, copy_store
+
+    with (
+        SqlStore.open(f"sqlite:///{tmp_path / 'a.db'}") as source,
+        SqlStore.open(f"sqlite:///{tmp_path / 'b.db'}") as target,
+    ):
+        RecordsStore(source).backup(tmp_path / "a.backup", use_pg_dump=False)
+        assert source.acquire_lease("sync:acme", "host:4711", 600, datetime.now(UTC))
+        with pytest.raises(RestoreRefused, match="host:4711"):
+            copy_store(source, target)
+        with pytest.raises(RestoreRefused, match="host:4711"):
+            RecordsStore(source).restore(tmp_path / "a.backup", force=True)

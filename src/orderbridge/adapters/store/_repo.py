@@ -476,6 +476,12 @@ class SqlStore(OutboxMethods, BudgetMethods, TenantMethods):
         with self._read(f"reading lease {name}") as session:
             return _runtime.lease_holder(session, name)
 
+    def active_lease_holder(self, prefix: str, now: datetime) -> tuple[str, datetime] | None:
+        """Who holds an unexpired lease named ``prefix...`` (e.g. any tenant's ``sync:``)."""
+        require_aware(now, "now")
+        with self._read(f"reading leases {prefix}*") as session:
+            return _runtime.active_holder(session, prefix, now)
+
 
 def _ttl(ttl_s: float) -> timedelta:
     """A positive lease duration."""
