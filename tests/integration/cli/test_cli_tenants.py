@@ -324,3 +324,24 @@ def test_a_copy_or_restore_waits_for_every_tenants_runner(tmp_path: Path) -> Non
             copy_store(source, target)
         with pytest.raises(RestoreRefused, match="host:4711"):
             RecordsStore(source).restore(tmp_path / "a.backup", force=True)
+
+
+def test_every_log_line_of_a_tenants_sync_names_the_tenant(
+    runner: CliRunner, upstreams: SimulatedUpstreams, store_url: str, tmp_path: Path
+) -> None:
+    import json
+
+    config = _write(
+        tmp_path / "orderbridge.toml",
+        {
+            "store": {"url": store_url, "secret_key_file": str(tmp_path / "orderbridge.key")},
+            "logging": {"level": "INFO", "format": "json"},
+        },
+    )
+    _ok(runner, "keys", "create", "--config", str(config))
+    _add(runner, config, "acme", _tenant_file(upstreams, tmp_path / "acme.toml"))
+    result = runner.invoke(app, ["sync", "--once", "--config", str(config), "--tenant", "acme"])
+    logged = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert logged, result.stderr
+    assert {entry.get("tenant") for entry in logged} == {"acme"}, result.stderr
+    assert upstreams.autotask.config.secret not in result.output
