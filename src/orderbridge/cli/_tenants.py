@@ -232,6 +232,14 @@ def create(config: ConfigOption = None) -> None:
     settings = settings_or_exit(config, tenant=False)
     with _user_errors():
         path = create_key_file(settings)
+    import os
+
+    if os.environ.get("ORDERBRIDGE_SECRET_KEY", "").strip():
+        errors.print(
+            "note: ORDERBRIDGE_SECRET_KEY is set, and is used instead of this file while it is",
+            markup=False,
+            highlight=False,
+        )
     console.print(
         f"Key written to {path} (mode 600). Keep a copy somewhere safe and apart from the "
         "store's backups: without it the credentials in the store cannot be read.",
