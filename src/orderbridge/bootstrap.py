@@ -10,7 +10,10 @@ Entrypoints use only the names in ``__all__``, one group per thing they start:
 - doctor: ``doctor_session``;
 - the dashboard: ``dashboard_queries``, ``accounts``, ``runtime_settings``, ``oidc_client``,
   ``sso_role_rules``;
-- records: ``RecordsStore``, ``RestoreRefused``, ``retention_policy``.
+- records: ``RecordsStore``, ``RestoreRefused``, ``retention_policy``;
+- tenants (ADR 48): ``enabled_tenants`` and ``settings_for_tenant`` (a worker serving several
+  tenants asks for each one's settings); the ``tenants`` and ``keys`` commands use
+  ``bootstrap_tenants``.
 
 How one client or policy is built from the settings (``_autotask_client``, ``_retry_policy``...)
 is private: tests of that translation import the private names.
@@ -29,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 import anyio
 import httpx2
+import structlog
 from sqlalchemy.engine import make_url
 
 from orderbridge.adapters import RetryPolicy
@@ -45,7 +49,6 @@ from orderbridge.adapters.carriers import CarrierAccount, Tracker, build_tracker
 from orderbridge.adapters.oidc import OidcClient
 from orderbridge.adapters.passwords import Argon2Hasher
 from orderbridge.adapters.store import (
-    DEFAULT_TENANT,
     RecordsStore,
     RestoreRefused,
     SqlStore,
@@ -80,6 +83,7 @@ from orderbridge.application.scope import ScopeResolver
 from orderbridge.application.sso import RoleRules
 from orderbridge.application.sync import SyncService
 from orderbridge.bootstrap_notifications import cycle_notices
+from orderbridge.bootstrap_tenants import enabled_tenant_names, settings_of
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.history import RunReport
 from orderbridge.domain.plan import PlanOptions
@@ -97,6 +101,7 @@ __all__ = [
     "dashboard_queries",
     "doctor_session",
     "dry_run_store",
+    "enabled_tenants",
     "file_runtime_values",
     "migrate_store",
     "next_checks",
@@ -104,6 +109,7 @@ __all__ = [
     "open_store",
     "retention_policy",
     "runtime_settings",
+    "settings_for_tenant",
     "sqlite_file",
     "sso_role_rules",
     "sync_services",
@@ -124,6 +130,23 @@ def utc_now() -> datetime:
 def open_store(settings: Settings) -> SqlStore:
     """The configured store, migrated to the current schema."""
     return SqlStore.open(settings.store.url)
+
+
+def enabled_tenants(settings: Settings) -> list[str]:
+    """The names of the tenants to serve: every enabled tenant kept in the store, or
+    ``["default"]`` (the configuration file's tenant) when the store keeps none."""
+    return enabled_tenant_names(settings)
+
+
+def settings_for_tenant(settings: Settings, tenant: str) -> Settings:
+    """The installation's ``settings`` with ``tenant``'s own sections from the store in place of
+    the file's, its credentials decrypted; ``settings.tenant`` is ``tenant``.
+
+    With no tenants in the store, ``"default"`` gives the file's settings. Raises
+    ``ConfigError`` (lines to show as they are) for an unknown or disabled tenant, a missing or
+    wrong key, and ``StoreUnavailable`` when the store cannot be read.
+    """
+    return settings_of(settings, tenant)
 
 
 def sqlite_file(settings: Settings) -> Path | None:
@@ -208,7 +231,7 @@ class SyncServices:
             serve_requests=self.guarded.serve_resync_requests,
             clock=clock,
             sleep=sleep,
-            tenant=DEFAULT_TENANT,
+            tenant=self.settings.tenant,
             poll_s=poll_s,
         )
 
@@ -219,7 +242,7 @@ class SyncServices:
             policy=retention_policy(self.settings),
             backups=_backup_schedule(self.settings),
             clock=clock,
-            tenant=DEFAULT_TENANT,
+            tenant=self.settings.tenant,
         )
 
 
@@ -286,15 +309,15 @@ def runtime_settings(
     target: SettingsStore = store
     if actor is not None:
         target = AuditedSettings(store, RecordsStore(store), actor, utc_now)
-    return RuntimeSettings(target, file_runtime_values(settings), tenant=DEFAULT_TENANT)
+    return RuntimeSettings(target, file_runtime_values(settings), tenant=settings.tenant)
 
 
 def _runner_guard(
     settings: Settings, store: SqlStore, *, clock: Callable[[], datetime] = utc_now
 ) -> RunnerGuard:
-    """The tenant's runner lease (``sync:default``) with the configured lifetime."""
-    lease = RunnerLease(store, tenant=DEFAULT_TENANT, ttl_s=settings.sync.lease_ttl_s, clock=clock)
-    return RunnerGuard(lease=lease, runs=store, clock=clock, tenant=DEFAULT_TENANT)
+    """The tenant's runner lease (``sync:TENANT``) with the configured lifetime."""
+    lease = RunnerLease(store, tenant=settings.tenant, ttl_s=settings.sync.lease_ttl_s, clock=clock)
+    return RunnerGuard(lease=lease, runs=store, clock=clock, tenant=settings.tenant)
 
 
 def _tdsynnex_endpoints(settings: Settings) -> TdSynnexEndpoints:
@@ -430,11 +453,34 @@ async def sync_services(
 
     ``cache_metadata=False`` asks Autotask for its zone and metadata afresh (doctor does).
     """
+    # Every log line of this graph names its tenant (structlog's context, see orderbridge.logs).
+    with structlog.contextvars.bound_contextvars(tenant=settings.tenant):
+        async with _sync_services(
+            settings,
+            clock=clock,
+            store=store,
+            autotask_transport=autotask_transport,
+            tdsynnex_transport=tdsynnex_transport,
+            cache_metadata=cache_metadata,
+        ) as services:
+            yield services
+
+
+@asynccontextmanager
+async def _sync_services(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime],
+    store: SqlStore | None,
+    autotask_transport: httpx2.AsyncBaseTransport | None,
+    tdsynnex_transport: httpx2.AsyncBaseTransport | None,
+    cache_metadata: bool,
+) -> AsyncIterator[SyncServices]:
     at = settings.autotask
     owned_store = store is None
     the_store = store if store is not None else open_store(settings)
     metadata = (
-        MetadataCache(the_store, tenant=DEFAULT_TENANT, ttl_s=at.metadata_cache_s, clock=clock)
+        MetadataCache(the_store, tenant=settings.tenant, ttl_s=at.metadata_cache_s, clock=clock)
         if cache_metadata and at.metadata_cache_s > 0
         else None
     )
@@ -468,10 +514,11 @@ async def sync_services(
         carriers=CarrierCatalog(settings.carriers.tracking_urls),
         plan_options=_plan_options(settings),
         concurrency=settings.sync.concurrency,
+        tenant=settings.tenant,
         request_counts=lambda: services.request_counts(),
         config_digest=_write_settings_digest(settings),
         invoices=settings.tdsynnex.invoices,
-        notices=cycle_notices(settings.notifications, the_store, autotask, clock),
+        notices=cycle_notices(settings.notifications, the_store, autotask, clock, settings.tenant),
         records=RecordsStore(the_store),  # audit trail and archive
         carrier_round=CarrierRound(list(trackers.values()), clock) if trackers else None,
         check_policy=settings.sync.check_policy() if settings.sync.adaptive else None,
@@ -481,7 +528,7 @@ async def sync_services(
         guard=_runner_guard(settings, the_store, clock=clock),
         store=the_store,
         clock=clock,
-        tenant=DEFAULT_TENANT,
+        tenant=settings.tenant,
     )
     services = SyncServices(
         settings, the_store, autotask, tdsynnex, purchase_orders, sync, runtime, guarded, trackers
@@ -536,7 +583,9 @@ async def doctor_session(
                 unconfigured=_unconfigured_carriers(settings),
                 overdue_after_days=settings.carriers.overdue_after_days,
             )
-            checks = StoreChecks(store, clock, po_number_field=at.po_number_field)
+            checks = StoreChecks(
+                store, clock, po_number_field=at.po_number_field, tenant=settings.tenant
+            )
             link = dashboard_link_check(
                 dashboard_enabled=settings.web.enabled,
                 po_url_template=settings.web.autotask_po_url,
@@ -556,7 +605,7 @@ def dashboard_queries(
     return DashboardQueries(
         store.dashboard_reads(),
         clock=clock,
-        tenant=DEFAULT_TENANT,
+        tenant=settings.tenant,
         stuck_days=settings.web.stuck_after_days,
         backordered_days=settings.web.backordered_after_days,
         next_checks=next_checks(settings, store, clock=clock),
@@ -572,7 +621,7 @@ def next_checks(
         runtime=runtime_settings(settings, store),
         policy=settings.sync.check_policy() if settings.sync.adaptive else None,
         clock=clock,
-        tenant=DEFAULT_TENANT,
+        tenant=settings.tenant,
     )
 
 

@@ -19,7 +19,7 @@ from orderbridge.adapters.notify import (
     AutotaskPeople,
     parse_autotask_url,
 )
-from orderbridge.adapters.store import DEFAULT_TENANT, SqlStore, StoreError
+from orderbridge.adapters.store import SqlStore, StoreError
 from orderbridge.application.doctor import Check, channel_checks, delivery_check
 from orderbridge.application.notification_sender import DeliveryPolicy, NotificationSender
 from orderbridge.application.notifications import CycleNotices, NotificationPolicy
@@ -68,13 +68,14 @@ def notification_sender(
     store: SqlStore,
     autotask: AutotaskClient | None,
     clock: Callable[[], datetime],
+    tenant: str,
 ) -> NotificationSender:
     """The outbox sender over the configured channels."""
     return NotificationSender(
         outbox=store,
         channels=notification_channels(settings, autotask),
         clock=clock,
-        tenant=DEFAULT_TENANT,
+        tenant=tenant,
         people=None if autotask is None else AutotaskPeople(autotask, clock),
         policy=DeliveryPolicy(
             max_attempts=settings.max_attempts,
@@ -90,6 +91,7 @@ def cycle_notices(
     store: SqlStore,
     autotask: AutotaskClient | None,
     clock: Callable[[], datetime],
+    tenant: str,
 ) -> CycleNotices | None:
     """The sync cycle's notification hooks, or None when there is nothing to notify."""
     if not settings.active:
@@ -104,8 +106,8 @@ def cycle_notices(
         outbox=store,
         policy=policy,
         clock=clock,
-        sender=notification_sender(settings, store, autotask, clock),
-        tenant=DEFAULT_TENANT,
+        sender=notification_sender(settings, store, autotask, clock, tenant),
+        tenant=tenant,
     )
 
 
@@ -138,7 +140,7 @@ async def notification_doctor_checks(settings: Settings) -> list[Check]:
         try:
             since = datetime.now(UTC) - timedelta(days=1)
             counts = await anyio.to_thread.run_sync(
-                lambda: store.notification_counts(DEFAULT_TENANT, since)
+                lambda: store.notification_counts(settings.tenant, since)
             )
             checks.append(delivery_check(counts))
         except StoreError:

@@ -21,6 +21,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     ValidationInfo,
@@ -43,6 +44,8 @@ from orderbridge.settings_carriers import CarrierApiSettings, DhlApiSettings
 
 __all__ = [
     "DEFAULT_CONFIG_FILE",
+    "DEFAULT_TENANT",
+    "TENANT_SECTIONS",
     "AutotaskSettings",
     "BackupSettings",
     "CarrierApiSettings",
@@ -62,9 +65,14 @@ __all__ = [
     "config_file_warnings",
     "load_settings",
     "resolve_config_path",
+    "settings_from",
 ]
 
 DEFAULT_CONFIG_FILE = "orderbridge.toml"
+DEFAULT_TENANT = "default"  # the tenant a configuration file alone describes
+# The sections that describe one tenant (ADR 48): a tenant kept in the store brings its own,
+# the configuration file gives the rest (store, logging, web, retry, retention, backup).
+TENANT_SECTIONS = ("autotask", "tdsynnex", "carriers", "notifications", "sync", "mapping")
 DEFAULT_ZONE_LOOKUP_URL = "https://webservices.autotask.net/atservicesrest/v1.0/zoneInformation"
 
 
@@ -246,6 +254,9 @@ class StoreSettings(_Section):
     """``[store]``: where orderbridge keeps state, history and the activity log."""
 
     url: str = "sqlite:///orderbridge.db"
+    # The key that encrypts tenants' credentials in the store, unless ORDERBRIDGE_SECRET_KEY
+    # is set (ADR 49); relative paths are from the working directory, like the store's.
+    secret_key_file: Path = Path("orderbridge.key")
 
     @field_validator("url")
     @classmethod
@@ -258,6 +269,13 @@ class StoreSettings(_Section):
     def is_sqlite(self) -> bool:
         """Whether the store is a SQLite file (one host; PostgreSQL serves several)."""
         return self.url.startswith("sqlite:")
+
+    @property
+    def missing_sqlite_file(self) -> bool:
+        """Whether the store is a SQLite file that does not exist yet (a store with nothing in
+        it, tenants included); read without loading the database code."""
+        name = self.url.removeprefix("sqlite:///").split("?", 1)[0]
+        return self.is_sqlite and name not in ("", ":memory:") and not Path(name).exists()
 
 
 class SyncSettings(_Section):
@@ -512,6 +530,19 @@ class Settings(BaseSettings):
     backup: BackupSettings = Field(default_factory=BackupSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)  # issue 11
+    # Which tenant these settings serve: not a key of the file (``--tenant`` chooses it).
+    _tenant: str = PrivateAttr(default=DEFAULT_TENANT)
+
+    @property
+    def tenant(self) -> str:
+        """The tenant these settings serve (``default`` for a configuration file alone)."""
+        return self._tenant
+
+    def with_tenant(self, name: str) -> Settings:
+        """These settings, serving tenant ``name``."""
+        copy = self.model_copy()
+        object.__setattr__(copy, "__pydantic_private__", {"_tenant": name})
+        return copy
 
     @classmethod
     def settings_customise_sources(
@@ -584,6 +615,14 @@ def _problem_lines(exc: ValidationError) -> list[str]:
     return lines
 
 
+def settings_from(data: dict[str, Any]) -> Settings:
+    """Settings from plain data (no file, no environment); ``ConfigError`` when invalid."""
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_problem_lines(exc)) from None
+
+
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     """Read and validate the configuration, raising ``ConfigError`` with one line per problem."""
     config_path = resolve_config_path(path)
@@ -616,5 +655,5 @@ def config_file_warnings(path: Path | None) -> list[str]:
 
 
 def _mentions_secrets(path: Path) -> bool:
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = path.read_text(encoding="utf-8", errors="replace").replace("secret_key_file", "")
     return any(word in text for word in ("secret", "password", "integration_code", "api_key"))

@@ -22,6 +22,8 @@ is missing from the table. Commands load the configuration through ``_common.set
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -31,6 +33,7 @@ import typer
 from orderbridge import __version__
 
 from . import (
+    _common,
     _demo,
     _doctor,
     _init,
@@ -47,6 +50,7 @@ from . import (
     _simulate,
     _switch,
     _sync,
+    _tenants,
     _users,
 )
 
@@ -80,6 +84,7 @@ def _main(
     ] = False,
 ) -> None:
     """Keep Autotask purchase orders in step with TD SYNNEX order status."""
+    _common.choose_tenant(None)  # each invocation chooses afresh (--tenant, $ORDERBRIDGE_TENANT)
 
 
 def version() -> None:
@@ -115,12 +120,58 @@ _COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
     "archive": _records.archive,
     "unarchive": _records.unarchive,
     "audit": _records.audit,
+    "tenants": _tenants.tenants_app,
+    "keys": _tenants.keys_app,
 }
+# Commands that serve no one tenant, so take no --tenant: they manage the tenants themselves.
+_NO_TENANT = {"version", "tenants", "keys"}
+
+
+def with_tenant(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``command`` with a ``--tenant NAME`` option (also ``$ORDERBRIDGE_TENANT``) added.
+
+    The one place every command gets the option: the wrapper remembers the choice in
+    ``_common``, whose ``settings_or_exit`` loads that tenant's settings (ADR 48).
+    """
+    signature = inspect.signature(command, eval_str=True)
+    if "tenant" in signature.parameters:
+        return command
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, tenant: str | None = None, **kwargs: Any) -> Any:
+        if tenant is not None:  # given to a group (settings --tenant X set ...) or a command
+            _common.choose_tenant(tenant)
+        return command(*args, **kwargs)
+
+    option = inspect.Parameter(
+        "tenant", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=_common.TenantOption
+    )
+    parameters = [*signature.parameters.values(), option]
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper
+
+
+def _tenant_options(group: typer.Typer) -> None:
+    """Give every command of ``group`` (its callback, its subgroups) the ``--tenant`` option."""
+    callback = group.registered_callback
+    if callback is not None and callback.callback is not None:
+        callback.callback = with_tenant(callback.callback)
+    for info in group.registered_commands:
+        if info.callback is not None:
+            info.callback = with_tenant(info.callback)
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _tenant_options(sub.typer_instance)
+
+
 for _name, _target in _COMMANDS.items():
     if isinstance(_target, typer.Typer):
+        if _name not in _NO_TENANT:
+            _tenant_options(_target)
         app.add_typer(_target, name=_name)
     else:
-        app.command(_name)(_target)
+        app.command(_name)(_target if _name in _NO_TENANT else with_tenant(_target))
 
 
 def main() -> None:

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_ORDERS_FAILED = 1
 EXIT_CONFIG = 2
-TENANT = "default"  # the one tenant the commands serve
+_chosen: list[str | None] = [None]  # the --tenant of this command (see _app.with_tenant)
+_served: list[str] = ["default"]  # the tenant the loaded settings serve
 
 
 class _LazyConsole:
@@ -52,6 +53,19 @@ ConfigOption = Annotated[
         "--config",
         "-c",
         help="TOML configuration file (default: $ORDERBRIDGE_CONFIG, else ./orderbridge.toml).",
+        show_default=False,
+    ),
+]
+
+TenantOption = Annotated[
+    str | None,
+    typer.Option(
+        "--tenant",
+        envvar="ORDERBRIDGE_TENANT",
+        help=(
+            "The tenant to serve (default: $ORDERBRIDGE_TENANT, else the only tenant; "
+            "orderbridge tenants list shows them)."
+        ),
         show_default=False,
     ),
 ]
@@ -106,8 +120,24 @@ def config_source(config: Path | None) -> str:
     )
 
 
-def settings_or_exit(config: Path | None) -> Settings:
-    """Load the configuration, or print one line per problem and exit with code 2."""
+def choose_tenant(name: str | None) -> None:
+    """Remember the ``--tenant`` given to this command (None: not given)."""
+    _chosen[0] = name.strip() if name is not None and name.strip() else None
+
+
+def tenant() -> str:
+    """The tenant this command serves (known once ``settings_or_exit`` has loaded settings)."""
+    return _served[0]
+
+
+def settings_or_exit(config: Path | None, *, tenant: bool = True) -> Settings:
+    """Load the configuration for the tenant this command serves, or print one line per problem
+    and exit with code 2.
+
+    The tenant is ``--tenant``, else the only tenant kept in the store, else (a store keeping no
+    tenants) the configuration file's own, ``default``. ``tenant=False`` is for commands that act
+    on the whole installation (backups, dashboard accounts): they get the file's settings.
+    """
     from orderbridge.settings import ConfigError, config_file_warnings, load_settings
     from orderbridge.settings import resolve_config_path as resolve
 
@@ -117,7 +147,32 @@ def settings_or_exit(config: Path | None) -> Settings:
         fail([f"configuration error: {line}" for line in exc.problems])
     for warning in config_file_warnings(resolve(config)):
         errors.print(f"warning: {warning}", markup=False, highlight=False)
+    if tenant:
+        settings = _tenant_settings_or_exit(settings)
+    _served[0] = settings.tenant
     return settings
+
+
+def _tenant_settings_or_exit(settings: Settings) -> Settings:
+    """``settings`` for the chosen tenant; an unknown or disabled tenant or a key problem is one
+    line and exit 2. A store that cannot be read is left to the command to report, unless a
+    tenant was named (its settings are in that store)."""
+    from orderbridge.settings import DEFAULT_TENANT, ConfigError
+
+    chosen = _chosen[0]
+    if chosen in (None, DEFAULT_TENANT) and settings.store.missing_sqlite_file:
+        return settings  # no store yet, so no tenants: the file's own, as always
+    from orderbridge.bootstrap_tenants import resolve_tenant
+    from orderbridge.ports import StoreUnavailable
+
+    try:
+        return resolve_tenant(settings, chosen)
+    except ConfigError as exc:
+        fail([f"configuration error: {line}" for line in exc.problems])
+    except StoreUnavailable as exc:
+        if chosen not in (None, DEFAULT_TENANT):
+            fail([f"store error: {exc}"])
+        return settings
 
 
 def credentials_or_exit(settings: Settings, config: Path | None) -> None:

@@ -44,7 +44,7 @@ def migrate_store(
     from orderbridge.bootstrap import RestoreRefused, migrate_store
     from orderbridge.settings import StoreSettings
 
-    settings = _settings(config)
+    settings = _settings(config, tenant=False)
     existing_store_or_exit(settings, config)
     try:
         StoreSettings(url=to)

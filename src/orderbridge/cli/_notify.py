@@ -14,7 +14,6 @@ import typer
 
 from ._common import (
     EXIT_ORDERS_FAILED,
-    TENANT,
     ConfigOption,
     console,
     existing_store_or_exit,
@@ -113,7 +112,7 @@ def status(config: ConfigOption = None) -> None:
     settings = settings_or_exit(config)
     existing_store_or_exit(settings, config)
     with opened_store(settings) as store:
-        counts = store.notification_counts(TENANT, utc_now() - timedelta(days=1))
+        counts = store.notification_counts(settings.tenant, utc_now() - timedelta(days=1))
     console.print(
         f"Last 24 hours: {counts['sent']} sent, {counts['failed']} failed; "
         f"{counts['pending']} waiting to be sent.",

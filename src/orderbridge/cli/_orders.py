@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ._common import (
-    TENANT,
     ConfigOption,
     console,
     existing_store_or_exit,
@@ -42,10 +41,10 @@ def status(
     from orderbridge.domain.lifecycle import OrderState
 
     with opened_store(settings) as store:
-        stored = store.load_state(TENANT, po_number)
-        history = store.history(TENANT, po_number)
-        reports = store.order_reports(TENANT, po_number, limit=20)
-        notified = store.order_notifications(TENANT, po_number)
+        stored = store.load_state(settings.tenant, po_number)
+        history = store.history(settings.tenant, po_number)
+        reports = store.order_reports(settings.tenant, po_number, limit=20)
+        notified = store.order_notifications(settings.tenant, po_number)
         state = None if stored is None else OrderState.from_json(stored.state)
         checks = next_checks(settings, store)
         outlook = checks.of(state, None if stored is None else stored.checked_at)
@@ -117,8 +116,8 @@ def log(
     from ._render import order_reports_table, runs_table
 
     with opened_store(settings) as store:
-        runs = store.runs(TENANT, limit=limit) if run is None else []
-        one = store.run(run) if run is not None else None
+        runs = store.runs(settings.tenant, limit=limit) if run is None else []
+        one = store.run(run, settings.tenant) if run is not None else None
         where = str(store_file(settings) or store.url)
     if run is not None:
         if one is None:

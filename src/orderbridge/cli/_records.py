@@ -23,7 +23,6 @@ from orderbridge.ports import StoreUnavailable
 from ._common import (
     EXIT_CONFIG,
     EXIT_ORDERS_FAILED,
-    TENANT,
     ConfigOption,
     actor,
     console,
@@ -109,7 +108,7 @@ def export_command(
 
     with records_of(settings) as records, output_stream(output) as out:
         try:
-            count = export(records, kind, fmt, out, tenant=TENANT, since=start, bom=bom)
+            count = export(records, kind, fmt, out, tenant=settings.tenant, since=start, bom=bom)
         except StoreUnavailable as exc:
             fail([f"store error: {exc}"], EXIT_ORDERS_FAILED)
     if output is not None:
@@ -121,7 +120,7 @@ def backup(
     config: ConfigOption = None,
 ) -> None:
     """Take a consistent backup of the store, safe while the daemon runs."""
-    settings = _settings(config)
+    settings = _settings(config, tenant=False)
     existing_store_or_exit(settings, config)
     if file.exists() and file.is_dir():
         fail([f"{file} is a directory: name the backup file"])
@@ -144,7 +143,7 @@ def restore(
     """Restore a backup into an empty store (checks the schema version first)."""
     from orderbridge.bootstrap import RestoreRefused
 
-    settings = _settings(config)
+    settings = _settings(config, tenant=False)
     store_or_exit(settings, config, create=True)
     if not file.is_file():
         fail([f"{file}: no such backup file"])
@@ -175,7 +174,9 @@ def archive(
     policy = retention_policy(settings)
     with records_of(settings) as records:
         try:
-            outcome = archive_now(records, policy, utc_now(), tenant=TENANT, dry_run=dry_run)
+            outcome = archive_now(
+                records, policy, utc_now(), tenant=settings.tenant, dry_run=dry_run
+            )
         except StoreUnavailable as exc:
             fail([f"archive failed: {exc}"], EXIT_ORDERS_FAILED)
     verb = "Would archive" if dry_run else "Archived"
@@ -204,7 +205,7 @@ def unarchive(
     with records_of(settings) as records:
         try:
             back = records.unarchive(
-                TENANT, [po_number], f"brought back by hand ({actor()})", utc_now()
+                settings.tenant, [po_number], f"brought back by hand ({actor()})", utc_now()
             )
         except StoreUnavailable as exc:
             fail([f"unarchive failed: {exc}"], EXIT_ORDERS_FAILED)
@@ -227,7 +228,7 @@ def audit(
     start = None if since is None else parse_moment(since, "--since")
     with records_of(settings) as records:
         try:
-            entries = records.audit(TENANT, po_number, start, limit)
+            entries = records.audit(settings.tenant, po_number, start, limit)
         except StoreUnavailable as exc:
             fail([f"store error: {exc}"], EXIT_ORDERS_FAILED)
     if not entries:

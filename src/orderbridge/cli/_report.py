@@ -57,7 +57,6 @@ def delivery(
     )
     from orderbridge.ports import StoreUnavailable
 
-    from ._common import TENANT
     from ._records import output_stream, parse_moment, records_of
 
     settings = _settings(config)
@@ -68,7 +67,9 @@ def delivery(
         fail(["--until must be after --since"], EXIT_CONFIG)
     with records_of(settings) as records:
         try:
-            report = build_delivery_report(records, by, tenant=TENANT, since=start, until=end)
+            report = build_delivery_report(
+                records, by, tenant=settings.tenant, since=start, until=end
+            )
         except StoreUnavailable as exc:
             fail([f"store error: {exc}"], EXIT_ORDERS_FAILED)
     window = {

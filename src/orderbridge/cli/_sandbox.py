@@ -82,7 +82,7 @@ def sandbox(
             nullcontext() if period is None else LifecycleTicker(td_server.url, period)
         )
         with sigterm_as_ctrl_c(), ticker:
-            serve_demo(settings_or_exit(config_file), port, "the sandbox")
+            serve_demo(settings_or_exit(config_file, tenant=False), port, "the sandbox")
     finally:
         td_server.stop()
         at_server.stop()

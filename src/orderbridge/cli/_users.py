@@ -49,7 +49,7 @@ def _accounts(config: ConfigOption, *, create: bool = False) -> Iterator[Account
     from orderbridge.application.accounts import AccountError
     from orderbridge.bootstrap import accounts
 
-    settings = settings_or_exit(config)
+    settings = settings_or_exit(config, tenant=False)
     store_or_exit(settings, config, create=create)
     try:
         with opened_store(settings) as store:

@@ -43,6 +43,11 @@ CONFIG_COMMANDS: dict[str, list[str]] = {
     "audit": ["audit"],
     "restore": ["restore", "backup.db"],
     "migrate-store": ["migrate-store", "--to", "sqlite:///copy.db"],
+    "tenants list": ["tenants", "list"],
+    "tenants show": ["tenants", "show", "acme"],
+    "tenants disable": ["tenants", "disable", "acme"],
+    "tenants remove": ["tenants", "remove", "acme", "--yes"],
+    "keys rotate": ["keys", "rotate"],
 }
 # Commands that read no configuration file (init writes one; the others need none).
 NO_CONFIG_COMMANDS = {"init", "demo", "sandbox", "simulate", "version"}

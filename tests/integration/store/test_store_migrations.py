@@ -36,6 +36,7 @@ EXPECTED_TABLES = {
     "status_history",
     "sync_run",
     "tenant",
+    "tenant_config",
     "upstream_cache",
     "web_session",
     "web_user",

@@ -20,6 +20,7 @@ from ._records_store import RecordsStore, RestoreRefused
 from ._repo import SqlStore
 from ._store_copy import StoreCopy, copy_store
 from ._tables import DEFAULT_TENANT
+from ._tenants import StoredTenant
 
 __all__ = [
     "DEFAULT_TENANT",
@@ -31,5 +32,6 @@ __all__ = [
     "StoreCopy",
     "StoreError",
     "StoredOrder",
+    "StoredTenant",
     "copy_store",
 ]

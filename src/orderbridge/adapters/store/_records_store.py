@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -29,6 +29,7 @@ __all__ = ["RecordsStore", "RestoreRefused"]
 
 AUDIT = table_of(AuditEntryRow)
 RUNNER_LEASE = f"sync:{DEFAULT_TENANT}"  # the lease `orderbridge run` and `sync` hold
+RUNNER_LEASES = "sync:"  # every tenant's runner lease starts so
 
 
 class RestoreRefused(StoreError):
@@ -151,8 +152,8 @@ class RecordsStore:
                 "with the orderbridge version that wrote it, then upgrade"
             )
         url = self._store._url
-        holder = self._store.lease_holder(RUNNER_LEASE)
-        if holder is not None and holder[1] > datetime.now(holder[1].tzinfo):
+        holder = self._store.active_lease_holder(RUNNER_LEASES, datetime.now(UTC))
+        if holder is not None:
             raise RestoreRefused(
                 f"an orderbridge runner ({holder[0]}) is using this store: stop it first"
             )

@@ -42,6 +42,7 @@ from ._queries import SqlDashboardReads
 from ._records import JsonObject, ResyncRequest, RunRecord, StoredOrder
 from ._statements import insert_for, require_aware, table_of
 from ._tables import DEFAULT_TENANT, TenantRow
+from ._tenants import TenantMethods
 from ._writers import WriterQueue
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ MAX_TENANT_LENGTH = 64
 MAX_CACHE_KEY_LENGTH = 255
 
 
-class SqlStore(OutboxMethods, BudgetMethods):
+class SqlStore(OutboxMethods, BudgetMethods, TenantMethods):
     """Orders, history, activity log, settings and leases in SQLite or PostgreSQL."""
 
     def __init__(self, url: str | URL) -> None:
@@ -328,10 +329,10 @@ class SqlStore(OutboxMethods, BudgetMethods):
         with self._read("listing runs") as session:
             return _runs.list_runs(session, tenant, limit, triggers)
 
-    def run(self, run_id: int) -> RunRecord | None:
-        """One run with its per-order reports, or None."""
+    def run(self, run_id: int, tenant: str | None = None) -> RunRecord | None:
+        """One run with its per-order reports, or None (also when it is not ``tenant``'s)."""
         with self._read(f"reading run {run_id}") as session:
-            return _runs.get_run(session, run_id)
+            return _runs.get_run(session, run_id, tenant)
 
     def order_reports(
         self, tenant: str, po_number: str, limit: int = 20
@@ -474,6 +475,12 @@ class SqlStore(OutboxMethods, BudgetMethods):
         """Who holds lease ``name`` and until when (UTC), or None (for refusal messages)."""
         with self._read(f"reading lease {name}") as session:
             return _runtime.lease_holder(session, name)
+
+    def active_lease_holder(self, prefix: str, now: datetime) -> tuple[str, datetime] | None:
+        """Who holds an unexpired lease named ``prefix...`` (e.g. any tenant's ``sync:``)."""
+        require_aware(now, "now")
+        with self._read(f"reading leases {prefix}*") as session:
+            return _runtime.active_holder(session, prefix, now)
 
 
 def _ttl(ttl_s: float) -> timedelta:

@@ -141,10 +141,11 @@ def list_runs(
     return [run_from_row(row) for row in rows]
 
 
-def get_run(session: Session, run_id: int) -> RunRecord | None:
-    """One run with its per-order reports in the order they were recorded."""
+def get_run(session: Session, run_id: int, tenant: str | None = None) -> RunRecord | None:
+    """One run with its per-order reports in the order they were recorded (None when it is
+    another tenant's, given ``tenant``)."""
     row = session.get(SyncRunRow, run_id)
-    if row is None:
+    if row is None or (tenant is not None and row.tenant != tenant):
         return None
     events = session.scalars(
         select(OrderEventRow)

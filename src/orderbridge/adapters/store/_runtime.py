@@ -115,3 +115,14 @@ def lease_holder(session: Session, name: str) -> tuple[str, datetime] | None:
         select(LeaseRow.holder, LeaseRow.expires_at).where(LeaseRow.name == name)
     ).first()
     return None if row is None else (row[0], row[1])
+
+
+def active_holder(session: Session, prefix: str, now: datetime) -> tuple[str, datetime] | None:
+    """Who holds an unexpired lease whose name starts with ``prefix`` (any tenant's runner)."""
+    row = session.execute(
+        select(LeaseRow.holder, LeaseRow.expires_at)
+        .where(LeaseRow.name.startswith(prefix, autoescape=True), LeaseRow.expires_at > now)
+        .order_by(LeaseRow.name)
+        .limit(1)
+    ).first()
+    return None if row is None else (row[0], row[1])

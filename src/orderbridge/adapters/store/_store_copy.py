@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from ._errors import StoreError, translate_errors
-from ._records_store import RUNNER_LEASE, RecordsStore, RestoreRefused
+from ._records_store import RUNNER_LEASES, RecordsStore, RestoreRefused
 from ._repo import SqlStore
 from ._tables import Base
 
@@ -52,8 +52,8 @@ def copy_store(source: SqlStore, target: SqlStore, *, force: bool = False) -> St
     """
     if source.url == target.url:
         raise RestoreRefused("the target is the store itself: name another database")
-    holder = source.lease_holder(RUNNER_LEASE)
-    if holder is not None and holder[1] > datetime.now(holder[1].tzinfo):
+    holder = source.active_lease_holder(RUNNER_LEASES, datetime.now(UTC))
+    if holder is not None:
         raise RestoreRefused(
             f"an orderbridge runner ({holder[0]}) is using the store: stop it first, so "
             "nothing it writes after the copy is lost"

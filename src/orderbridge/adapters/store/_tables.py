@@ -50,6 +50,7 @@ __all__ = [
     "SettingRow",
     "StatusHistoryRow",
     "SyncRunRow",
+    "TenantConfigRow",
     "TenantRow",
     "UpstreamCacheRow",
     "UtcDateTime",
@@ -115,6 +116,24 @@ class TenantRow(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class TenantConfigRow(Base):
+    """A tenant's configuration: its own sections of the settings, credentials encrypted.
+
+    ``settings`` holds the non-secret keys (JSON, by section); ``secrets`` is one ciphertext of
+    every credential, encrypted under the key named by ``key_id`` (ADR 48, ADR 49).
+    """
+
+    __tablename__ = "tenant_config"
+
+    name: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean())
+    settings: Mapped[dict[str, Any]] = mapped_column(_json())
+    secrets: Mapped[str] = mapped_column(Text())
+    key_id: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class OrderStateRow(Base):
