@@ -234,6 +234,10 @@ class PurchaseOrderGateway(Protocol):
         """One PO with its items, as it stands now."""
         ...
 
+    async def among(self, scope: MonitoredScope, po_ids: Sequence[int]) -> list[PurchaseOrder]:
+        """Those of these POs still in scope, with their items, as they stand now (batched)."""
+        ...
+
     async def update_purchase_order(self, po_id: int, changes: Mapping[str, Any]) -> None:
         """Write the given PO fields (domain names) and nothing else."""
         ...

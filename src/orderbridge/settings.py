@@ -62,6 +62,7 @@ __all__ = [
     "SyncSettings",
     "TdSynnexSettings",
     "WebSettings",
+    "WorkerSettings",
     "config_file_warnings",
     "load_settings",
     "resolve_config_path",
@@ -290,6 +291,9 @@ class SyncSettings(_Section):
     scope: str = "active"
     budget_share: float = Field(default=0.5, gt=0, le=1)
     lease_ttl_s: float = Field(default=120.0, ge=10, le=3_600)
+    # Orders per job when workers run the cycle (``orderbridge worker``); one Autotask query
+    # reads a batch's POs again, so it stays well under Autotask's page of 500.
+    batch_size: int = Field(default=200, ge=1, le=500)
     # Per-order check schedules (see ``orderbridge.domain.check_schedule``); intervals in hours.
     adaptive: bool = True
     adaptive_submitted_h: float = Field(default=1.0, gt=0, le=720)
@@ -508,6 +512,15 @@ class BackupSettings(_Section):
     interval_hours: float = Field(default=24.0, gt=0, le=24 * 31)
 
 
+class WorkerSettings(_Section):
+    """``[workers]``: ``orderbridge worker`` and ``orderbridge scheduler`` (PostgreSQL store)."""
+
+    concurrency: int = Field(default=4, ge=1, le=64)
+    heartbeat_s: float = Field(default=10.0, ge=1, le=600)
+    stalled_after_s: float = Field(default=60.0, ge=3, le=3_600)
+    scheduler_poll_s: float = Field(default=15.0, ge=0.5, le=3_600)
+
+
 class Settings(BaseSettings):
     """The whole configuration."""
 
@@ -530,6 +543,7 @@ class Settings(BaseSettings):
     backup: BackupSettings = Field(default_factory=BackupSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)  # issue 11
+    workers: WorkerSettings = Field(default_factory=WorkerSettings)
     # Which tenant these settings serve: not a key of the file (``--tenant`` chooses it).
     _tenant: str = PrivateAttr(default=DEFAULT_TENANT)
 

@@ -146,8 +146,12 @@ class RunnerLease:
             await _in_thread(lambda: self._store.release_lease(self.name, self.holder))
 
     @asynccontextmanager
-    async def held(self) -> AsyncIterator[RunnerLease]:
-        """Acquire, keep renewing in the background, release on exit; ``lost`` is set if lost."""
+    async def held(self, *, release: bool = True) -> AsyncIterator[RunnerLease]:
+        """Acquire, keep renewing in the background, release on exit; ``lost`` is set if lost.
+
+        ``release=False`` keeps the lease on exit (until it expires or its holder releases it):
+        one batch of a worker-run cycle, whose other batches hold it under the same holder id.
+        """
         await self.acquire()
         try:
             with single_error():
@@ -158,7 +162,8 @@ class RunnerLease:
                     finally:
                         group.cancel_scope.cancel()
         finally:
-            await self.release()
+            if release:
+                await self.release()
 
     async def _keep_renewing(self) -> None:
         while True:

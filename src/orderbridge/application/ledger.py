@@ -93,6 +93,11 @@ class RunLedger:
             self._run_id = await _in_thread(lambda: store.start_run(tenant, started, trigger))
             report.run_id = self._run_id
 
+    def attach(self, report: RunReport, run_id: int) -> None:
+        """Record into a run opened elsewhere (one batch of a worker-run cycle)."""
+        if not self._dry_run:
+            self._run_id = report.run_id = run_id
+
     async def load(self, po_numbers: Sequence[str], *, config_digest: str = "") -> None:
         """Read the last known state of these orders, and the tenant's field quirks.
 
@@ -266,8 +271,11 @@ class RunLedger:
         with anyio.CancelScope(shield=True):
             await _in_thread(lambda: store.record_order_reports(run_id, batch, now))
 
-    async def close(self, report: RunReport) -> None:
-        """Mark unchanged orders checked and close the run's record (shielded)."""
+    async def close(self, report: RunReport, *, finish: bool = True) -> None:
+        """Mark unchanged orders checked and close the run's record (shielded).
+
+        ``finish=False`` (one batch of a worker-run cycle) leaves the run's record open.
+        """
         await self.flush()
         if self._run_id is None:
             return
@@ -276,4 +284,5 @@ class RunLedger:
         with anyio.CancelScope(shield=True):
             if unchanged:
                 await _in_thread(lambda: store.touch_checked(tenant, unchanged, now))
-            await _in_thread(lambda: store.finish_run(run_id, report))
+            if finish:
+                await _in_thread(lambda: store.finish_run(run_id, report))

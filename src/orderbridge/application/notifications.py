@@ -135,6 +135,26 @@ class CycleNotices:
         if self.sender is not None and report.outcome != "interrupted":
             await self.deliver()
 
+    async def after_batches(self, report: RunReport, reports: Sequence[OrderReport]) -> None:
+        """A cycle that workers ran in batches is whole: end the quiet first cycle if it was one.
+
+        Each batch queued its own orders' notices (``after_cycle`` of a part); what is left is
+        the summary of the tenant's first whole cycle, exactly when a single process says it.
+        """
+        if report.outcome not in ("ok", "partial"):
+            return
+        try:
+            if await _thread(self.outbox.get_setting, self.tenant, BASELINE_SETTING) is not None:
+                return
+            entries = self._summary(reports)
+            await _thread(self.outbox.enqueue_notifications, self.tenant, entries, self.clock())
+            stamp = self.clock().isoformat()
+            await _thread(self.outbox.set_setting, self.tenant, BASELINE_SETTING, stamp)
+        except Exception as exc:  # a notification never fails the cycle it follows
+            self.problems.append(f"notifications not queued: {exc}")
+            return
+        await self.deliver()
+
     async def deliver(self) -> None:
         """Deliver what is due now; a store failure is left for the next pass."""
         if self.sender is None:

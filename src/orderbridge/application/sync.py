@@ -26,6 +26,7 @@ from orderbridge.application.carrier_tracking import CarrierPass, CarrierRound
 from orderbridge.application.ledger import RunLedger
 from orderbridge.application.notifications import CycleNotices
 from orderbridge.application.scope import SyncSetupError
+from orderbridge.domain.batches import split_batches
 from orderbridge.domain.carrier_facts import NO_FACTS, CarrierFacts, apply_carrier_facts
 from orderbridge.domain.carriers import CarrierCatalog
 from orderbridge.domain.check_schedule import CheckPolicy
@@ -50,7 +51,7 @@ from orderbridge.ports import (
     UpstreamError,
 )
 
-__all__ = ["NotChecked", "OrderResult", "ProgressHook", "RunStop", "SyncService"]
+__all__ = ["NotChecked", "OrderResult", "ProgressHook", "RunPart", "RunStop", "SyncService"]
 
 
 class NotChecked(StrEnum):
@@ -114,6 +115,19 @@ class RunStop:
 
 
 ProgressHook = Callable[[OrderResult], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunPart:
+    """One batch of a cycle that workers run: its run, its orders, and the orders done already.
+
+    ``reported`` names the orders the run has an activity-log line for (a batch run again after
+    its worker died): they are not checked twice.
+    """
+
+    run_id: int
+    po_ids: tuple[int, ...]
+    reported: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -198,10 +212,14 @@ class SyncService:
         on_order: ProgressHook | None = None,
         stop: anyio.Event | None = None,
         trigger: RunTrigger | None = None,
+        part: RunPart | None = None,
     ) -> tuple[RunReport, list[OrderResult]]:
         """One cycle over every monitored PO (or only those PO numbers); returns the run report.
 
         ``only`` names orders explicitly, so the status scope's exclusions do not apply to them.
+        ``part`` checks one batch of a cycle that ``plan_batches`` opened (a worker's job): its
+        orders are read again from Autotask, its lines go into that run, and the run is left
+        open for the other batches (the report returned is this batch's share).
         Callers that write hold the runner lease (see ``orderbridge.application.cycle``).
         """
         if trigger is None:
@@ -209,25 +227,28 @@ class SyncService:
         report = RunReport(started_at=self.clock(), trigger=trigger)
         ledger = RunLedger(self.store, tenant=self.tenant, clock=self.clock, dry_run=dry_run)
         lookups = InvoiceLookups(enabled=self.invoices)
-        await ledger.open(report)
+        if part is None:
+            await ledger.open(report)
+        else:
+            ledger.attach(report, part.run_id)
         if trigger is RunTrigger.RESYNC:
             await ledger.forget_quirks()  # a resync tries every field again
         results: list[OrderResult] = []
         halted: list[RunStop] = []
         before = dict(self.request_counts())
         try:
+            whole = only is None and part is None
             if self.notices is not None:
-                await self.notices.before_cycle(dry_run=dry_run, whole=only is None)
-            pos = await self._in_scope(
-                await self.purchase_orders.monitored(await self.scope()), ledger, only
-            )
+                await self.notices.before_cycle(dry_run=dry_run, whole=whole)
+            pos = await self._in_scope(await self._identify(part), ledger, only)
             if not dry_run:  # an archived order whose PO is back in scope comes back
                 await unarchive_in_scope(
                     self.records, self.tenant, pos, ledger.archived, self.clock()
                 )
-            report.monitored = len(pos)
+            if part is None:  # a batch's orders are counted by the cycle's planner
+                report.monitored = len(pos)
             await self._ask_carriers(pos, ledger, force=only is not None)
-            if only is None and self.check_policy is not None:  # per-order check schedules
+            if whole and self.check_policy is not None:  # per-order check schedules
                 pos = ledger.due(pos, self.check_policy, report.started_at)
             if on_total is not None:
                 on_total(len(pos))
@@ -262,8 +283,48 @@ class SyncService:
             if refusal is not None:
                 report.warnings.append(refusal)
             report.finished_at = self.clock()
-            await ledger.close(report)
+            await ledger.close(report, finish=part is None)
         return report, results
+
+    async def plan_batches(self, batch_size: int) -> tuple[RunReport, list[list[int]]]:
+        """Open a scheduled cycle and cut the orders it checks into batches (for workers).
+
+        The orders are found as ``run_once`` finds them (scope, exclusions, per-order check
+        schedules) and ordered the same way, never-checked and most overdue first. The run is
+        left open for the batches, unless finding the orders failed (then it is closed here
+        and no batch is returned). The report's counts are the planner's share of the run.
+        """
+        report = RunReport(started_at=self.clock(), trigger=RunTrigger.SCHEDULED)
+        ledger = RunLedger(self.store, tenant=self.tenant, clock=self.clock, dry_run=False)
+        before = dict(self.request_counts())
+        await ledger.open(report)
+        batches: list[list[int]] = []
+        try:
+            pos = await self._in_scope(await self._identify(None), ledger, None)
+            report.monitored = len(pos)
+            if self.check_policy is not None:
+                pos = ledger.due(pos, self.check_policy, report.started_at)
+            ordered = [po.id for po in ledger.longest_unchecked_first(pos)]
+            batches = split_batches(ordered, batch_size)
+        except (UpstreamError, SyncSetupError) as exc:
+            run_stop = RunStop.from_error(exc)
+            report.outcome = RunOutcome.FAILED if run_stop is None else run_stop.outcome
+            report.error = str(exc) if run_stop is None else run_stop.message(0)
+            report.resume_at = None if run_stop is None else run_stop.resume_at
+        after = self.request_counts()
+        report.requests = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+        if report.outcome is not RunOutcome.RUNNING:
+            report.finished_at = self.clock()
+            await ledger.close(report)
+        return report, batches
+
+    async def _identify(self, part: RunPart | None) -> list[PurchaseOrder]:
+        """The POs in scope now: all of them, or those of one batch (read again, batched)."""
+        scope = await self.scope()
+        if part is None:
+            return await self.purchase_orders.monitored(scope)
+        found = await self.purchase_orders.among(scope, part.po_ids)
+        return [po for po in found if (po.po_number or "") not in part.reported]
 
     async def _note_quirks(
         self, results: Sequence[OrderResult], ledger: RunLedger, report: RunReport

@@ -52,6 +52,7 @@ from . import (
     _sync,
     _tenants,
     _users,
+    _worker,
 )
 
 app = typer.Typer(
@@ -122,9 +123,12 @@ _COMMANDS: dict[str, Callable[..., Any] | typer.Typer] = {
     "audit": _records.audit,
     "tenants": _tenants.tenants_app,
     "keys": _tenants.keys_app,
+    "worker": _worker.worker,
+    "scheduler": _worker.scheduler,
 }
 # Commands that serve no one tenant, so take no --tenant: they manage the tenants themselves.
-_NO_TENANT = {"version", "tenants", "keys"}
+# Workers and the scheduler serve every enabled tenant.
+_NO_TENANT = {"version", "tenants", "keys", "worker", "scheduler"}
 
 
 def with_tenant(command: Callable[..., Any]) -> Callable[..., Any]:

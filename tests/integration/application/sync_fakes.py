@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -53,6 +53,11 @@ class FakePurchaseOrders:
             for po in self.orders.values()
             if po.vendor_id in scope.vendor_ids and po.status in scope.status_labels
         ]
+
+    async def among(self, scope: MonitoredScope, po_ids: Sequence[int]) -> list[PurchaseOrder]:
+        """Those of these POs still in scope."""
+        wanted = set(po_ids)
+        return [po for po in await self.monitored(scope) if po.id in wanted]
 
     async def get(self, po_id: int) -> PurchaseOrder | None:
         """One PO."""

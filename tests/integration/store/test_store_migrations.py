@@ -32,6 +32,7 @@ EXPECTED_TABLES = {
     "order_lookup",
     "order_state",
     "resync_request",
+    "run_batch",
     "setting",
     "status_history",
     "sync_run",

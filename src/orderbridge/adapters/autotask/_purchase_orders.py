@@ -120,6 +120,16 @@ class AutotaskPurchaseOrders:
         )
         return await self._assemble([Row(r, entity=_PO) for r in rows])
 
+    async def among(self, scope: MonitoredScope, po_ids: Sequence[int]) -> list[PurchaseOrder]:
+        """Those of ``po_ids`` still in ``scope``, with items: one ``in`` query (a worker's batch).
+
+        Keep the list to a few hundred ids (``[sync] batch_size``); Autotask's limit on the
+        length of an ``in`` list is not documented.
+        """
+        if not po_ids:
+            return []
+        return await self.monitored(scope, extra_filters=[F("id").in_(list(po_ids))])
+
     async def get(self, po_id: int) -> PurchaseOrder | None:
         """One PO with its items, or ``None`` when Autotask has no such PO."""
         raw = await self._client.get(_PO, po_id)

@@ -34,6 +34,7 @@ from . import (
     _runtime,
 )
 from ._accounts import SqlAccounts
+from ._batches import RunBatchMethods
 from ._budget import BudgetMethods
 from ._engine import WRITE, create_store_engine, parse_url
 from ._errors import shown_url, translate_errors
@@ -56,7 +57,7 @@ MAX_TENANT_LENGTH = 64
 MAX_CACHE_KEY_LENGTH = 255
 
 
-class SqlStore(OutboxMethods, BudgetMethods, TenantMethods):
+class SqlStore(OutboxMethods, BudgetMethods, TenantMethods, RunBatchMethods):
     """Orders, history, activity log, settings and leases in SQLite or PostgreSQL."""
 
     def __init__(self, url: str | URL) -> None:

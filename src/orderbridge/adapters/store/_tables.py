@@ -557,3 +557,27 @@ class OrderFactsRow(Base):
     warehouse: Mapped[str] = mapped_column(Text())
     carrier: Mapped[str] = mapped_column(Text())
     customer: Mapped[str] = mapped_column(Text())
+
+
+class RunBatchRow(Base):
+    """One order batch of a cycle that workers run (``orderbridge worker``).
+
+    A cycle is one ``sync_run``; its planner splits the orders due into batches, each a job of
+    its own. ``state`` is ``pending`` until a worker finished the batch (``done``); ``tally``
+    holds the batch's counts and request figures, which the last batch adds up into the run.
+    Batch 0 is the planner's own share (the Autotask reads that found the orders).
+    """
+
+    __tablename__ = "run_batch"
+    __table_args__ = (Index(None, "tenant", "state"),)
+
+    run_id: Mapped[int] = mapped_column(
+        _BIG_ID, ForeignKey("sync_run.id", ondelete="CASCADE"), primary_key=True
+    )
+    batch_no: Mapped[int] = mapped_column(Integer(), primary_key=True, autoincrement=False)
+    tenant: Mapped[str] = mapped_column(String(64), ForeignKey("tenant.id"))
+    po_ids: Mapped[list[int]] = mapped_column(_json())
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer(), default=0)
+    tally: Mapped[dict[str, Any] | None] = mapped_column(_json())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -1,0 +1,178 @@
+"""The composition root of ``orderbridge worker`` and ``orderbridge scheduler``.
+
+The worker runs Procrastinate jobs (``orderbridge.adapters.jobqueue``) whose handlers build a
+tenant's sync graph on the worker's one store connection and hand it to
+``orderbridge.application.batched``; the scheduler looks at every enabled tenant every
+``[workers] scheduler_poll_s`` and queues a plan of each tenant whose cycle is due — due exactly
+as ``orderbridge run`` decides it (frequency, on/off switch, the request budget's pace), and
+never while the tenant's previous cycle still has batches to run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import datetime
+
+import anyio
+
+from orderbridge.adapters.jobqueue import JobQueue, WorkerOptions
+from orderbridge.adapters.store import SqlStore
+from orderbridge.application.batched import BatchedCycles
+from orderbridge.bootstrap import (
+    SyncServices,
+    enabled_tenants,
+    open_store,
+    settings_for_tenant,
+    sync_services,
+    utc_now,
+)
+from orderbridge.settings import ConfigError, Settings
+
+__all__ = ["WorkerRoot", "worker_root"]
+
+_log = logging.getLogger(__name__)
+_TENANT_SETTINGS_TTL_S = 60.0  # a tenant's changed settings reach running workers this soon
+
+
+class WorkerRoot:
+    """The job queue, the store and the per-tenant graphs of one worker or scheduler process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: SqlStore,
+        queue: JobQueue,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.queue = queue
+        self._clock = clock
+        self._tenant_settings: dict[str, tuple[float, Settings]] = {}
+        queue.handle(plan=self.plan, batch=self.run_batch)
+
+    def tenant_settings(self, tenant: str) -> Settings:
+        """The tenant's settings (read from the store at most once a minute per process)."""
+        cached = self._tenant_settings.get(tenant)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < _TENANT_SETTINGS_TTL_S:
+            return cached[1]
+        found = settings_for_tenant(self.settings, tenant)
+        self._tenant_settings[tenant] = (now, found)
+        return found
+
+    @asynccontextmanager
+    async def _cycles(self, tenant: str) -> AsyncIterator[tuple[BatchedCycles, SyncServices]]:
+        settings = self.tenant_settings(tenant)
+        async with sync_services(settings, store=self.store, clock=self._clock) as services:
+            notices = services.sync.notices
+            yield (
+                BatchedCycles(
+                    sync=services.sync,
+                    store=self.store,
+                    clock=self._clock,
+                    batch_size=settings.sync.batch_size,
+                    lease_ttl_s=max(settings.sync.lease_ttl_s, settings.workers.stalled_after_s),
+                    tenant=tenant,
+                    after_batches=None if notices is None else notices.after_batches,
+                ),
+                services,
+            )
+
+    async def plan(self, tenant: str) -> None:
+        """The plan job: open the tenant's cycle and queue its batches."""
+        async with self._cycles(tenant) as (cycles, services):
+            values = await services.runtime.current()
+            if not values.enabled:
+                _log.info("scheduled sync is off for tenant %s; not planning", tenant)
+                return
+            planned = await cycles.plan()
+        if planned is not None and planned.batches:
+            await self.queue.defer_batches(tenant, planned.run_id, planned.batches, planned.holder)
+
+    async def run_batch(self, tenant: str, run_id: int, batch_no: int, holder: str) -> None:
+        """The batch job: check one batch of the tenant's cycle."""
+        async with self._cycles(tenant) as (cycles, _):
+            await cycles.run_batch(run_id, batch_no, holder)
+
+    async def schedule_forever(self, stop: anyio.Event) -> None:
+        """Queue each tenant's plan when its cycle is due, until ``stop``."""
+        poll_s = self.settings.workers.scheduler_poll_s
+        async with AsyncExitStack() as graphs:
+            daemons: dict[str, SyncServices] = {}
+            while not stop.is_set():
+                try:
+                    await self.schedule_once(daemons, graphs)
+                except Exception:  # a store outage: say so, try again next time
+                    _log.exception("the scheduler could not look at the tenants")
+                with anyio.move_on_after(poll_s):
+                    await stop.wait()
+
+    async def schedule_once(
+        self, graphs: dict[str, SyncServices], stack: AsyncExitStack
+    ) -> list[str]:
+        """Queue a plan for every enabled tenant whose cycle is due; returns their names."""
+        deferred: list[str] = []
+        for tenant in await anyio.to_thread.run_sync(lambda: enabled_tenants(self.settings)):
+            try:
+                services = graphs.get(tenant)
+                if services is None:
+                    settings = self.tenant_settings(tenant)
+                    services = await stack.enter_async_context(
+                        sync_services(settings, store=self.store, clock=self._clock)
+                    )
+                    graphs[tenant] = services
+                if await self._due(tenant, services) and await self.queue.defer_plan(tenant):
+                    deferred.append(tenant)
+            except ConfigError as exc:
+                _log.error("tenant %s is skipped: %s", tenant, "; ".join(exc.problems))
+        return deferred
+
+    async def _due(self, tenant: str, services: SyncServices) -> bool:
+        values = await services.runtime.current()
+        if not values.enabled:
+            return False
+        pending = await anyio.to_thread.run_sync(lambda: self.store.pending_run_batches(tenant))
+        if pending:
+            return False
+        due = await services.daemon(clock=self._clock).next_due(values)
+        return due <= self._clock()
+
+    async def recover_forever(self, stop: anyio.Event) -> None:
+        """Queue again, every heartbeat, the jobs of workers that stopped answering."""
+        workers = self.settings.workers
+        while not stop.is_set():
+            try:
+                await self.queue.retry_stalled(workers.stalled_after_s)
+            except Exception:
+                _log.warning("could not look for jobs of stopped workers", exc_info=True)
+            with anyio.move_on_after(workers.heartbeat_s):
+                await stop.wait()
+
+    def worker_options(self, concurrency: int | None) -> WorkerOptions:
+        """How this process runs jobs (``--concurrency`` over ``[workers] concurrency``)."""
+        w = self.settings.workers
+        return WorkerOptions(
+            concurrency=concurrency or w.concurrency,
+            heartbeat_s=w.heartbeat_s,
+            stalled_after_s=w.stalled_after_s,
+            poll_s=min(5.0, w.scheduler_poll_s),
+        )
+
+
+@asynccontextmanager
+async def worker_root(
+    settings: Settings, *, clock: Callable[[], datetime] = utc_now
+) -> AsyncIterator[WorkerRoot]:
+    """Open the store and the job queue (applying its schema the first time)."""
+    store = open_store(settings)
+    try:
+        async with JobQueue(settings.store.url) as queue:
+            await queue.ensure_schema()
+            yield WorkerRoot(settings, store, queue, clock=clock)
+    finally:
+        store.close()

@@ -1,0 +1,257 @@
+"""Real ``orderbridge worker`` processes on the PostgreSQL store, against the simulators.
+
+- two workers sync a tenant's cycle in batches, recorded as one run; a single-process sync
+  afterwards finds nothing left to write;
+- a worker killed with ``kill -9`` in the middle of a batch: another worker runs the batch again
+  after the dead one misses its heartbeats; no order is written, recorded or audited twice, and
+  none is lost;
+- SIGTERM lets a worker finish the batch it is checking, then it exits 0.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.pool import NullPool
+from typer.testing import CliRunner
+
+from orderbridge.cli import app
+from orderbridge.simulators._common.faults import FaultRule
+from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+CLI = [sys.executable, "-c", "from orderbridge.cli import main; main()"]
+BATCH = 4  # orders per batch job in the kill and SIGTERM tests, checked one at a time
+WORKERS = {"heartbeat_s": 1, "stalled_after_s": 3, "scheduler_poll_s": 0.5}
+
+
+def _config(
+    path: Path, upstreams: SimulatedUpstreams, store_url: str, batch_size: int, concurrency: int = 8
+) -> Path:
+    values: dict[str, Any] = upstreams.settings_dict(path.with_suffix(".db"))
+    values["store"] = {"url": store_url}
+    # one cycle in the test: the next would come a minute later
+    values["sync"] = {
+        "adaptive": False,
+        "frequency": "realtime",
+        "min_gap_s": 600,
+        "batch_size": batch_size,
+        "concurrency": concurrency,
+    }
+    values["workers"] = WORKERS
+    path.write_text(tomli_w.dumps(values), encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+@contextmanager
+def _workers(config: Path, logs: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    """Start ``orderbridge worker`` processes; every one left running is killed at the end."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str, command: str = "worker") -> subprocess.Popen[bytes]:
+        log = logs / f"{command}-{len(started)}.log"
+        with log.open("wb") as stderr:
+            process = subprocess.Popen(
+                [*CLI, command, "--config", str(config), *args],
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        started.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def _wait(check: Callable[[], bool], what: str, timeout_s: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
+
+
+def _scalar(engine: Engine, sql: str, **params: Any) -> Any:
+    with engine.connect() as connection:
+        try:
+            return connection.execute(text(sql), params).scalar()
+        except Exception:  # the schema is still being created by the first worker
+            return None
+
+
+def _rows(engine: Engine, sql: str, **params: Any) -> list[Any]:
+    with engine.connect() as connection:
+        return list(connection.execute(text(sql), params))
+
+
+def _finished_run(engine: Engine) -> dict[str, Any] | None:
+    try:
+        found = _rows(
+            engine,
+            "SELECT id, outcome, monitored, checked, updated, failed, skipped FROM sync_run "
+            "WHERE outcome <> 'running' ORDER BY id",
+        )
+    except ProgrammingError:  # the first worker is still creating the store's tables
+        return None
+    return None if not found else dict(found[0]._mapping)
+
+
+def _sync_once(runner: CliRunner, config: Path) -> str:
+    result = runner.invoke(app, ["sync", "--once", "--config", str(config)])
+    assert result.exit_code in (0, 1), result.output  # 1: an order the demo fails on purpose
+    return result.output
+
+
+def _slow(upstreams: SimulatedUpstreams, ms: int) -> None:
+    upstreams.tdsynnex.state.faults.add(
+        FaultRule.from_json({"kind": "latency", "endpoint": "POStatus", "latency_ms": ms})
+    )
+
+
+@pytest.fixture
+def engine(postgres_url: str) -> Iterator[Engine]:
+    made = create_engine(postgres_url, poolclass=NullPool)
+    yield made
+    made.dispose()
+
+
+def _mid_batch(engine: Engine) -> bool:
+    """A batch job is running and has committed some of its orders, not all.
+
+    (Orders are committed one by one; the run's activity-log lines at the end of the batch.)
+    """
+    saved = _scalar(engine, "SELECT count(*) FROM order_state") or 0
+    finished = _scalar(
+        engine, "SELECT count(*) FROM run_batch WHERE batch_no > 0 AND state = 'done'"
+    )
+    doing = _scalar(
+        engine,
+        "SELECT count(*) FROM procrastinate_jobs "
+        "WHERE task_name = 'orderbridge.sync_batch' AND status = 'doing'",
+    )
+    return bool(doing) and saved > BATCH * (finished or 0)
+
+
+def _no_double_writes(engine: Engine, run_id: int) -> None:
+    """Every order has one line in the run, and no field of any PO or item was written twice."""
+    lines = _rows(
+        engine,
+        "SELECT po_number, count(*) FROM order_event WHERE run_id = :run GROUP BY po_number "
+        "HAVING count(*) > 1",
+        run=run_id,
+    )
+    assert lines == []
+    twice = _rows(
+        engine,
+        "SELECT po_number, item_id, field, count(*) FROM audit_entry WHERE kind = 'write' "
+        "GROUP BY po_number, item_id, field HAVING count(*) > 1",
+    )
+    assert twice == []
+
+
+def test_two_workers_run_a_cycle_in_batches_as_one_run(
+    upstreams: SimulatedUpstreams,
+    postgres_url: str,
+    engine: Engine,
+    tmp_path: Path,
+    runner: CliRunner,
+) -> None:
+    config = _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, batch_size=2)
+    with _workers(config, tmp_path) as start:
+        processes = [
+            start(command="scheduler"),
+            start("--concurrency", "2"),
+            start("--concurrency", "2"),
+        ]
+        _wait(lambda: _finished_run(engine) is not None, "the first cycle")
+        run = _finished_run(engine)
+        assert run is not None
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        assert [process.wait(timeout=30) for process in processes] == [0, 0, 0]
+    assert run["outcome"] in ("ok", "partial"), run
+    assert run["monitored"] >= 10
+    assert run["checked"] == run["monitored"]
+    assert run["updated"] > 0
+    # one run for the cycle, its orders in ceil(n / 2) batch jobs (+ the planner's share)
+    assert _scalar(engine, "SELECT count(*) FROM sync_run") == 1
+    batches = _scalar(engine, "SELECT count(*) FROM run_batch WHERE run_id = :r", r=run["id"])
+    assert batches == -(-run["monitored"] // 2) + 1
+    lines = _scalar(engine, "SELECT count(*) FROM order_event WHERE run_id = :r", r=run["id"])
+    assert lines == run["monitored"]
+    _no_double_writes(engine, run["id"])
+    # what the workers wrote is complete: a single process finds nothing left to write
+    _sync_once(runner, config)
+    assert _rows(engine, "SELECT updated FROM sync_run ORDER BY id DESC LIMIT 1")[0][0] == 0
+
+
+def test_a_killed_worker_s_batch_is_run_again_by_another_worker(
+    upstreams: SimulatedUpstreams,
+    postgres_url: str,
+    engine: Engine,
+    tmp_path: Path,
+    runner: CliRunner,
+) -> None:
+    _slow(upstreams, 300)
+    config = _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, BATCH, concurrency=1)
+    with _workers(config, tmp_path) as start, ExitStack():
+        doomed = start("--schedule", "--concurrency", "1")
+        _wait(lambda: _mid_batch(engine), "a worker in the middle of a batch")
+        doomed.kill()  # SIGKILL: no clean-up at all
+        doomed.wait(timeout=10)
+        interrupted = _scalar(engine, "SELECT count(*) FROM order_state")
+        start("--schedule", "--concurrency", "2")
+        _wait(lambda: _finished_run(engine) is not None, "the cycle to finish on the other worker")
+        run = _finished_run(engine)
+        assert run is not None
+    assert run["outcome"] in ("ok", "partial"), run
+    assert run["checked"] == run["monitored"]
+    assert 0 < interrupted < run["monitored"]
+    retried = _scalar(engine, "SELECT max(attempts) FROM run_batch WHERE run_id = :r", r=run["id"])
+    assert retried >= 2
+    lines = _scalar(engine, "SELECT count(*) FROM order_event WHERE run_id = :r", r=run["id"])
+    assert lines == run["monitored"]
+    _no_double_writes(engine, run["id"])
+    _sync_once(runner, config)
+    assert _rows(engine, "SELECT updated FROM sync_run ORDER BY id DESC LIMIT 1")[0][0] == 0
+
+
+def test_sigterm_finishes_the_batch_being_checked(
+    upstreams: SimulatedUpstreams,
+    postgres_url: str,
+    engine: Engine,
+    tmp_path: Path,
+) -> None:
+    _slow(upstreams, 300)
+    config = _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, BATCH, concurrency=1)
+    with _workers(config, tmp_path) as start:
+        worker = start("--schedule", "--concurrency", "1")
+        _wait(lambda: _mid_batch(engine), "a worker in the middle of a batch")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=60) == 0
+    states = _rows(engine, "SELECT batch_no, state, attempts FROM run_batch ORDER BY batch_no")
+    done = [b for b, state, _ in states if b > 0 and state == "done"]
+    pending = [b for b, state, _ in states if state == "pending"]
+    assert done, states  # the batch being checked was finished ...
+    assert pending, states  # ... and the worker took no new one
+    assert all(attempts == 1 for b, _, attempts in states if b in done)
+    lines = _scalar(engine, "SELECT count(*) FROM order_event")
+    assert lines == BATCH * len(done)
