@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from orderbridge.simulators.autotask.config import AutotaskSimConfig
+from orderbridge.simulators.scenario import parse_scenario
+from orderbridge.simulators.tdsynnex.config import TdSynnexSimConfig
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
+
+DEMO = Path(__file__).parents[2] / "src/orderbridge/simulators/scenarios/demo.yaml"
+BETA_AUTOTASK = AutotaskSimConfig(
+    username="beta-api@example.com",
+    secret="beta-autotask-secret-4711",
+    integration_code="BETAINTEGRATIONCODE00000000",
+)
+BETA_TDSYNNEX = TdSynnexSimConfig(password="beta-tdsynnex-password-0815")
 
 
 @pytest.fixture
@@ -44,3 +55,16 @@ def config(upstreams: SimulatedUpstreams, database: Path, tmp_path: Path) -> Pat
 def runner() -> CliRunner:
     """An in-process CLI runner with a wide, colourless console."""
     return CliRunner(env={"COLUMNS": "240", "NO_COLOR": "1", "TERM": "dumb"})
+
+
+@pytest.fixture
+def beta() -> Iterator[SimulatedUpstreams]:
+    """A second simulator pair: the same PO numbers, other credentials, PO-10001 further on."""
+    text = DEMO.read_text(encoding="utf-8").replace(
+        "- po_number: PO-10001\n    state: accepted", "- po_number: PO-10001\n    state: on_hold"
+    )
+    scenario = parse_scenario(text, source="beta")
+    with simulated_upstreams(
+        scenario, autotask_config=BETA_AUTOTASK, tdsynnex_config=BETA_TDSYNNEX
+    ) as running:
+        yield running

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +21,11 @@ from typer.testing import CliRunner
 
 from orderbridge.adapters.secret_keys import new_key
 from orderbridge.cli import app
-from orderbridge.simulators.autotask.config import AutotaskSimConfig
-from orderbridge.simulators.scenario import parse_scenario
-from orderbridge.simulators.tdsynnex.config import TdSynnexSimConfig
 from tests.integration.store.conftest import (  # noqa: F401 - fixtures pytest finds by name
     postgres_server_url,
     postgres_url,
 )
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
-
-DEMO = Path(__file__).parents[3] / "src/orderbridge/simulators/scenarios/demo.yaml"
-BETA_AUTOTASK = AutotaskSimConfig(
-    username="beta-api@example.com",
-    secret="beta-autotask-secret-4711",
-    integration_code="BETAINTEGRATIONCODE00000000",
-)
-BETA_TDSYNNEX = TdSynnexSimConfig(password="beta-tdsynnex-password-0815")
 
 
 @pytest.fixture(autouse=True)
@@ -53,19 +41,6 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'orderbridge.db'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
-
-
-@pytest.fixture
-def beta() -> Iterator[SimulatedUpstreams]:
-    """A second simulator pair: the same PO numbers, other credentials, PO-10001 further on."""
-    text = DEMO.read_text(encoding="utf-8").replace(
-        "- po_number: PO-10001\n    state: accepted", "- po_number: PO-10001\n    state: on_hold"
-    )
-    scenario = parse_scenario(text, source="beta")
-    with simulated_upstreams(
-        scenario, autotask_config=BETA_AUTOTASK, tdsynnex_config=BETA_TDSYNNEX
-    ) as running:
-        yield running
 
 
 def _write(path: Path, values: dict[str, Any]) -> Path:

@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -255,3 +256,69 @@ def test_sigterm_finishes_the_batch_being_checked(
     assert all(attempts == 1 for b, _, attempts in states if b in done)
     lines = _scalar(engine, "SELECT count(*) FROM order_event")
     assert lines == BATCH * len(done)
+
+
+def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(
+    upstreams: SimulatedUpstreams,
+    beta: SimulatedUpstreams,
+    postgres_url: str,
+    engine: Engine,
+    tmp_path: Path,
+    runner: CliRunner,
+) -> None:
+    installation = tmp_path / "orderbridge.toml"
+    installation.write_text(
+        tomli_w.dumps(
+            {
+                "store": {"url": postgres_url, "secret_key_file": str(tmp_path / "key")},
+                "workers": WORKERS,
+            }
+        ),
+        encoding="utf-8",
+    )
+    installation.chmod(0o600)
+    assert runner.invoke(app, ["keys", "create", "--config", str(installation)]).exit_code == 0
+    for name, pair in (("acme", upstreams), ("beta", beta)):
+        tenant_file = _config(tmp_path / f"{name}.toml", pair, postgres_url, 5)
+        values = tomllib.loads(tenant_file.read_text(encoding="utf-8"))
+        del values["store"], values["workers"]
+        tenant_file.write_text(tomli_w.dumps(values), encoding="utf-8")
+        added = runner.invoke(
+            app,
+            [
+                *("tenants", "add", name, "--config", str(tenant_file)),
+                *("--installation-config", str(installation)),
+            ],
+        )
+        assert added.exit_code == 0, added.output
+
+    def finished() -> list[Any]:
+        try:
+            return _rows(engine, "SELECT tenant, id FROM sync_run WHERE outcome <> 'running'")
+        except ProgrammingError:
+            return []
+
+    with _workers(installation, tmp_path) as start:
+        processes = [start(command="scheduler"), start("--concurrency", "3")]
+        _wait(lambda: len(finished()) >= 2, "a cycle of each tenant")
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        assert [process.wait(timeout=30) for process in processes] == [0, 0]
+    runs = dict(finished())
+    assert sorted(runs) == ["acme", "beta"]  # one run per tenant's cycle
+    for tenant, run_id in runs.items():
+        events = _rows(
+            engine, "SELECT DISTINCT tenant FROM order_event WHERE run_id = :r", r=run_id
+        )
+        assert [e[0] for e in events] == [tenant]
+        batches = _rows(engine, "SELECT DISTINCT tenant FROM run_batch WHERE run_id = :r", r=run_id)
+        assert [b[0] for b in batches] == [tenant]
+    assert upstreams.patches() > 0  # each tenant wrote to its own Autotask
+    assert beta.patches() > 0
+    states = dict(
+        _rows(
+            engine,
+            "SELECT tenant, status FROM order_state WHERE po_number = 'PO-10001' ORDER BY tenant",
+        )
+    )
+    assert states["beta"] != states["acme"], states  # each tenant's own PO-10001
