@@ -47,17 +47,28 @@ def test_the_unit_runs_orderbridge_as_a_hardened_restartable_service() -> None:
     assert unit["Install"]["WantedBy"] == ["multi-user.target"]
 
 
-def test_systemd_analyze_verify_accepts_the_unit(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("unit_file", "instance"),
+    [
+        (UNIT, "orderbridge.service"),
+        (UNIT.with_name("orderbridge-worker@.service"), "orderbridge-worker@1.service"),
+        (UNIT.with_name("orderbridge-scheduler.service"), "orderbridge-scheduler.service"),
+    ],
+    ids=["run", "worker", "scheduler"],
+)
+def test_systemd_analyze_verify_accepts_the_unit(
+    tmp_path: Path, unit_file: Path, instance: str
+) -> None:
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed here; the directive test still ran")
     # verify checks that ExecStart exists: point it at this Python instead of /opt/...
-    text = UNIT.read_text(encoding="utf-8")
+    text = unit_file.read_text(encoding="utf-8")
     start = next(line for line in text.splitlines() if line.startswith("ExecStart="))
-    copy = tmp_path / "orderbridge.service"
+    copy = tmp_path / instance
     copy.write_text(text.replace(start, f"ExecStart={sys.executable} -c pass"))
     done = subprocess.run(
         [analyze, "verify", str(copy)], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "orderbridge.service" not in done.stderr, done.stderr  # no warnings about our unit
+    assert instance not in done.stderr, done.stderr  # no warnings about our unit
