@@ -520,6 +520,15 @@ class WorkerSettings(_Section):
     stalled_after_s: float = Field(default=60.0, ge=3, le=3_600)
     scheduler_poll_s: float = Field(default=15.0, ge=0.5, le=3_600)
 
+    @model_validator(mode="after")
+    def _stalled_after_heartbeats(self) -> WorkerSettings:
+        if self.stalled_after_s <= self.heartbeat_s:
+            raise ValueError(
+                f"stalled_after_s ({self.stalled_after_s:g}) must be more than heartbeat_s "
+                f"({self.heartbeat_s:g}): a live worker would be taken for dead"
+            )
+        return self
+
 
 class Settings(BaseSettings):
     """The whole configuration."""

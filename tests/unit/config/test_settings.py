@@ -150,3 +150,23 @@ def test_error_texts_and_request_versions_are_read_and_checked(tmp_path: Path) -
         "tdsynnex.status_request_version",
     ]
     assert any("would match every error" in line for line in caught.value.problems)
+
+
+def test_worker_keys_are_read_and_checked(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[sync]\nbatch_size = 50\n[workers]\nconcurrency = 8\nheartbeat_s = 5\n"
+        "stalled_after_s = 20\nscheduler_poll_s = 2\n",
+    )
+    settings = load_settings(path)
+    assert settings.sync.batch_size == 50
+    assert (settings.workers.concurrency, settings.workers.stalled_after_s) == (8, 20)
+    assert Settings().sync.batch_size == 200
+    for text, key in (
+        ("[sync]\nbatch_size = 501\n", "sync.batch_size"),
+        ("[workers]\nheartbeat_s = 30\nstalled_after_s = 20\n", "workers"),
+        ("[workers]\nconcurrency = 0\n", "workers.concurrency"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            load_settings(write(tmp_path, text))
+        assert caught.value.problems[0].split(":")[0] == key, caught.value.problems
