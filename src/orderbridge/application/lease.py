@@ -72,6 +72,12 @@ class LeaseHeld(Exception):
         self.holder = holder
         if holder is None:
             message = "another orderbridge is syncing this store; try again in a minute"
+        elif holder.host == "workers":  # a worker-run cycle (see orderbridge.application.batched)
+            until = holder.until.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+            message = (
+                "orderbridge workers are syncing this tenant (a cycle is in progress); "
+                f"it holds the lease until {until} and renews it while batches run"
+            )
         else:
             until = holder.until.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
             message = (

@@ -240,6 +240,7 @@ def test_sigterm_finishes_the_batch_being_checked(
     postgres_url: str,
     engine: Engine,
     tmp_path: Path,
+    runner: CliRunner,
 ) -> None:
     _slow(upstreams, 300)
     config = _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, BATCH, concurrency=1)
@@ -256,6 +257,10 @@ def test_sigterm_finishes_the_batch_being_checked(
     assert all(attempts == 1 for b, _, attempts in states if b in done)
     lines = _scalar(engine, "SELECT count(*) FROM order_event")
     assert lines == BATCH * len(done)
+    # the cycle is not over (its batches wait for a worker): no other runner syncs the tenant
+    refused = runner.invoke(app, ["sync", "--once", "--config", str(config)])
+    assert refused.exit_code == 2, refused.output
+    assert "orderbridge workers are syncing this tenant" in refused.output
 
 
 def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(
