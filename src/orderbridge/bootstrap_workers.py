@@ -65,23 +65,24 @@ class WorkerRoot:
         self._tenant_settings[tenant] = (now, found)
         return found
 
+    def _cycles_of(self, services: SyncServices) -> BatchedCycles:
+        settings = services.settings
+        notices = services.sync.notices
+        return BatchedCycles(
+            sync=services.sync,
+            store=self.store,
+            clock=self._clock,
+            batch_size=settings.sync.batch_size,
+            lease_ttl_s=max(settings.sync.lease_ttl_s, settings.workers.stalled_after_s),
+            tenant=settings.tenant,
+            after_batches=None if notices is None else notices.after_batches,
+        )
+
     @asynccontextmanager
     async def _cycles(self, tenant: str) -> AsyncIterator[tuple[BatchedCycles, SyncServices]]:
         settings = self.tenant_settings(tenant)
         async with sync_services(settings, store=self.store, clock=self._clock) as services:
-            notices = services.sync.notices
-            yield (
-                BatchedCycles(
-                    sync=services.sync,
-                    store=self.store,
-                    clock=self._clock,
-                    batch_size=settings.sync.batch_size,
-                    lease_ttl_s=max(settings.sync.lease_ttl_s, settings.workers.stalled_after_s),
-                    tenant=tenant,
-                    after_batches=None if notices is None else notices.after_batches,
-                ),
-                services,
-            )
+            yield self._cycles_of(services), services
 
     async def plan(self, tenant: str) -> None:
         """The plan job: open the tenant's cycle and queue its batches."""
@@ -89,6 +90,9 @@ class WorkerRoot:
             values = await services.runtime.current()
             if not values.enabled:
                 _log.info("scheduled sync is off for tenant %s; not planning", tenant)
+                return
+            if await cycles.busy():  # the previous cycle is not over: requeue lost batches
+                await self.queue.requeue_batches(tenant, await cycles.pending())
                 return
             planned = await cycles.plan()
         if planned is not None and planned.batches:
@@ -138,7 +142,9 @@ class WorkerRoot:
             return False
         pending = await anyio.to_thread.run_sync(lambda: self.store.pending_run_batches(tenant))
         if pending:
-            return False
+            # A cycle is under way; its batches renew the lease while they run. A lapsed lease
+            # with batches left means their jobs may be lost: a plan job looks (and requeues).
+            return not await self._cycles_of(services).lease_live()
         due = await services.daemon(clock=self._clock).next_due(values)
         return due <= self._clock()
 

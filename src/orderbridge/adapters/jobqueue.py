@@ -20,12 +20,13 @@ in the queue (``retry_stalled``), so another worker runs them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 import psycopg
 from procrastinate import App, PsycopgConnector, RetryStrategy
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
+from procrastinate.jobs import Status
 from procrastinate.types import JSONDict
 from sqlalchemy.engine import make_url
 
@@ -89,7 +90,11 @@ class JobQueue:
         self._plan, self._batch = plan, batch
 
     def _register(self) -> None:
-        @self.app.task(name=PLAN_TASK, queue=QUEUE)
+        @self.app.task(
+            name=PLAN_TASK,
+            queue=QUEUE,
+            retry=RetryStrategy(max_attempts=5, exponential_wait=5),
+        )
         async def plan_cycle(tenant: str) -> None:
             if self._plan is None:
                 raise RuntimeError("this process does not run orderbridge jobs")
@@ -146,6 +151,35 @@ class JobQueue:
         ]
         await task.batch_defer_async(*jobs)
 
+    async def requeue_batches(self, tenant: str, pending: Sequence[tuple[int, int, str]]) -> int:
+        """Queue the pending batches that have no job waiting or running (lost by a crash).
+
+        A plan that died between recording its batches and queueing them leaves batches no
+        worker would ever run; this finds them by their job arguments. Returns how many.
+        """
+        if not pending:
+            return 0
+        runs = sorted({run_id for run_id, _, _ in pending})
+        async with await psycopg.AsyncConnection.connect(self._conninfo) as connection:
+            cursor = await connection.execute(
+                "SELECT (args->>'run_id')::bigint, (args->>'batch_no')::int "
+                "FROM procrastinate_jobs WHERE task_name = %s AND status IN ('todo', 'doing') "
+                "AND (args->>'run_id')::bigint = ANY(%s)",
+                (BATCH_TASK, runs),
+            )
+            live = {(int(r), int(b)) for r, b in await cursor.fetchall()}
+        lost: list[JSONDict] = [
+            {"tenant": tenant, "run_id": run_id, "batch_no": number, "holder": holder}
+            for run_id, number, holder in pending
+            if (run_id, number) not in live
+        ]
+        if lost:
+            await self.app.tasks[BATCH_TASK].batch_defer_async(*lost)
+            _log.warning(
+                "queued %d batch(es) of tenant %s again: their jobs were lost", len(lost), tenant
+            )
+        return len(lost)
+
     async def retry_stalled(self, stalled_after_s: float) -> int:
         """Queue again the jobs of workers silent for ``stalled_after_s``; return how many."""
         manager = self.app.job_manager
@@ -153,7 +187,14 @@ class JobQueue:
             await manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=stalled_after_s)
         )
         for job in stalled:
-            await manager.retry_job(job)
+            try:
+                await manager.retry_job(job)
+            except ConnectorException:  # another job of the same kind waits already
+                await manager.finish_job(job, status=Status.FAILED, delete_job=False)
+                _log.warning(
+                    "job %s of a stopped worker was dropped: another waits", job.call_string
+                )
+                continue
             _log.warning("job %s of a stopped worker is queued again", job.call_string)
         return len(stalled)
 

@@ -30,7 +30,7 @@ from typing import Any, Protocol, TypeVar
 import anyio
 
 from orderbridge.application.cycle import RunLog
-from orderbridge.application.lease import LeaseHeld, LeaseStore, RunnerLease
+from orderbridge.application.lease import LeaseHeld, LeaseStore, RunnerLease, lease_name
 from orderbridge.application.sync import RunPart, SyncService
 from orderbridge.domain.batches import combine_tallies, tally_of
 from orderbridge.domain.history import OrderOutcome, RunOutcome, RunReport, RunTrigger
@@ -97,6 +97,10 @@ class BatchStore(LeaseStore, RunLog, Protocol):
         """Batches of the tenant's open runs not finished yet."""
         ...
 
+    def pending_batches(self, tenant: str) -> list[tuple[int, int, str]]:
+        """(run, batch, lease holder) of each batch of the tenant's open runs not finished."""
+        ...
+
     def finish_run(self, run_id: int, report: RunReport) -> None:
         """Close the run's record."""
         ...
@@ -153,6 +157,17 @@ class BatchedCycles:
         tenant = self._tenant
         return await _in_thread(lambda: self._store.pending_run_batches(tenant)) > 0
 
+    async def pending(self) -> list[tuple[int, int, str]]:
+        """(run, batch, lease holder) of the batches the tenant's open cycle still has to run."""
+        tenant = self._tenant
+        return await _in_thread(lambda: self._store.pending_batches(tenant))
+
+    async def lease_live(self) -> bool:
+        """Whether some runner holds the tenant's lease now (a cycle's batches renew it)."""
+        name, now = lease_name(self._tenant), self._clock()
+        found = await _in_thread(lambda: self._store.lease_holder(name))
+        return found is not None and found[1] > now
+
     async def plan(self) -> PlannedCycle | None:
         """Open a cycle and record its batches; None when another runner syncs the tenant."""
         if await self.busy():
@@ -179,7 +194,7 @@ class BatchedCycles:
             if report.outcome is not RunOutcome.RUNNING:
                 await lease.release()
                 return PlannedCycle(run_id, 0, holder, report.outcome)
-            tally, at = tally_of(report), self._clock()
+            tally, at = {**tally_of(report), "holder": holder}, self._clock()
             await _in_thread(
                 lambda: self._store.add_run_batches(tenant, run_id, batches, tally, at)
             )

@@ -20,6 +20,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 import tomli_w
 from sqlalchemy import create_engine, text
@@ -28,7 +29,9 @@ from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.pool import NullPool
 from typer.testing import CliRunner
 
+from orderbridge.bootstrap_workers import worker_root
 from orderbridge.cli import app
+from orderbridge.settings import load_settings
 from orderbridge.simulators._common.faults import FaultRule
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
@@ -327,3 +330,40 @@ def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(
         )
     )
     assert states["beta"] != states["acme"], states  # each tenant's own PO-10001
+
+
+def test_batches_whose_jobs_were_lost_are_queued_again(
+    upstreams: SimulatedUpstreams,
+    postgres_url: str,
+    engine: Engine,
+    tmp_path: Path,
+) -> None:
+    """A plan that died after recording its batches but before queueing them loses nothing."""
+    config = _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, 6)
+    values = tomllib.loads(config.read_text(encoding="utf-8"))
+    values["sync"]["lease_ttl_s"] = 10  # the dead plan's lease lapses soon
+    config.write_text(tomli_w.dumps(values), encoding="utf-8")
+
+    async def plan_and_die() -> None:
+        async with worker_root(load_settings(config)) as root:
+
+            async def lost(*args: object) -> None:
+                return None  # the process "died" before the jobs were queued
+
+            root.queue.defer_batches = lost  # type: ignore[method-assign,assignment]
+            await root.plan("default")
+
+    anyio.run(plan_and_die)
+    pending = _scalar(engine, "SELECT count(*) FROM run_batch WHERE state = 'pending'")
+    assert pending >= 2
+    assert _scalar(engine, "SELECT count(*) FROM procrastinate_jobs") == 0
+    with _workers(config, tmp_path) as start:
+        worker = start("--schedule")
+        _wait(lambda: _finished_run(engine) is not None, "the lost batches to run")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    run = _finished_run(engine)
+    assert run is not None
+    assert run["outcome"] in ("ok", "partial"), run
+    assert run["checked"] == run["monitored"]
+    assert _scalar(engine, "SELECT count(*) FROM sync_run") == 1

@@ -170,3 +170,22 @@ class RunBatchMethods:
                 )
                 or 0
             )
+
+    def pending_batches(self, tenant: str) -> list[tuple[int, int, str]]:
+        """(run, batch, lease holder) of every batch of the tenant's open runs not finished yet."""
+        with self._read("reading pending batches") as session:
+            rows = session.execute(
+                select(BATCH.c.run_id, BATCH.c.batch_no)
+                .join(SyncRunRow, SyncRunRow.id == BATCH.c.run_id)
+                .where(
+                    BATCH.c.tenant == tenant,
+                    BATCH.c.state == PENDING,
+                    SyncRunRow.outcome == RunOutcome.RUNNING.value,
+                )
+                .order_by(BATCH.c.run_id, BATCH.c.batch_no)
+            ).all()
+            holders: dict[int, str] = {}
+            for run_id in {row.run_id for row in rows}:
+                plan = session.get(RunBatchRow, (run_id, 0))
+                holders[run_id] = str((plan.tally or {}).get("holder", "")) if plan else ""
+            return [(row.run_id, row.batch_no, holders[row.run_id]) for row in rows]
