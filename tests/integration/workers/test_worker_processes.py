@@ -179,6 +179,12 @@ def test_two_workers_run_a_cycle_in_batches_as_one_run(
     runner: CliRunner,
 ) -> None:
     config = _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, batch_size=2)
+    values = tomllib.loads(config.read_text(encoding="utf-8"))
+    values["notifications"] = {  # a webhook that is not there: notices stay queued
+        "channels": [{"name": "hook", "url": "json://127.0.0.1:9/orderbridge"}],
+        "rules": [{"events": ["status_changed"], "channels": ["hook"]}],
+    }
+    config.write_text(tomli_w.dumps(values), encoding="utf-8")
     with _workers(config, tmp_path) as start:
         processes = [
             start(command="scheduler"),
@@ -202,6 +208,12 @@ def test_two_workers_run_a_cycle_in_batches_as_one_run(
     lines = _scalar(engine, "SELECT count(*) FROM order_event WHERE run_id = :r", r=run["id"])
     assert lines == run["monitored"]
     _no_double_writes(engine, run["id"])
+    # the first whole cycle is quiet but for one summary, queued once the last batch is done
+    summaries = _rows(engine, "SELECT event_key FROM notification WHERE kind = 'summary'")
+    assert [row[0] for row in summaries] == ["summary:first-cycle:default"]
+    assert _scalar(
+        engine, "SELECT count(*) FROM setting WHERE key = 'notifications.watching_since'"
+    )
     # what the workers wrote is complete: a single process finds nothing left to write
     _sync_once(runner, config)
     assert _rows(engine, "SELECT updated FROM sync_run ORDER BY id DESC LIMIT 1")[0][0] == 0
