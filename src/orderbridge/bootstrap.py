@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -72,7 +73,9 @@ from orderbridge.application.doctor import (
     Doctor,
     StoreChecks,
     UpstreamChecks,
+    WorkerHealth,
     dashboard_link_check,
+    workers_check,
 )
 from orderbridge.application.lease import RunnerLease
 from orderbridge.application.next_checks import NextChecks
@@ -90,6 +93,8 @@ from orderbridge.domain.plan import PlanOptions
 from orderbridge.domain.records import RetentionPolicy
 from orderbridge.ports import UpstreamAuthError, UpstreamError
 from orderbridge.settings import Settings
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "RecordsStore",
@@ -544,6 +549,22 @@ async def _sync_services(
             the_store.close()
 
 
+def _worker_health(settings: Settings, store: SqlStore) -> WorkerHealth | None:
+    """The job queue's state for doctor, on a PostgreSQL store where workers have run."""
+    if make_url(settings.store.url).get_backend_name() != "postgresql":
+        return None
+    from orderbridge.adapters.jobqueue import queue_health
+
+    tenant = settings.tenant
+    try:
+        found = queue_health(settings.store.url, tenant, settings.workers.stalled_after_s)
+        pending = store.pending_run_batches(tenant) if found is not None else 0
+    except Exception as exc:  # the store check reports an unreachable database
+        _log.debug("no job queue figures: %s", exc)
+        return None
+    return None if found is None else WorkerHealth(*found, pending_batches=pending)
+
+
 def _is_ip_refusal(exc: UpstreamAuthError) -> bool:
     """Whether TD SYNNEX refused this server's IP address rather than the credentials."""
     return isinstance(exc, IpNotAllowed)
@@ -590,7 +611,9 @@ async def doctor_session(
                 dashboard_enabled=settings.web.enabled,
                 po_url_template=settings.web.autotask_po_url,
             )
-            yield Doctor(upstream, checks, carriers, hints=() if link is None else (link,))
+            workers = workers_check(_worker_health(settings, store))
+            hints = tuple(c for c in (workers, link) if c is not None)
+            yield Doctor(upstream, checks, carriers, hints=hints)
     finally:
         store.close()
 

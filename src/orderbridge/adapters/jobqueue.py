@@ -39,6 +39,7 @@ __all__ = [
     "PlanHandler",
     "WorkerOptions",
     "conninfo_of",
+    "queue_health",
 ]
 
 _log = logging.getLogger(__name__)
@@ -218,3 +219,34 @@ class JobQueue:
             status = str(job.status)
             counts[status] = counts.get(status, 0) + 1
         return counts
+
+
+def queue_health(
+    store_url: str, tenant: str, stalled_after_s: float
+) -> tuple[int, int, int, int, int] | None:
+    """(live workers, silent workers, waiting, running, failed jobs of ``tenant``), or None
+    when the store has no job queue (workers never ran on it)."""
+    with psycopg.connect(conninfo_of(store_url), connect_timeout=5) as connection:
+        found = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+        if found is None or found[0] is None:
+            return None
+        live, silent = connection.execute(
+            "SELECT count(*) FILTER (WHERE last_heartbeat >= now() - make_interval(secs => %s)),"
+            " count(*) FILTER (WHERE last_heartbeat < now() - make_interval(secs => %s))"
+            " FROM procrastinate_workers",
+            (stalled_after_s, stalled_after_s),
+        ).fetchone() or (0, 0)
+        counts: dict[str, int] = dict(
+            connection.execute(
+                "SELECT status::text, count(*) FROM procrastinate_jobs"
+                " WHERE queue_name = %s AND args->>'tenant' = %s GROUP BY status",
+                (QUEUE, tenant),
+            ).fetchall()
+        )
+    return (
+        int(live),
+        int(silent),
+        int(counts.get("todo", 0)),
+        int(counts.get("doing", 0)),
+        int(counts.get("failed", 0)),
+    )

@@ -276,6 +276,10 @@ def test_sigterm_finishes_the_batch_being_checked(
     refused = runner.invoke(app, ["sync", "--once", "--config", str(config)])
     assert refused.exit_code == 2, refused.output
     assert "orderbridge workers are syncing this tenant" in refused.output
+    # and doctor says the cycle's batches wait for a worker that is not there
+    doctor = runner.invoke(app, ["doctor", "--config", str(config)])
+    assert "no worker is running" in doctor.output, doctor.output
+    assert doctor.exit_code == 1
 
 
 def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(

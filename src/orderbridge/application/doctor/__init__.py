@@ -19,12 +19,14 @@ from ._notifications import channel_checks, delivery_check
 from ._ports import AutotaskSetup, DoctorStore
 from ._store import FIX_FIELD_QUIRKS, StoreChecks
 from ._upstream import PROBE_PO_NUMBER, UpstreamChecks
+from ._workers import WORKERS_CHECK_NAME, WorkerHealth, workers_check
 
 __all__ = [
     "CARRIER_CHECK_NAMES",
     "DASHBOARD_CHECK_NAME",
     "FIX_FIELD_QUIRKS",
     "PROBE_PO_NUMBER",
+    "WORKERS_CHECK_NAME",
     "AutotaskSetup",
     "CarrierDoctor",
     "Check",
@@ -33,8 +35,10 @@ __all__ = [
     "Outcome",
     "StoreChecks",
     "UpstreamChecks",
+    "WorkerHealth",
     "channel_checks",
     "dashboard_link_check",
     "delivery_check",
     "has_failures",
+    "workers_check",
 ]
