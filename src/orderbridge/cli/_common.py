@@ -240,7 +240,7 @@ def store_file(settings: Settings) -> Path | None:
     return sqlite_file(settings)
 
 
-def _store_origin(settings: Settings, config: Path | None) -> tuple[str, bool]:
+def store_origin(settings: Settings, config: Path | None) -> tuple[str, bool]:
     """Where ``store.url`` came from in words, and whether a configuration set it at all."""
     if os.environ.get("ORDERBRIDGE_STORE__URL") is not None:
         return "ORDERBRIDGE_STORE__URL", True
@@ -274,7 +274,7 @@ def existing_store_or_exit(settings: Settings, config: Path | None) -> None:
     path = store_file(settings)
     if path is None or path.is_file():
         return
-    origin, _ = _store_origin(settings, config)
+    origin, _ = store_origin(settings, config)
     fail(
         [
             f"no store at {path} (from {origin}); orderbridge sync --once or orderbridge run "
@@ -290,7 +290,7 @@ def store_or_exit(settings: Settings, config: Path | None, *, create: bool) -> b
     path = store_file(settings)
     if path is None or path.is_file():
         return True
-    _, named = _store_origin(settings, config)
+    _, named = store_origin(settings, config)
     if not named:
         existing_store_or_exit(settings, config)
     return create

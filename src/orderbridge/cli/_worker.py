@@ -25,6 +25,8 @@ from ._common import (
     fail,
     settings_or_exit,
     start_logging,
+    store_file,
+    store_origin,
 )
 
 if TYPE_CHECKING:
@@ -46,10 +48,18 @@ ConcurrencyOption = Annotated[
 def _postgres_settings(config: ConfigOption) -> Settings:
     settings = settings_or_exit(config, tenant=False)
     if not settings.store.url.startswith("postgresql"):
+        path = store_file(settings)
+        origin, _ = store_origin(settings, config)
+        if path is None:
+            found = f"the store is {settings.store.url} (from {origin})"
+        elif path.is_file():
+            found = f"this store is the SQLite file {path} (from {origin})"
+        else:
+            found = f"and there is no store at {path} (from {origin})"
         fail(
             [
-                "workers need the PostgreSQL store; set [store] url = "
-                '"postgresql+psycopg://user@host/db" (ORDERBRIDGE_STORE__URL), and move a '
+                f"workers need the PostgreSQL store, {found}; set [store] url = "
+                '"postgresql+psycopg://user@host/db" (or ORDERBRIDGE_STORE__URL) and move a '
                 "SQLite store there with `orderbridge migrate-store` (see docs/scale-out.md)"
             ],
             EXIT_CONFIG,

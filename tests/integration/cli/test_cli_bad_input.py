@@ -48,6 +48,8 @@ CONFIG_COMMANDS: dict[str, list[str]] = {
     "tenants disable": ["tenants", "disable", "acme"],
     "tenants remove": ["tenants", "remove", "acme", "--yes"],
     "keys rotate": ["keys", "rotate"],
+    "worker": ["worker"],
+    "scheduler": ["scheduler"],
 }
 # Commands that read no configuration file (init writes one; the others need none).
 NO_CONFIG_COMMANDS = {"init", "demo", "sandbox", "simulate", "version"}
