@@ -10,6 +10,7 @@ never while the tenant's previous cycle still has batches to run.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -35,6 +36,10 @@ __all__ = ["WorkerRoot", "worker_root"]
 
 _log = logging.getLogger(__name__)
 _TENANT_SETTINGS_TTL_S = 60.0  # a tenant's changed settings reach running workers this soon
+
+
+class _TenantGone(Exception):
+    """The job's tenant is disabled or removed (said in the log)."""
 
 
 class WorkerRoot:
@@ -80,12 +85,24 @@ class WorkerRoot:
 
     @asynccontextmanager
     async def _cycles(self, tenant: str) -> AsyncIterator[tuple[BatchedCycles, SyncServices]]:
-        settings = self.tenant_settings(tenant)
+        """The tenant's graph for one job; a tenant disabled or removed meanwhile is skipped.
+
+        (Its pending batches stay recorded: enabled again, its next plan queues them.)
+        """
+        try:
+            settings = self.tenant_settings(tenant)
+        except ConfigError as exc:
+            _log.error("tenant %s is not served: %s", tenant, "; ".join(exc.problems))
+            raise _TenantGone from exc
         async with sync_services(settings, store=self.store, clock=self._clock) as services:
             yield self._cycles_of(services), services
 
     async def plan(self, tenant: str) -> None:
         """The plan job: open the tenant's cycle and queue its batches."""
+        with contextlib.suppress(_TenantGone):
+            await self._plan(tenant)
+
+    async def _plan(self, tenant: str) -> None:
         async with self._cycles(tenant) as (cycles, services):
             values = await services.runtime.current()
             if not values.enabled:
@@ -100,8 +117,9 @@ class WorkerRoot:
 
     async def run_batch(self, tenant: str, run_id: int, batch_no: int, holder: str) -> None:
         """The batch job: check one batch of the tenant's cycle."""
-        async with self._cycles(tenant) as (cycles, _):
-            await cycles.run_batch(run_id, batch_no, holder)
+        with contextlib.suppress(_TenantGone):
+            async with self._cycles(tenant) as (cycles, _):
+                await cycles.run_batch(run_id, batch_no, holder)
 
     async def schedule_forever(self, stop: anyio.Event) -> None:
         """Queue each tenant's plan when its cycle is due, until ``stop``."""
