@@ -303,6 +303,9 @@ class SyncService:
             pos = await self._in_scope(await self._identify(None), ledger, None)
             report.monitored = len(pos)
             if self.check_policy is not None:
+                # Carrier news makes an order due, as in a single-process cycle; each batch asks
+                # the carriers again for its own orders (their answers are not handed over).
+                await self._ask_carriers(pos, ledger, force=False)
                 pos = ledger.due(pos, self.check_policy, report.started_at)
             ordered = [po.id for po in ledger.longest_unchecked_first(pos)]
             batches = split_batches(ordered, batch_size)
