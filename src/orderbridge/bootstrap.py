@@ -21,6 +21,7 @@ is private: tests of that translation import the private names.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -453,13 +454,21 @@ async def sync_services(
     autotask_transport: httpx2.AsyncBaseTransport | None = None,
     tdsynnex_transport: httpx2.AsyncBaseTransport | None = None,
     cache_metadata: bool = True,
+    log_context: bool = True,
 ) -> AsyncIterator[SyncServices]:
     """Build the sync object graph; closes the clients (and a store it opened) on exit.
 
     ``cache_metadata=False`` asks Autotask for its zone and metadata afresh (doctor does).
+    ``log_context=False`` leaves naming the tenant in log lines to the caller (a graph kept
+    across worker jobs, each of which runs in a task of its own, binds it per job).
     """
     # Every log line of this graph names its tenant (structlog's context, see orderbridge.logs).
-    with structlog.contextvars.bound_contextvars(tenant=settings.tenant):
+    binding = (
+        structlog.contextvars.bound_contextvars(tenant=settings.tenant)
+        if log_context
+        else contextlib.nullcontext()
+    )
+    with binding:
         async with _sync_services(
             settings,
             clock=clock,

@@ -15,9 +15,11 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 import anyio
+import structlog
 
 from orderbridge.adapters.jobqueue import JobQueue, WorkerOptions
 from orderbridge.adapters.store import SqlStore
@@ -36,6 +38,15 @@ __all__ = ["WorkerRoot", "worker_root"]
 
 _log = logging.getLogger(__name__)
 _TENANT_SETTINGS_TTL_S = 60.0  # a tenant's changed settings reach running workers this soon
+
+
+@dataclass
+class _Graph:
+    """A tenant's sync graph kept between jobs, with what closes it."""
+
+    settings: Settings
+    services: SyncServices
+    stack: AsyncExitStack
 
 
 class _TenantGone(Exception):
@@ -58,6 +69,7 @@ class WorkerRoot:
         self.queue = queue
         self._clock = clock
         self._tenant_settings: dict[str, tuple[float, Settings]] = {}
+        self._idle: dict[str, list[_Graph]] = {}
         queue.handle(plan=self.plan, batch=self.run_batch)
 
     def tenant_settings(self, tenant: str) -> Settings:
@@ -88,14 +100,45 @@ class WorkerRoot:
         """The tenant's graph for one job; a tenant disabled or removed meanwhile is skipped.
 
         (Its pending batches stay recorded: enabled again, its next plan queues them.)
+        Graphs are kept between jobs, one per job running at once, so a worker's jobs of one
+        tenant reuse its HTTP connections and Autotask metadata; each job has a graph to
+        itself, so a run's request figures are its own. A graph whose tenant settings were
+        read again, or whose job failed, is closed instead of kept.
         """
         try:
             settings = self.tenant_settings(tenant)
         except ConfigError as exc:
             _log.error("tenant %s is not served: %s", tenant, "; ".join(exc.problems))
             raise _TenantGone from exc
-        async with sync_services(settings, store=self.store, clock=self._clock) as services:
-            yield self._cycles_of(services), services
+        idle = self._idle.setdefault(tenant, [])
+        graph: _Graph | None = None
+        while idle and graph is None:
+            found = idle.pop()
+            if found.settings is settings:
+                graph = found
+            else:
+                await found.stack.aclose()
+        if graph is None:
+            stack = AsyncExitStack()
+            services = await stack.enter_async_context(
+                sync_services(settings, store=self.store, clock=self._clock, log_context=False)
+            )
+            graph = _Graph(settings, services, stack)
+        with structlog.contextvars.bound_contextvars(tenant=tenant):
+            try:
+                yield self._cycles_of(graph.services), graph.services
+            except BaseException:
+                with anyio.CancelScope(shield=True):
+                    await graph.stack.aclose()
+                raise
+        idle.append(graph)
+
+    async def aclose(self) -> None:
+        """Close the graphs kept between jobs."""
+        graphs = [graph for idle in self._idle.values() for graph in idle]
+        self._idle.clear()
+        for graph in graphs:
+            await graph.stack.aclose()
 
     async def plan(self, tenant: str) -> None:
         """The plan job: open the tenant's cycle and queue its batches."""
@@ -197,6 +240,11 @@ async def worker_root(
     try:
         async with JobQueue(settings.store.url) as queue:
             await queue.ensure_schema()
-            yield WorkerRoot(settings, store, queue, clock=clock)
+            root = WorkerRoot(settings, store, queue, clock=clock)
+            try:
+                yield root
+            finally:
+                with anyio.CancelScope(shield=True):
+                    await root.aclose()
     finally:
         store.close()

@@ -46,7 +46,10 @@ def create_store_engine(url: URL) -> Engine:
         return create_engine(
             url,
             pool_pre_ping=True,
-            pool_size=5,
+            # A worker runs several jobs of many orders each, and every order and Autotask
+            # request touches the store from a thread: keep enough connections open that they
+            # are not opened and closed again all the time (20 at most per process).
+            pool_size=10,
             max_overflow=10,
             pool_recycle=1800,
             connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
