@@ -49,6 +49,7 @@ PLAN_TASK = "orderbridge.plan_cycle"
 BATCH_TASK = "orderbridge.sync_batch"
 # pg_advisory_lock key for applying Procrastinate's schema ("orderbri" as a 64-bit integer).
 _SCHEMA_LOCK = 0x6F72646572627269
+_POOL_MAX = 6
 
 PlanHandler = Callable[[str], Awaitable[None]]
 BatchHandler = Callable[[str, int, int, str], Awaitable[None]]
@@ -81,7 +82,10 @@ class JobQueue:
 
     def __init__(self, store_url: str) -> None:
         self._conninfo = conninfo_of(store_url)
-        self.app = App(connector=PsycopgConnector(conninfo=self._conninfo))
+        # The queue's own pool: fetching, heartbeats, LISTEN and finishing jobs (the store's
+        # engine serves the jobs themselves).
+        connector = PsycopgConnector(conninfo=self._conninfo, min_size=1, max_size=_POOL_MAX)
+        self.app = App(connector=connector)
         self._plan: PlanHandler | None = None
         self._batch: BatchHandler | None = None
         self._register()

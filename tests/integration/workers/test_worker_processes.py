@@ -16,7 +16,7 @@ import sys
 import time
 import tomllib
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -118,16 +118,11 @@ def _finished_run(engine: Engine) -> dict[str, Any] | None:
     return None if not found else dict(found[0]._mapping)
 
 
-def _sync_once(runner: CliRunner, config: Path) -> str:
+def _nothing_left_to_write(runner: CliRunner, config: Path, engine: Engine) -> None:
+    """A single-process cycle after the workers' finds nothing to write: they wrote it all."""
     result = runner.invoke(app, ["sync", "--once", "--config", str(config)])
     assert result.exit_code in (0, 1), result.output  # 1: an order the demo fails on purpose
-    return result.output
-
-
-def _slow(upstreams: SimulatedUpstreams, ms: int) -> None:
-    upstreams.tdsynnex.state.faults.add(
-        FaultRule.from_json({"kind": "latency", "endpoint": "POStatus", "latency_ms": ms})
-    )
+    assert _rows(engine, "SELECT updated FROM sync_run ORDER BY id DESC LIMIT 1")[0][0] == 0
 
 
 @pytest.fixture
@@ -214,23 +209,32 @@ def test_two_workers_run_a_cycle_in_batches_as_one_run(
     assert _scalar(
         engine, "SELECT count(*) FROM setting WHERE key = 'notifications.watching_since'"
     )
-    # what the workers wrote is complete: a single process finds nothing left to write
-    _sync_once(runner, config)
-    assert _rows(engine, "SELECT updated FROM sync_run ORDER BY id DESC LIMIT 1")[0][0] == 0
+    _nothing_left_to_write(runner, config, engine)
+
+
+@pytest.fixture
+def slow_config(upstreams: SimulatedUpstreams, postgres_url: str, tmp_path: Path) -> Path:
+    """TD SYNNEX answers in 300 ms and a batch's orders are checked one at a time."""
+    upstreams.tdsynnex.state.faults.add(
+        FaultRule.from_json({"kind": "latency", "endpoint": "POStatus", "latency_ms": 300})
+    )
+    return _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, BATCH, concurrency=1)
+
+
+def _worker_mid_batch(
+    start: Callable[..., subprocess.Popen[bytes]], engine: Engine
+) -> subprocess.Popen[bytes]:
+    worker = start("--schedule", "--concurrency", "1")
+    _wait(lambda: _mid_batch(engine), "a worker in the middle of a batch")
+    return worker
 
 
 def test_a_killed_worker_s_batch_is_run_again_by_another_worker(
-    upstreams: SimulatedUpstreams,
-    postgres_url: str,
-    engine: Engine,
-    tmp_path: Path,
-    runner: CliRunner,
+    slow_config: Path, engine: Engine, tmp_path: Path, runner: CliRunner
 ) -> None:
-    _slow(upstreams, 300)
-    config = _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, BATCH, concurrency=1)
-    with _workers(config, tmp_path) as start, ExitStack():
-        doomed = start("--schedule", "--concurrency", "1")
-        _wait(lambda: _mid_batch(engine), "a worker in the middle of a batch")
+    config = slow_config
+    with _workers(config, tmp_path) as start:
+        doomed = _worker_mid_batch(start, engine)
         doomed.kill()  # SIGKILL: no clean-up at all
         doomed.wait(timeout=10)
         interrupted = _scalar(engine, "SELECT count(*) FROM order_state")
@@ -246,22 +250,15 @@ def test_a_killed_worker_s_batch_is_run_again_by_another_worker(
     lines = _scalar(engine, "SELECT count(*) FROM order_event WHERE run_id = :r", r=run["id"])
     assert lines == run["monitored"]
     _no_double_writes(engine, run["id"])
-    _sync_once(runner, config)
-    assert _rows(engine, "SELECT updated FROM sync_run ORDER BY id DESC LIMIT 1")[0][0] == 0
+    _nothing_left_to_write(runner, config, engine)
 
 
 def test_sigterm_finishes_the_batch_being_checked(
-    upstreams: SimulatedUpstreams,
-    postgres_url: str,
-    engine: Engine,
-    tmp_path: Path,
-    runner: CliRunner,
+    slow_config: Path, engine: Engine, tmp_path: Path, runner: CliRunner
 ) -> None:
-    _slow(upstreams, 300)
-    config = _config(tmp_path / "orderbridge.toml", upstreams, postgres_url, BATCH, concurrency=1)
+    config = slow_config
     with _workers(config, tmp_path) as start:
-        worker = start("--schedule", "--concurrency", "1")
-        _wait(lambda: _mid_batch(engine), "a worker in the middle of a batch")
+        worker = _worker_mid_batch(start, engine)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0
     states = _rows(engine, "SELECT batch_no, state, attempts FROM run_batch ORDER BY batch_no")

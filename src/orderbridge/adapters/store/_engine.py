@@ -47,10 +47,10 @@ def create_store_engine(url: URL) -> Engine:
             url,
             pool_pre_ping=True,
             # A worker runs several jobs of many orders each, and every order and Autotask
-            # request touches the store from a thread: keep enough connections open that they
-            # are not opened and closed again all the time (20 at most per process).
+            # request touches the store from a thread: keep most of the connections a busy
+            # process needs open, so they are not opened and closed all the time (15 at most).
             pool_size=10,
-            max_overflow=10,
+            max_overflow=5,
             pool_recycle=1800,
             connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S},
         )
