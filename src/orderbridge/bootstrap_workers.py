@@ -44,6 +44,7 @@ _TENANT_SETTINGS_TTL_S = 60.0  # a tenant's changed settings reach running worke
 class _Graph:
     """A tenant's sync graph kept between jobs, with what closes it."""
 
+    tenant: str
     settings: Settings
     services: SyncServices
     stack: AsyncExitStack
@@ -69,7 +70,9 @@ class WorkerRoot:
         self.queue = queue
         self._clock = clock
         self._tenant_settings: dict[str, tuple[float, Settings]] = {}
-        self._idle: dict[str, list[_Graph]] = {}
+        # Idle graphs, least recently used first; a few per job this worker runs at once.
+        self._idle: list[_Graph] = []
+        self._keep = 2 * settings.workers.concurrency
         queue.handle(plan=self.plan, batch=self.run_batch)
 
     def tenant_settings(self, tenant: str) -> Settings:
@@ -100,30 +103,18 @@ class WorkerRoot:
         """The tenant's graph for one job; a tenant disabled or removed meanwhile is skipped.
 
         (Its pending batches stay recorded: enabled again, its next plan queues them.)
-        Graphs are kept between jobs, one per job running at once, so a worker's jobs of one
-        tenant reuse its HTTP connections and Autotask metadata; each job has a graph to
-        itself, so a run's request figures are its own. A graph whose tenant settings were
-        read again, or whose job failed, is closed instead of kept.
+        Graphs are kept between jobs (the most recently used, two per job the worker runs at
+        once), so a worker's consecutive jobs of one tenant reuse its HTTP connections and
+        Autotask metadata while memory stays bounded however many tenants there are; each job
+        has a graph to itself, so a run's request figures are its own. A graph whose tenant
+        settings were read again, or whose job failed, is closed instead of kept.
         """
         try:
             settings = self.tenant_settings(tenant)
         except ConfigError as exc:
             _log.error("tenant %s is not served: %s", tenant, "; ".join(exc.problems))
             raise _TenantGone from exc
-        idle = self._idle.setdefault(tenant, [])
-        graph: _Graph | None = None
-        while idle and graph is None:
-            found = idle.pop()
-            if found.settings is settings:
-                graph = found
-            else:
-                await found.stack.aclose()
-        if graph is None:
-            stack = AsyncExitStack()
-            services = await stack.enter_async_context(
-                sync_services(settings, store=self.store, clock=self._clock, log_context=False)
-            )
-            graph = _Graph(settings, services, stack)
+        graph = await self._take_graph(tenant, settings)
         with structlog.contextvars.bound_contextvars(tenant=tenant):
             try:
                 yield self._cycles_of(graph.services), graph.services
@@ -131,12 +122,29 @@ class WorkerRoot:
                 with anyio.CancelScope(shield=True):
                     await graph.stack.aclose()
                 raise
-        idle.append(graph)
+        self._idle.append(graph)
+        while len(self._idle) > self._keep:  # the least recently used go first
+            await self._idle.pop(0).stack.aclose()
+
+    async def _take_graph(self, tenant: str, settings: Settings) -> _Graph:
+        """An idle graph of the tenant built from these settings, else a new one."""
+        for index in range(len(self._idle) - 1, -1, -1):
+            found = self._idle[index]
+            if found.tenant != tenant:
+                continue
+            del self._idle[index]
+            if found.settings is settings:
+                return found
+            await found.stack.aclose()  # built from settings read before: rebuild
+        stack = AsyncExitStack()
+        services = await stack.enter_async_context(
+            sync_services(settings, store=self.store, clock=self._clock, log_context=False)
+        )
+        return _Graph(tenant, settings, services, stack)
 
     async def aclose(self) -> None:
         """Close the graphs kept between jobs."""
-        graphs = [graph for idle in self._idle.values() for graph in idle]
-        self._idle.clear()
+        graphs, self._idle = self._idle, []
         for graph in graphs:
             await graph.stack.aclose()
 
@@ -223,6 +231,7 @@ class WorkerRoot:
     def worker_options(self, concurrency: int | None) -> WorkerOptions:
         """How this process runs jobs (``--concurrency`` over ``[workers] concurrency``)."""
         w = self.settings.workers
+        self._keep = 2 * (concurrency or w.concurrency)
         return WorkerOptions(
             concurrency=concurrency or w.concurrency,
             heartbeat_s=w.heartbeat_s,
