@@ -25,6 +25,7 @@ import io
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import cast
 from xml.etree.ElementTree import (
     Element,
     ParseError,
@@ -124,13 +125,14 @@ def _parse_plain(raw: bytes, max_depth: int, po_number: str | None) -> Element:
     """
     # XMLPullParser is expat through ElementTree's C accelerator; the guard above is what makes
     # it safe here, and this is the only place it is used.
-    parser = XMLPullParser(events=("start", "end"))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
     depth = 0
     root: Element | None = None
     try:
         for start in range(0, len(raw), _FEED_CHUNK):
             parser.feed(raw[start : start + _FEED_CHUNK])
-            for event, element in parser.read_events():
+            # Only start and end events were asked for: each comes with its element.
+            for event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
                 if event == "start":
                     depth += 1
                     if root is None:
