@@ -14,10 +14,16 @@ pytestmark = pytest.mark.anyio
 Answer = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[bool]]
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    """The transport is asyncio's."""
-    return "asyncio"
+@pytest.fixture(
+    params=[
+        pytest.param(("asyncio", {}), id="asyncio"),
+        pytest.param(("asyncio", {"use_uvloop": True}), id="uvloop"),
+    ]
+)
+def anyio_backend(request: pytest.FixtureRequest) -> tuple[str, dict[str, bool]]:
+    """The transport is asyncio's; under uvicorn (the dashboard's resync) it runs on uvloop."""
+    backend: tuple[str, dict[str, bool]] = request.param
+    return backend
 
 
 class Server:
