@@ -307,6 +307,19 @@ class OrderStore(Protocol):
         """
         ...
 
+    def remember_written(
+        self,
+        tenant: str,
+        orders: Sequence[tuple[str, int | None, Mapping[str, str]]],
+        checked_at: datetime,
+    ) -> None:
+        """For orders whose state did not change: replace what is remembered of the writes.
+
+        ``orders`` are ``(po_number, po_id, written)``, all in one transaction. Each row ends up
+        as ``save_order`` would leave it for the same state with no history.
+        """
+        ...
+
     def touch_checked(self, tenant: str, po_numbers: Iterable[str], checked_at: datetime) -> None:
         """Record that these orders were checked and found unchanged."""
         ...

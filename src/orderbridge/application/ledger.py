@@ -7,7 +7,8 @@ about its orders lives here, so the loop itself speaks only of checking and plan
   and the fields this tenant does not keep as written;
 - during: an order whose check changed something is committed (new state and history in one
   transaction, after its Autotask write succeeded); the activity-log lines are written in
-  batches of ``REPORT_BATCH``;
+  batches of ``REPORT_BATCH``, and so are the remembered writes of orders whose state did not
+  change (earlier writes read back as written, or a new Autotask digest: no state to save);
 - after: the orders found unchanged are marked checked (one statement) and the run is closed.
 
 A dry run keeps the same shape and writes nothing: no run record, no state, no activity log.
@@ -70,6 +71,8 @@ class RunLedger:
         self._history: Mapping[str, list[HistoryEntry]] = {}
         self._pending: list[OrderReport] = []
         self._unchanged: list[str] = []
+        # Unchanged orders whose remembered writes changed: (PO number, PO id, written).
+        self._remember: list[tuple[str, int | None, Mapping[str, str]]] = []
         self._fresh = False  # a resync: what was written before does not count
         self._next: dict[str, datetime] = {}  # the due orders' next checks (most overdue first)
         # The carriers' answers for this run's packages (none until the sync asks them).
@@ -230,6 +233,7 @@ class RunLedger:
         if self._dry_run:
             return False
         before = known.written if known is not None else {}
+        new_writes = bool(written)
         seen = autotask_digest(po)
         if before.get(AUTOTASK_SEEN) != seen:  # remembered: an Autotask edit makes it due
             written = {**written, AUTOTASK_SEEN: seen}
@@ -237,6 +241,11 @@ class RunLedger:
         if not history and not written and not kept and unchanged:
             return False
         remembered = {k: v for k, v in before.items() if k not in kept} | dict(written)
+        if unchanged and not history and not new_writes and not notifications:
+            # Only forgotten writes or a new Autotask digest: batched with the activity log.
+            # Losing it to a crash costs nothing (the next check finds the same again).
+            self._remember.append((number, po.id, remembered))
+            return True
         store, tenant, now = self._store, self._tenant, self._clock()
         await _in_thread(
             lambda: store.save_order(
@@ -263,13 +272,15 @@ class RunLedger:
             await self.flush()
 
     async def flush(self) -> None:
-        """Write the activity-log lines not yet written (shielded from cancellation)."""
+        """Write the activity-log lines and remembered writes not yet written (shielded)."""
         batch, self._pending = self._pending, []
-        if self._run_id is None or not batch:
-            return
-        store, run_id, now = self._store, self._run_id, self._clock()
+        remember, self._remember = self._remember, []
+        store, tenant, run_id, now = self._store, self._tenant, self._run_id, self._clock()
         with anyio.CancelScope(shield=True):
-            await _in_thread(lambda: store.record_order_reports(run_id, batch, now))
+            if remember:
+                await _in_thread(lambda: store.remember_written(tenant, remember, now))
+            if run_id is not None and batch:
+                await _in_thread(lambda: store.record_order_reports(run_id, batch, now))
 
     async def close(self, report: RunReport, *, finish: bool = True) -> None:
         """Mark unchanged orders checked and close the run's record (shielded).

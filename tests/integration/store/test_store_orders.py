@@ -125,6 +125,40 @@ def test_touch_checked_moves_only_checked_at(store: SqlStore) -> None:
     assert states["PO-2"].checked_at == T0
 
 
+def test_remember_written_leaves_the_row_as_a_save_of_the_same_state(store: SqlStore) -> None:
+    later = T0 + timedelta(minutes=30)
+    for po in ("PO-1", "PO-2"):
+        _save(store, po, "Processing", T0)
+    # PO-1 the long way: the same state saved again with new remembered writes.
+    store.save_order(
+        DEFAULT_TENANT,
+        "PO-1",
+        po_id=1004,
+        status="Processing",
+        state={"status": "Processing", "lines": [{"n": 1, "eta": T0.isoformat()}]},
+        fingerprint="fp-PO-1-Processing",
+        history=[],
+        checked_at=later,
+        written={"seen": "abc"},
+    )
+    # PO-2 through the batched path (and an unknown PO, which is ignored).
+    store.remember_written(
+        DEFAULT_TENANT, [("PO-2", 1004, {"seen": "abc"}), ("PO-404", 1, {"x": "y"})], later
+    )
+    states = store.load_states(DEFAULT_TENANT, ["PO-1", "PO-2", "PO-404"])
+    assert set(states) == {"PO-1", "PO-2"}
+    long_way, batched = states["PO-1"], states["PO-2"]
+    assert batched.written == {"seen": "abc"}
+    assert (batched.po_id, batched.status, batched.state, batched.archived) == (
+        long_way.po_id,
+        long_way.status,
+        long_way.state,
+        long_way.archived,
+    )
+    assert (batched.first_seen_at, batched.updated_at, batched.checked_at) == (T0, later, later)
+    assert (long_way.first_seen_at, long_way.updated_at, long_way.checked_at) == (T0, later, later)
+
+
 def test_orders_filters_searches_and_limits(store: SqlStore) -> None:
     for index, (po, status) in enumerate(
         [

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
 
 from orderbridge.adapters.store import SqlStore
 from orderbridge.application.ledger import REPORT_BATCH, RunLedger
+from orderbridge.domain.check_schedule import AUTOTASK_SEEN, autotask_digest
 from orderbridge.domain.history import (
     OrderOutcome,
     OrderReport,
@@ -17,6 +19,7 @@ from orderbridge.domain.history import (
     RunReport,
     RunTrigger,
 )
+from orderbridge.domain.lifecycle import OrderState, OrderStatus
 from orderbridge.domain.models import PurchaseOrder
 
 pytestmark = pytest.mark.anyio
@@ -121,3 +124,47 @@ async def test_closing_marks_unchanged_orders_checked(store: SqlStore) -> None:
     stored = store.load_state("default", "PO-1")
     assert stored is not None
     assert stored.checked_at == T0
+
+
+async def test_forgotten_writes_of_an_unchanged_order_are_batched_not_saved(
+    store: SqlStore,
+) -> None:
+    state = OrderState(po_number="PO-1", status=OrderStatus.PROCESSING, first_seen=T0)
+    purchase_order = po("PO-1", 1)
+    earlier = T0 - timedelta(hours=1)
+    store.save_order(
+        "default",
+        "PO-1",
+        po_id=1,
+        status=str(state.status),
+        state=state.to_json(),
+        fingerprint=state.fingerprint(),
+        history=[],
+        checked_at=earlier,
+        written={AUTOTASK_SEEN: autotask_digest(purchase_order), "po.memo": "digest"},
+    )
+    saves: list[str] = []
+    real_save = store.save_order
+
+    def counted_save(*args: Any, **kwargs: Any) -> int:
+        saves.append(args[1])
+        return real_save(*args, **kwargs)
+
+    store.save_order = counted_save  # type: ignore[method-assign]
+    ledger = RunLedger(store, tenant="default", clock=lambda: T0, dry_run=False)
+    report = RunReport(started_at=T0)
+    await ledger.open(report)
+    await ledger.load(["PO-1"])
+    # The memo write read back as written: it is forgotten, and nothing else changed.
+    assert await ledger.commit_order(purchase_order, state, [], {}, kept={"po.memo"})
+    assert store.load_state("default", "PO-1").written == {  # type: ignore[union-attr]
+        AUTOTASK_SEEN: autotask_digest(purchase_order),
+        "po.memo": "digest",
+    }
+    await ledger.record(unchanged("PO-1"))
+    await ledger.close(report)
+    stored = store.load_state("default", "PO-1")
+    assert stored is not None
+    assert saves == []
+    assert stored.written == {AUTOTASK_SEEN: autotask_digest(purchase_order)}
+    assert (stored.updated_at, stored.checked_at, stored.state) == (T0, T0, state.to_json())

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from orderbridge.domain.history import HistoryEntry
 
 from ._records import JsonObject, StoredOrder, entry_from_row, order_from_row
-from ._statements import ROWS_CHUNK, chunked, execute, insert_for, table_of
+from ._statements import ROWS_CHUNK, chunked, execute, execute_many, insert_for, table_of
 from ._tables import OrderStateRow, StatusHistoryRow
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "list_orders",
     "load_states",
     "recent_history",
+    "remember_written",
     "touch_checked",
     "upsert_order",
 ]
@@ -89,6 +90,42 @@ def upsert_order(
             },
         ),
     )
+
+
+def remember_written(
+    session: Session,
+    tenant: str,
+    orders: Sequence[tuple[str, int | None, Mapping[str, str]]],
+    checked_at: datetime,
+) -> int:
+    """Replace what is remembered of the writes to stored orders whose state is unchanged.
+
+    ``orders`` are ``(po_number, po_id, written)``. Every other column is set as
+    ``upsert_order`` sets it when the same state is saved again, so the row ends up the same as
+    after a full save; only the state, its fingerprint and the order's history are not sent.
+    One executemany statement; returns how many rows changed.
+    """
+    if not orders:
+        return 0
+    table = ORDER_STATE
+    statement = (
+        update(table)
+        .where(table.c.tenant == bindparam("b_tenant"), table.c.po_number == bindparam("b_po"))
+        .values(
+            po_id=bindparam("b_po_id"),
+            written=bindparam("b_written", type_=table.c.written.type),
+            updated_at=bindparam("b_at", type_=table.c.updated_at.type),
+            checked_at=bindparam("b_at", type_=table.c.checked_at.type),
+            archived=False,
+            archived_at=None,
+            version=table.c.version + 1,
+        )
+    )
+    rows = [
+        {"b_tenant": tenant, "b_po": po, "b_po_id": po_id, "b_written": dict(w), "b_at": checked_at}
+        for po, po_id, w in orders
+    ]
+    return execute_many(session, statement, rows)
 
 
 def insert_history(

@@ -216,6 +216,23 @@ class SqlStore(OutboxMethods, BudgetMethods, TenantMethods, RunBatchMethods):
             _outbox.insert_notifications(session, tenant, notifications, checked_at)
             return new
 
+    def remember_written(
+        self,
+        tenant: str,
+        orders: Sequence[tuple[str, int | None, Mapping[str, str]]],
+        checked_at: datetime,
+    ) -> None:
+        """Replace what is remembered of the writes to unchanged orders, in one transaction.
+
+        ``orders`` are ``(po_number, po_id, written)``; the rows end up as ``save_order`` leaves
+        them when it saves the same state with no history (unknown POs are ignored).
+        """
+        require_aware(checked_at, "checked_at")
+        if not orders:
+            return
+        with self._write("remembering writes", tenant) as session:
+            _orders.remember_written(session, tenant, orders, checked_at)
+
     def touch_checked(self, tenant: str, po_numbers: Iterable[str], checked_at: datetime) -> None:
         """Record that unchanged POs were checked at ``checked_at`` (unknown POs are ignored)."""
         require_aware(checked_at, "checked_at")

@@ -17,6 +17,7 @@ __all__ = [
     "Insert",
     "chunked",
     "execute",
+    "execute_many",
     "insert_for",
     "replace_rows",
     "require_aware",
@@ -65,6 +66,15 @@ def execute(session: Session, statement: Executable) -> CursorResult[Any]:
     connection: Connection = session.connection()
     # Without this, drivers may report rowcount -1 for INSERT; callers count new rows.
     return connection.execute(statement, execution_options={"preserve_rowcount": True})
+
+
+def execute_many(session: Session, statement: Executable, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Run a Core statement once per parameter set (executemany); returns the rows changed."""
+    connection: Connection = session.connection()
+    result = connection.execute(
+        statement, [dict(row) for row in rows], execution_options={"preserve_rowcount": True}
+    )
+    return int(result.rowcount)
 
 
 def table_of(model: type[Any]) -> Table:

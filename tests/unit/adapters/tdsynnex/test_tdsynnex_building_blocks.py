@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from xml.etree.ElementTree import Element, SubElement, tostring
 
 import pytest
 from defusedxml.ElementTree import fromstring
@@ -37,6 +38,31 @@ def test_status_request_escapes_and_round_trips() -> None:
     assert root.findtext("Credential/Password") == "p<w>&'\"d"
     assert root.findtext("OrderStatusRequest/PONumber") == "PO-<1>&2"
     assert root.findtext("OrderStatusRequest/CustomerNumber") == "123456"
+
+
+def _whole_tree_status_request(credentials: Credentials, po: str, version: str) -> bytes:
+    """The POStatus document serialised as one ElementTree, the way it was always built."""
+    root = Element("SynnexB2B", {"version": version} if version else {})
+    credential = SubElement(root, "Credential")
+    SubElement(credential, "UserID").text = credentials.user_id
+    SubElement(credential, "Password").text = credentials.password
+    request = SubElement(root, "OrderStatusRequest")
+    SubElement(request, "CustomerNumber").text = credentials.customer_number
+    SubElement(request, "PONumber").text = po.strip()
+    return bytes(tostring(root, encoding="utf-8", xml_declaration=True))
+
+
+@pytest.mark.parametrize("po", ["PO-1", "  PO-<1>&2 ", "Bestellung-ÄÖÜ-€", "a>b\"c'd"])
+@pytest.mark.parametrize("version", ["2.7", ""])
+@pytest.mark.parametrize(
+    "credentials",
+    [CREDS, Credentials("1", "orderbridge-po-number-placeholder-7f3c9a", "x")],
+)
+def test_status_request_is_byte_for_byte_the_whole_tree(
+    po: str, version: str, credentials: Credentials
+) -> None:
+    built = order_status_request(credentials, po, version=version)
+    assert built == _whole_tree_status_request(credentials, po, version)
 
 
 def test_invoice_request_needs_exactly_one_key() -> None:
