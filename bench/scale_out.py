@@ -316,6 +316,7 @@ class Cycle:
     pg_scans_by_table: dict[str, int] = field(default_factory=dict)
     pg_rows_written_by_table: dict[str, int] = field(default_factory=dict)
     autotask_requests: int = 0
+    autotask_refusals: int = 0
     max_budget_share_used: float = 0.0
     configured_budget_share: float = BUDGET_SHARE
     worker_errors: int = 0
@@ -437,7 +438,7 @@ def run_cycle(
         pg_delta = pg_counters(db, target).minus(pg_before)
         rows = db.execute(
             "SELECT tenant, outcome, monitored, checked, updated, failed, started_at, "
-            "finished_at FROM sync_run WHERE id > %s ORDER BY tenant",
+            "finished_at, requests FROM sync_run WHERE id > %s ORDER BY tenant",
             (last_run,),
         ).fetchall()
         for row_id, database, sent_at in db.execute(
@@ -482,6 +483,14 @@ def run_cycle(
     cycle.pg_rows_written_by_table = dict(sorted(pg_delta.written.items(), key=lambda kv: -kv[1]))
     in_cycle = [at for _, at in budget_rows.values() if at >= queued_at]
     cycle.autotask_requests = len(in_cycle)
+    # Refusals the Autotask simulators answered (a 4th concurrent request to an endpoint, or the
+    # hourly threshold), as the runs counted them: workers sharing slots should cause none.
+    cycle.autotask_refusals = sum(
+        int(count)
+        for r in rows
+        for kind, count in dict(r[8] or {}).items()
+        if kind in ("autotask faults: thread_limit", "autotask faults: http_429")
+    )
     cycle.max_budget_share_used = round(max_share(budget_rows, since=queued_at, until=finished), 4)
     cycle.worker_errors = sum(
         (logs / f"{name}-worker-{n}.log").read_text(errors="replace").count("Traceback")
@@ -635,6 +644,7 @@ def print_figures(result: dict[str, Any]) -> None:
             row("PostgreSQL rows written / order", "pg_rows_written_per_order", "{:,.2f}"),
             row("PostgreSQL connections opened", "pg_connections_opened", "{:,}"),
             row("Autotask requests, all tenants", "autotask_requests", "{:,}"),
+            row("Autotask refusals (429s)", "autotask_refusals", "{:,}"),
             row("Largest budget share used", "max_budget_share_used", "{:.2%}"),
         ],
     )

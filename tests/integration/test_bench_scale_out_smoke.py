@@ -125,6 +125,8 @@ def test_no_tenant_uses_more_than_its_share_of_its_autotask_budget(
         assert cycle["configured_budget_share"] == share
         assert 0 < cycle["max_budget_share_used"] <= result["max_budget_share_used"]
         assert cycle["autotask_requests"] > 0
+        # workers share each endpoint's 3 request slots: no simulator ever refused a 4th
+        assert cycle["autotask_refusals"] == 0
     # a steady cycle reads pages, it does not write: far fewer requests than the cold one
     for cycle in result["workers"].values():
         assert cycle["autotask_requests"] < result["cold"]["autotask_requests"]
