@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import cast
 from xml.etree.ElementTree import (
@@ -123,56 +123,59 @@ def _parse_plain(raw: bytes, max_depth: int, po_number: str | None) -> Element:
     ``_parse_bounded``. The depth limit is checked as the document is fed, chunk by chunk, so a
     deep bomb still stops early; errors read as ``_parse_bounded``'s.
     """
-    # XMLPullParser is expat through ElementTree's C accelerator; the guard above is what makes
-    # it safe here, and this is the only place it is used.
-    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
-    depth = 0
-    root: Element | None = None
     try:
-        for start in range(0, len(raw), _FEED_CHUNK):
-            parser.feed(raw[start : start + _FEED_CHUNK])
-            # Only start and end events were asked for: each comes with its element.
-            for event, element in cast(Iterator[tuple[str, Element]], parser.read_events()):
-                if event == "start":
-                    depth += 1
-                    if root is None:
-                        root = element
-                    if depth > max_depth:
-                        raise BadPayload(
-                            f"TD SYNNEX's answer is nested more than {max_depth} elements deep",
-                            po_number=po_number,
-                        )
-                else:
-                    depth -= 1
-        parser.close()
+        return _root_within(_pulled(raw), max_depth, po_number)
     except (ParseError, UnicodeError, ValueError) as exc:
         raise BadPayload(
             f"TD SYNNEX's answer is not well-formed XML ({exc})", po_number=po_number
         ) from None
+
+
+def _pulled(raw: bytes) -> Iterator[tuple[str, Element]]:
+    """Start and end events of ``raw`` from expat, fed in chunks (``_parse_plain`` only)."""
+    # XMLPullParser is expat through ElementTree's C accelerator; the guard in _parse_plain is
+    # what makes it safe here, and this is the only place it is used.
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "end"))
+    for start in range(0, len(raw), _FEED_CHUNK):
+        parser.feed(raw[start : start + _FEED_CHUNK])
+        # Only start and end events were asked for: each comes with its element.
+        yield from cast(Iterator[tuple[str, Element]], parser.read_events())
+    parser.close()
+    yield from cast(Iterator[tuple[str, Element]], parser.read_events())
+
+
+def _root_within(
+    events: Iterable[tuple[str, Element]], max_depth: int, po_number: str | None
+) -> Element:
+    """The document's root, read from its start and end events, refusing it past ``max_depth``.
+
+    The depth is checked as the events come, so a deeply nested answer stops early.
+    """
+    depth = 0
+    root: Element | None = None
+    for event, element in events:
+        if event == "start":
+            depth += 1
+            if root is None:
+                root = element
+            if depth > max_depth:
+                raise BadPayload(
+                    f"TD SYNNEX's answer is nested more than {max_depth} elements deep",
+                    po_number=po_number,
+                )
+        else:
+            depth -= 1
     if root is None:
         raise BadPayload("TD SYNNEX's answer contains no XML element", po_number=po_number)
     return root
 
 
 def _parse_bounded(raw: bytes, max_depth: int, po_number: str | None) -> Element:
-    depth = 0
-    root: Element | None = None
     try:
         events = safe_et.iterparse(
             io.BytesIO(raw), events=("start", "end"), forbid_dtd=False, forbid_entities=True
         )
-        for event, element in events:
-            if event == "start":
-                depth += 1
-                if root is None:
-                    root = element
-                if depth > max_depth:
-                    raise BadPayload(
-                        f"TD SYNNEX's answer is nested more than {max_depth} elements deep",
-                        po_number=po_number,
-                    )
-            else:
-                depth -= 1
+        return _root_within(events, max_depth, po_number)
     except DefusedXmlException as exc:
         raise BadPayload(
             "TD SYNNEX's answer declares XML entities or external references, which are refused "
@@ -183,9 +186,6 @@ def _parse_bounded(raw: bytes, max_depth: int, po_number: str | None) -> Element
         raise BadPayload(
             f"TD SYNNEX's answer is not well-formed XML ({exc})", po_number=po_number
         ) from None
-    if root is None:
-        raise BadPayload("TD SYNNEX's answer contains no XML element", po_number=po_number)
-    return root
 
 
 # Bounded caches: an answer has a few dozen distinct tag names but hundreds of lookups, and tags
