@@ -175,34 +175,46 @@ class WorkerRoot:
     async def schedule_forever(self, stop: anyio.Event) -> None:
         """Queue each tenant's plan when its cycle is due, until ``stop``."""
         poll_s = self.settings.workers.scheduler_poll_s
-        async with AsyncExitStack() as graphs:
-            daemons: dict[str, SyncServices] = {}
+        graphs: dict[str, _Graph] = {}
+        try:
             while not stop.is_set():
                 try:
-                    await self.schedule_once(daemons, graphs)
+                    await self.schedule_once(graphs)
                 except Exception:  # a store outage: say so, try again next time
                     _log.exception("the scheduler could not look at the tenants")
                 with anyio.move_on_after(poll_s):
                     await stop.wait()
+        finally:
+            with anyio.CancelScope(shield=True):
+                for graph in graphs.values():
+                    await graph.stack.aclose()
 
-    async def schedule_once(
-        self, graphs: dict[str, SyncServices], stack: AsyncExitStack
-    ) -> list[str]:
-        """Queue a plan for every enabled tenant whose cycle is due; returns their names."""
+    async def schedule_once(self, graphs: dict[str, _Graph]) -> list[str]:
+        """Queue a plan for every enabled tenant whose cycle is due; returns their names.
+
+        ``graphs`` keeps each tenant's sync graph between looks; one built from tenant settings
+        read before (``tenants add --replace`` changed them) is built again.
+        """
         deferred: list[str] = []
         for tenant in await anyio.to_thread.run_sync(lambda: enabled_tenants(self.settings)):
             try:
-                services = graphs.get(tenant)
-                if services is None:
-                    settings = self.tenant_settings(tenant)
-                    services = await stack.enter_async_context(
-                        sync_services(settings, store=self.store, clock=self._clock)
-                    )
-                    graphs[tenant] = services
-                if await self._due(tenant, services) and await self.queue.defer_plan(tenant):
-                    deferred.append(tenant)
+                settings = self.tenant_settings(tenant)
             except ConfigError as exc:
                 _log.error("tenant %s is skipped: %s", tenant, "; ".join(exc.problems))
+                continue
+            graph = graphs.get(tenant)
+            if graph is not None and graph.settings is not settings:
+                await graphs.pop(tenant).stack.aclose()
+                graph = None
+            if graph is None:
+                stack = AsyncExitStack()
+                services = await stack.enter_async_context(
+                    sync_services(settings, store=self.store, clock=self._clock, log_context=False)
+                )
+                graph = graphs[tenant] = _Graph(tenant, settings, services, stack)
+            with structlog.contextvars.bound_contextvars(tenant=tenant):
+                if await self._due(tenant, graph.services) and await self.queue.defer_plan(tenant):
+                    deferred.append(tenant)
         return deferred
 
     async def _due(self, tenant: str, services: SyncServices) -> bool:
