@@ -49,6 +49,8 @@ from orderbridge.ports import (
     PurchaseOrderGateway,
     UpstreamAuthError,
     UpstreamError,
+    UpstreamRateLimited,
+    UpstreamUnavailable,
 )
 
 __all__ = ["NotChecked", "OrderResult", "ProgressHook", "RunPart", "RunStop", "SyncService"]
@@ -566,8 +568,14 @@ class SyncService:
         Autotask refuses item updates unless the PO is New, Submitted or Received Partial. When
         the PO changed status between our read and our write, re-read it once, write what is
         still wanted of the PO itself, and carry on without the items: not a failure.
+
+        A write that met no decision (Autotask unavailable, a timeout, a thread or hourly limit
+        after every retry) fails the order as it is: nothing was refused, and another read would
+        only add load to a service that just asked for less.
         """
-        if RunStop.from_error(exc) is not None:
+        if RunStop.from_error(exc) is not None or isinstance(
+            exc, UpstreamUnavailable | UpstreamRateLimited
+        ):
             raise exc
         fresh = await self.purchase_orders.get(po.id)
         if fresh is None or items_writable(fresh, self.plan_options):

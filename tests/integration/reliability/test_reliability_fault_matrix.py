@@ -107,7 +107,9 @@ def test_the_activity_log_counts_every_injected_fault(faulty: MatrixRun) -> None
 def test_every_retryable_fault_was_retried_or_failed_an_order(faulty: MatrixRun) -> None:
     # A transient fault is either retried or, once the attempts run out, raised: that fails
     # the order being checked (or the run, for the query), or, for an invoice lookup (optional),
-    # leaves a warning on the order. So the gap is bounded exactly.
+    # leaves a warning on the order. An order's check stops at the first request that gives up
+    # (an item write that met no decision is not followed by a re-read of its PO), so each
+    # failed order accounts for at most one unretried fault, and the gap is bounded.
     gaps = 0
     for service, kinds in RETRYABLE.items():
         logged = faulty.logged_faults(service)

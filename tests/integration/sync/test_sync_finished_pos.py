@@ -5,6 +5,7 @@ Against both simulators over loopback; the Autotask simulator enforces the rule 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from orderbridge.bootstrap import sync_services
 from orderbridge.domain.history import OrderOutcome, RunOutcome
 from orderbridge.settings import Settings
+from orderbridge.simulators._common.faults import FaultRule
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams
 
 pytestmark = pytest.mark.anyio
@@ -74,3 +76,33 @@ async def test_a_po_received_between_read_and_write_is_not_a_failure(
     assert any("items are no longer written" in w for w in result.report.warnings)
     # The item write was tried once, refused with a 500 by the simulator, and not repeated.
     assert upstreams.autotask_requests("PurchaseOrderItems", "PATCH") >= 1
+
+
+async def test_an_item_write_that_meets_no_decision_fails_the_order_without_a_reread(
+    upstreams: SimulatedUpstreams, database: Path
+) -> None:
+    # Autotask answers every item write with a 503: nothing was refused, so the PO is not read
+    # again to look for a status change (that read would only add load); the order fails and
+    # its item is written by the next cycle.
+    upstreams.tdsynnex.advance(SERVER_ERROR_PO)
+    upstreams.autotask.state.faults.add(
+        FaultRule.from_json(
+            {"kind": "http_503", "endpoint": "PurchaseOrderItems", "method": "PATCH"}
+        )
+    )
+    values = upstreams.settings_dict(database)
+    values["retry"] = {"attempts": 2, "initial_backoff_s": 0.01, "max_backoff_s": 0.01}
+    async with sync_services(Settings.model_validate(values)) as services:
+        report, results = await services.sync.run_once()
+        rereads = sum(
+            1
+            for r in upstreams.autotask.state.requests(limit=0)
+            if r.method == "GET" and re.search(r"/PurchaseOrders/\d+$", r.path)
+        )
+        failed = [r.report for r in results if r.report.outcome is OrderOutcome.FAILED]
+        assert failed, "every order with an item change should have failed"
+        assert all("503" in (r.error or "") for r in failed), [r.error for r in failed]
+        assert rereads == 0
+        upstreams.autotask.state.faults.clear()
+        report, _ = await services.sync.run_once()
+    assert report.failed == 0
