@@ -582,16 +582,19 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         logs.mkdir(parents=True, exist_ok=True)
         cold = run_cycle("cold", max(counts), target, names, installation, logs, budget_rows)
         print(f"cold cycle: {cold.wall_s:,.1f} s", flush=True)
+        print_cycle(cold)
         # The cycle after the cold one still rewrites every order's stored facts and lookup
         # rows once; the steady state is the cycle after that.
         warmup = run_cycle("warmup", max(counts), target, names, installation, logs, budget_rows)
         print(f"first cycle after the cold one: {warmup.wall_s:,.1f} s", flush=True)
+        print_cycle(warmup)
         steady = []
         for workers in counts:
             cycle = run_cycle(
                 f"steady-{workers}", workers, target, names, installation, logs, budget_rows
             )
             print(f"steady cycle, {workers} worker(s): {cycle.wall_s:,.1f} s", flush=True)
+            print_cycle(cycle)
             steady.append(cycle)
         budget_keys = len({key for key, _ in budget_rows.values()})
     sqlite = sqlite_figures(pos)
@@ -613,6 +616,12 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "commit": commit(),
         "elapsed_s": round(time.monotonic() - started, 1),
     }
+
+
+def print_cycle(cycle: Cycle) -> None:
+    """One cycle's figures as they come (``CYCLE {json}``), so a long run stopped early keeps
+    what it measured."""
+    print("CYCLE " + json.dumps(asdict(cycle), default=str), flush=True)
 
 
 def print_figures(result: dict[str, Any]) -> None:
