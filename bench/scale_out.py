@@ -19,7 +19,8 @@ plans being queued to the last run closed, CPU time and peak RSS of each worker 
 executing statements (server-side statistics of the benchmark's database), and the largest
 share of any tenant's Autotask threshold used in any rolling hour. Then the single-tenant
 SQLite figures of ``bench/sync_cycle.py`` at the same size, for comparison. The script never
-asserts timings; its last line is ``RESULT {json}``.
+asserts timings; each cycle's figures are printed as it ends (``CYCLE {json}``) and its last
+line is ``RESULT {json}``.
 """
 
 from __future__ import annotations
