@@ -136,6 +136,10 @@ class WorkerRoot:
             if found.settings is settings:
                 return found
             await found.stack.aclose()  # built from settings read before: rebuild
+        return await self._build_graph(tenant, settings)
+
+    async def _build_graph(self, tenant: str, settings: Settings) -> _Graph:
+        """A new sync graph of the tenant, with what closes it."""
         stack = AsyncExitStack()
         services = await stack.enter_async_context(
             sync_services(settings, store=self.store, clock=self._clock, log_context=False)
@@ -196,22 +200,21 @@ class WorkerRoot:
         read before (``tenants add --replace`` changed them) is built again.
         """
         deferred: list[str] = []
-        for tenant in await anyio.to_thread.run_sync(lambda: enabled_tenants(self.settings)):
+        enabled = await anyio.to_thread.run_sync(lambda: enabled_tenants(self.settings))
+        for gone in set(graphs) - set(enabled):  # disabled or removed meanwhile
+            await graphs.pop(gone).stack.aclose()
+        for tenant in enabled:
+            graph = graphs.get(tenant)
             try:
                 settings = self.tenant_settings(tenant)
+                if graph is not None and graph.settings is not settings:
+                    await graphs.pop(tenant).stack.aclose()
+                    graph = None
+                if graph is None:
+                    graph = graphs[tenant] = await self._build_graph(tenant, settings)
             except ConfigError as exc:
                 _log.error("tenant %s is skipped: %s", tenant, "; ".join(exc.problems))
                 continue
-            graph = graphs.get(tenant)
-            if graph is not None and graph.settings is not settings:
-                await graphs.pop(tenant).stack.aclose()
-                graph = None
-            if graph is None:
-                stack = AsyncExitStack()
-                services = await stack.enter_async_context(
-                    sync_services(settings, store=self.store, clock=self._clock, log_context=False)
-                )
-                graph = graphs[tenant] = _Graph(tenant, settings, services, stack)
             with structlog.contextvars.bound_contextvars(tenant=tenant):
                 if await self._due(tenant, graph.services) and await self.queue.defer_plan(tenant):
                     deferred.append(tenant)
