@@ -5,7 +5,9 @@
 - a worker killed with ``kill -9`` in the middle of a batch: another worker runs the batch again
   after the dead one misses its heartbeats; no order is written, recorded or audited twice, and
   none is lost;
-- SIGTERM lets a worker finish the batch it is checking, then it exits 0.
+- SIGTERM lets a worker finish the batch it is checking, then it exits 0;
+- the scheduler plans every tenant, keeps their orders apart, and closes the sync graph of a
+  tenant disabled meanwhile.
 """
 
 from __future__ import annotations
@@ -279,14 +281,13 @@ def test_sigterm_finishes_the_batch_being_checked(
     assert doctor.exit_code == 1
 
 
-def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(
-    upstreams: SimulatedUpstreams,
-    beta: SimulatedUpstreams,
-    postgres_url: str,
-    engine: Engine,
-    tmp_path: Path,
+def _two_tenants(
     runner: CliRunner,
-) -> None:
+    tmp_path: Path,
+    postgres_url: str,
+    tenants: tuple[tuple[str, SimulatedUpstreams], ...],
+) -> Path:
+    """An installation's configuration whose store serves these tenants (added with the CLI)."""
     installation = tmp_path / "orderbridge.toml"
     installation.write_text(
         tomli_w.dumps(
@@ -299,7 +300,7 @@ def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(
     )
     installation.chmod(0o600)
     assert runner.invoke(app, ["keys", "create", "--config", str(installation)]).exit_code == 0
-    for name, pair in (("acme", upstreams), ("beta", beta)):
+    for name, pair in tenants:
         tenant_file = _config(tmp_path / f"{name}.toml", pair, postgres_url, 5)
         values = tomllib.loads(tenant_file.read_text(encoding="utf-8"))
         del values["store"], values["workers"]
@@ -312,6 +313,19 @@ def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(
             ],
         )
         assert added.exit_code == 0, added.output
+    return installation
+
+
+def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(
+    upstreams: SimulatedUpstreams,
+    beta: SimulatedUpstreams,
+    postgres_url: str,
+    engine: Engine,
+    tmp_path: Path,
+    runner: CliRunner,
+) -> None:
+    tenants = (("acme", upstreams), ("beta", beta))
+    installation = _two_tenants(runner, tmp_path, postgres_url, tenants)
 
     def finished() -> list[Any]:
         try:
@@ -343,6 +357,50 @@ def test_the_scheduler_plans_every_tenant_and_workers_keep_them_apart(
         )
     )
     assert states["beta"] != states["acme"], states  # each tenant's own PO-10001
+
+
+def test_the_scheduler_closes_the_graph_of_a_tenant_disabled_meanwhile(
+    upstreams: SimulatedUpstreams,
+    beta: SimulatedUpstreams,
+    postgres_url: str,
+    tmp_path: Path,
+    runner: CliRunner,
+) -> None:
+    """A disabled tenant is no longer planned, and its sync graph (HTTP clients) is closed."""
+    tenants = (("acme", upstreams), ("beta", beta))
+    installation = _two_tenants(runner, tmp_path, postgres_url, tenants)
+
+    def cli(*args: str) -> None:
+        result = runner.invoke(app, [*args, "--config", str(installation)])
+        assert result.exit_code == 0, result.output
+
+    async def look_twice() -> tuple[list[str], list[str], list[str], list[str]]:
+        closed: list[str] = []
+        async with worker_root(load_settings(installation)) as root:
+            build = root._build_graph
+
+            async def tracked(tenant: str, settings: Any) -> Any:
+                graph = await build(tenant, settings)
+                graph.stack.callback(closed.append, tenant)
+                return graph
+
+            root._build_graph = tracked  # type: ignore[method-assign]
+            graphs: dict[str, Any] = {}
+            planned = await root.schedule_once(graphs)
+            kept = sorted(graphs)
+            await anyio.to_thread.run_sync(lambda: cli("tenants", "disable", "beta"))
+            await root.schedule_once(graphs)
+            closed_at_second_look = list(closed)
+            left = sorted(graphs)
+            for graph in graphs.values():
+                await graph.stack.aclose()
+        return sorted(planned), kept, closed_at_second_look, left
+
+    planned, kept, closed, left = anyio.run(look_twice)
+    assert planned == ["acme", "beta"]
+    assert kept == ["acme", "beta"]
+    assert closed == ["beta"]  # closed when it was disabled, not at the end
+    assert left == ["acme"]
 
 
 def test_batches_whose_jobs_were_lost_are_queued_again(
