@@ -428,10 +428,12 @@ class SyncService:
         number = po.po_number or ""
         if not number:
             return _not_checked(po, NotChecked.NO_PO_NUMBER)
+        observed: tuple[str, ...] = ()  # warnings a failure later in the check keeps
         try:
             async with self._checking.hold(number):
                 previous = ledger.previous(number)
                 state = await self._observe(po, previous, lookups, ledger.carriers)
+                observed = state.warnings
                 plan = self._plan(po, state, previous, ledger)
                 if not ledger.dry_run:
                     plan = await self._apply(po, state, plan, ledger)
@@ -449,11 +451,12 @@ class SyncService:
                         self.notices.defer(outbox)  # alerts of an unchanged order
         except UpstreamError as exc:
             run_stop = RunStop.from_error(exc)
+            failed = _failed(po, number, str(exc), observed)
             if run_stop is None:
-                return replace(_failed(po, number, str(exc)), failure=exc)
+                return replace(failed, failure=exc)
             if run_stop.outcome is RunOutcome.REFUSED:
                 # The first refusal is this order's error and the run's.
-                return replace(run_stop, failed=_failed(po, number, str(exc)))
+                return replace(run_stop, failed=failed)
             return run_stop
         return _checked(po, number, state, plan)
 
@@ -601,8 +604,14 @@ def _not_checked(po: PurchaseOrder, why: NotChecked) -> OrderResult:
     return OrderResult(report, not_checked=why)
 
 
-def _failed(po: PurchaseOrder, number: str, error: str) -> OrderResult:
-    return OrderResult(OrderReport(number, OrderOutcome.FAILED, po_id=po.id or None, error=error))
+def _failed(
+    po: PurchaseOrder, number: str, error: str, warnings: tuple[str, ...] = ()
+) -> OrderResult:
+    """The order's check failed; ``warnings`` are what it found before (an invoice not read)."""
+    report = OrderReport(
+        number, OrderOutcome.FAILED, po_id=po.id or None, error=error, warnings=warnings
+    )
+    return OrderResult(report)
 
 
 def _checked(po: PurchaseOrder, number: str, state: OrderState, plan: Plan) -> OrderResult:

@@ -23,7 +23,12 @@ def app(store: SqlStore) -> Iterator[tuple[str, WebServices, Actions]]:
         run_id,
         [
             OrderReport("PO-1001", OrderOutcome.UPDATED, status="Shipped", changes=("memo",)),
-            OrderReport("PO-1006", OrderOutcome.FAILED, error=HOSTILE),
+            OrderReport(
+                "PO-1006",
+                OrderOutcome.FAILED,
+                error=HOSTILE,
+                warnings=("invoices not read this time: HTTP 503",),
+            ),
         ],
         NOW,
     )
@@ -282,6 +287,8 @@ def test_pages_render_for_a_signed_in_user(
     activity = admin.get("/activity")
     assert 'href="/activity/1"' in activity.text
     assert admin.get("/activity/99").status_code == 404
+    run = admin.get("/activity/1").text  # a failed order shows its error and its warnings
+    assert "onerror=alert(1)&gt;; invoices not read this time: HTTP 503</td>" in run
     doctor = admin.post("/doctor", data={"csrf_token": csrf_of(admin.get("/doctor").text)})
     assert "&lt;b&gt;no&lt;/b&gt;" in doctor.text
     assert "1 passed" in doctor.text

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from orderbridge.bootstrap import sync_services
-from orderbridge.domain.history import RunOutcome
+from orderbridge.domain.history import OrderOutcome, RunOutcome
+from orderbridge.domain.lifecycle import INVOICES_NOT_READ
 from orderbridge.settings import Settings
+from orderbridge.simulators._common.faults import FaultRule
 from orderbridge.simulators.tdsynnex import TdSynnexSimConfig
 from tests.integration.sync.simulated_upstreams import SimulatedUpstreams, simulated_upstreams
 
@@ -77,3 +79,22 @@ async def test_invoices_owed_by_a_refused_lookup_are_read_once_the_service_answe
     assert not any("invoices not read" in w for w in invoiced.report.warnings)
     assert refusing.po("PO-10015")["vendorInvoiceNumber"]
     assert refusing.tdsynnex_requests("InvoiceQuery") >= 1
+
+
+async def test_an_order_failed_after_its_invoice_lookup_keeps_the_invoice_warning(
+    refusing: SimulatedUpstreams, database: Path
+) -> None:
+    # The invoice lookup gives up (a warning), then the PO's write meets a 503 after every
+    # retry: the order fails with the 503 and its activity-log line still says the invoices
+    # were not read, so neither gap is hidden behind the other.
+    refusing.autotask.state.faults.add(
+        FaultRule.from_json({"kind": "http_503", "endpoint": "PurchaseOrders", "method": "PATCH"})
+    )
+    values = refusing.settings_dict(database)
+    values["retry"] = {"attempts": 2, "initial_backoff_s": 0.01, "max_backoff_s": 0.01}
+    async with sync_services(Settings.model_validate(values)) as services:
+        _, results = await services.sync.run_once()
+    invoiced = {r.report.po_number: r.report for r in results}["PO-10015"]
+    assert invoiced.outcome is OrderOutcome.FAILED
+    assert "503" in (invoiced.error or ""), invoiced.error
+    assert any(w.startswith(INVOICES_NOT_READ) for w in invoiced.warnings), invoiced.warnings
