@@ -225,6 +225,16 @@ class MemoryBudgetStore:
         """Nothing to give back."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What ``acquire`` just read of the store while looking at the threshold poll, so that
+    counting the request does not read it again (a shared store is a transaction a read)."""
+
+    locked_until: datetime | None
+    reading: ThresholdReading | None
+    read: bool  # whether ``reading`` was read (it is not while the database is locked out)
+
+
 class BudgetTicket:
     """Permission for one request; give it back with ``AutotaskBudget.release``."""
 
@@ -349,9 +359,10 @@ class AutotaskBudget:
         ticket = BudgetTicket(database, endpoint, self._limiter(database, endpoint))
         await ticket.limiter.acquire_on_behalf_of(ticket)
         try:
+            seen = None
             if poll is not None and self.threshold_poll_s is not None:
-                await self._poll_if_due(database, poll)
-            ticket.waited_s = await self._take(database, endpoint)
+                seen = await self._poll_if_due(database, poll)
+            ticket.waited_s = await self._take(database, endpoint, seen)
             await self._claim_thread(ticket)
         except BaseException:
             ticket.limiter.release_on_behalf_of(ticket)
@@ -372,12 +383,13 @@ class AutotaskBudget:
         finally:
             ticket.limiter.release_on_behalf_of(ticket)
 
-    async def _take(self, database: str, endpoint: str) -> float:
+    async def _take(self, database: str, endpoint: str, seen: _Seen | None = None) -> float:
         deadline = self.now() + timedelta(seconds=self.max_wait_s)
         waited = 0.0
         while True:
             now = self.now()
-            free_at = await self._blocked_until(database, now)
+            free_at = await self._blocked_until(database, now, seen)
+            seen = None  # after a wait, look at the store afresh
             if free_at is None:
                 return waited
             if free_at > deadline:
@@ -386,11 +398,16 @@ class AutotaskBudget:
             await self._sleep(pause)
             waited += pause
 
-    async def _blocked_until(self, database: str, now: datetime) -> datetime | None:
-        locked = await self.store.locked_until(database)
+    async def _blocked_until(
+        self, database: str, now: datetime, seen: _Seen | None = None
+    ) -> datetime | None:
+        locked = seen.locked_until if seen is not None else await self.store.locked_until(database)
         if locked is not None and locked > now:
             return locked
-        reading = await self.store.reading(database)
+        if seen is not None and seen.read:
+            reading = seen.reading
+        else:
+            reading = await self.store.reading(database)
         allowance, window = self.allowance(reading.info if reading else None)
         return await self.store.take(database, now=now, window=window, allowance=allowance)
 
@@ -417,17 +434,21 @@ class AutotaskBudget:
 
     # -- threshold ------------------------------------------------------------------------
 
-    async def _poll_if_due(self, database: str, poll: ThresholdPoll) -> None:
+    async def _poll_if_due(self, database: str, poll: ThresholdPoll) -> _Seen | None:
+        """Poll the threshold when a reading is due; else what was read to decide (None after
+        a poll, or another request's, when the store must be read again)."""
         locked = await self.store.locked_until(database)
         if locked is not None and locked > self.now():
-            return  # the request is refused anyway; polling now would only add to the count
-        if not await self._poll_due(database):
-            return
+            # the request is refused anyway; polling now would only add to the count
+            return _Seen(locked, None, read=False)
+        reading = await self.store.reading(database)
+        if not self._is_poll_due(reading):
+            return _Seen(locked, reading, read=True)
         lock = self._poll_locks.setdefault(database, anyio.Lock())
         async with lock:
-            if not await self._poll_due(database):
-                return  # another request polled while this one waited
             previous = await self.store.reading(database)
+            if not self._is_poll_due(previous):
+                return None  # another request polled while this one waited
             await self.store.save_reading(  # a failed poll is not repeated at once either
                 database,
                 ThresholdReading(
@@ -439,11 +460,11 @@ class AutotaskBudget:
             info = await poll()
             if info is not None:
                 await self.observe(database, info)
+        return None
 
-    async def _poll_due(self, database: str) -> bool:
+    def _is_poll_due(self, reading: ThresholdReading | None) -> bool:
         if self.threshold_poll_s is None:
             return False
-        reading = await self.store.reading(database)
         if reading is None or reading.polled_at is None:
             return True
         return self.now() - reading.polled_at >= timedelta(seconds=self.threshold_poll_s)

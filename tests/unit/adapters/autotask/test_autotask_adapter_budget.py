@@ -16,6 +16,7 @@ from orderbridge.adapters.autotask import (
 from orderbridge.adapters.autotask._budget import (
     BudgetStore,
     MemoryBudgetStore,
+    ThresholdReading,
     database_key,
     zone_ci,
 )
@@ -340,3 +341,37 @@ def test_database_key_prefers_the_zone_ci_and_falls_back_to_the_user() -> None:
 def test_nonsense_settings_are_refused(bad: BudgetOptions) -> None:
     with pytest.raises(ValueError, match=r"must|are"):
         AutotaskBudget(**bad)
+
+
+class CountingStore(MemoryBudgetStore):
+    """A store that counts the reads a request costs (each is a transaction when shared)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    async def locked_until(self, database: str) -> datetime | None:
+        self.reads.append("locked_until")
+        return await super().locked_until(database)
+
+    async def reading(self, database: str) -> ThresholdReading | None:
+        self.reads.append("reading")
+        return await super().reading(database)
+
+
+async def test_a_request_reads_the_lock_out_and_the_reading_once_when_no_poll_is_due() -> None:
+    clock = FakeClock()
+    store = CountingStore()
+    b = budget(clock, threshold_poll_s=300, store=store)
+    poll = Poller(b)
+    await b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))  # polls
+    store.reads.clear()
+    clock.advance(60)
+    await b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
+    assert poll.calls == 1
+    assert store.reads == ["locked_until", "reading"]
+    # what was read still decides: a lock-out set meanwhile by another process is seen
+    await store.lock_out(DB, clock.now + timedelta(minutes=10))
+    with pytest.raises(BudgetExhausted, match="threshold reached"):
+        await b.acquire("PurchaseOrders", database=DB, poll=poll)
+    assert poll.calls == 1  # no poll while locked out
