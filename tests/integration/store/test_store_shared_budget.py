@@ -82,8 +82,10 @@ def test_lock_outs_keep_the_later_end_and_readings_round_trip(
     second_store.budget_lock_out(DB, AT + timedelta(minutes=2))  # earlier: the later one stands
     assert second_store.budget_locked_until(DB) == AT + timedelta(minutes=5)
     assert store.budget_reading(DB) is None
+    assert store.budget_look("another database") == (None, None)
     store.budget_save_reading(DB, '{"x": 1}')
     assert second_store.budget_reading(DB) == '{"x": 1}'
+    assert second_store.budget_look(DB) == (AT + timedelta(minutes=5), '{"x": 1}')
 
 
 async def _memory_take(memory: MemoryBudgetStore, now: datetime, allowance: int) -> datetime | None:
@@ -164,6 +166,24 @@ def test_a_slot_is_claimed_once_freed_by_its_holder_and_expires(
     assert second_store.budget_claim_thread(DB, "purchaseorders", 3, "b", later, ttl) == 0
     # fewer slots configured than rows kept: only the first ones count
     assert store.budget_claim_thread(DB, "purchaseorders", 1, "a", later, ttl) is None
+
+
+def test_a_request_is_counted_and_given_a_slot_in_one_write(
+    store: SqlStore, second_store: SqlStore
+) -> None:
+    ttl = timedelta(seconds=60)
+
+    def take(who: SqlStore, holder: str) -> tuple[datetime | None, int | None]:
+        return who.budget_take_and_claim(DB, "purchaseorders", (AT, HOUR, 3), (2, holder, ttl))
+
+    assert take(store, "a") == (None, 0)
+    assert take(second_store, "b") == (None, 1)
+    assert take(store, "a") == (None, None)  # counted; both slots held: claim one later
+    assert store.budget_used(DB, AT, HOUR) == 3
+    assert take(second_store, "b") == (AT + HOUR, None)  # the window is full: nothing counted
+    assert store.budget_used(DB, AT, HOUR) == 3
+    store.budget_free_thread(DB, "purchaseorders", 0, "a")
+    assert second_store.budget_claim_thread(DB, "purchaseorders", 2, "b", AT, ttl) == 0
 
 
 def test_racing_processes_never_hold_more_slots_than_the_limit(

@@ -59,6 +59,7 @@ from ._service_info import ThresholdInfo
 __all__ = [
     "DEFAULT_SLOWDOWN",
     "AutotaskBudget",
+    "BudgetLook",
     "BudgetStatus",
     "BudgetStore",
     "BudgetTicket",
@@ -117,6 +118,14 @@ class BudgetStatus:
     locked_until: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class BudgetLook:
+    """A database's lock-out and threshold reading, read together before a request."""
+
+    locked_until: datetime | None
+    reading: ThresholdReading | None
+
+
 class BudgetStore(Protocol):
     """Where request counts, lock-outs and threshold readings are kept, per database key."""
 
@@ -125,6 +134,21 @@ class BudgetStore(Protocol):
     ) -> datetime | None:
         """Count one request at ``now`` if fewer than ``allowance`` fall in the window ending
         now and return ``None``; else count nothing and return when one slot frees up."""
+        ...
+
+    async def take_and_claim(
+        self,
+        database: str,
+        endpoint: str,
+        *,
+        now: datetime,
+        window: timedelta,
+        allowance: int,
+        slots: int,
+    ) -> tuple[datetime | None, int | None]:
+        """``take``, then, once counted, ``claim_thread`` at once (one write of a shared store):
+        ``(free_at, None)`` when nothing was counted, ``(None, slot)`` when it was, with the
+        slot's number or None while every slot is taken (then claim with ``claim_thread``)."""
         ...
 
     async def used(self, database: str, *, now: datetime, window: timedelta) -> int:
@@ -145,6 +169,10 @@ class BudgetStore(Protocol):
 
     async def reading(self, database: str) -> ThresholdReading | None:
         """The latest threshold reading, if any."""
+        ...
+
+    async def look(self, database: str) -> BudgetLook:
+        """The lock-out and the threshold reading together (one read of a shared store)."""
         ...
 
     async def claim_thread(
@@ -188,6 +216,20 @@ class MemoryBudgetStore:
             # the window must shed its oldest len - allowance + 1 requests
             return sent[len(sent) - max(allowance, 1)] + window
 
+    async def take_and_claim(
+        self,
+        database: str,
+        endpoint: str,
+        *,
+        now: datetime,
+        window: timedelta,
+        allowance: int,
+        slots: int,
+    ) -> tuple[datetime | None, int | None]:
+        """Count one request (see ``take``); the slot is always free (see ``claim_thread``)."""
+        free_at = await self.take(database, now=now, window=window, allowance=allowance)
+        return (free_at, None) if free_at is not None else (None, 0)
+
     async def used(self, database: str, *, now: datetime, window: timedelta) -> int:
         """Requests counted in the window ending ``now``."""
         with self._lock:
@@ -215,6 +257,11 @@ class MemoryBudgetStore:
         with self._lock:
             return self._readings.get(database)
 
+    async def look(self, database: str) -> BudgetLook:
+        """The lock-out and the threshold reading together."""
+        with self._lock:
+            return BudgetLook(self._locked.get(database), self._readings.get(database))
+
     async def claim_thread(
         self, database: str, endpoint: str, *, slots: int, now: datetime
     ) -> int | None:
@@ -223,16 +270,6 @@ class MemoryBudgetStore:
 
     async def free_thread(self, database: str, endpoint: str, slot: int) -> None:
         """Nothing to give back."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    """What ``acquire`` just read of the store while looking at the threshold poll, so that
-    counting the request does not read it again (a shared store is a transaction a read)."""
-
-    locked_until: datetime | None
-    reading: ThresholdReading | None
-    read: bool  # whether ``reading`` was read (it is not while the database is locked out)
 
 
 class BudgetTicket:
@@ -359,13 +396,16 @@ class AutotaskBudget:
         ticket = BudgetTicket(database, endpoint, self._limiter(database, endpoint))
         await ticket.limiter.acquire_on_behalf_of(ticket)
         try:
+            # what the poll decision read also decides the count (one read of the store)
             seen = None
             if poll is not None and self.threshold_poll_s is not None:
                 seen = await self._poll_if_due(database, poll)
-            ticket.waited_s = await self._take(database, endpoint, seen)
-            await self._claim_thread(ticket)
+            ticket.waited_s = await self._take(ticket, seen)
+            if ticket.slot is None:  # every slot was taken when the request was counted
+                await self._claim_thread(ticket)
         except BaseException:
-            ticket.limiter.release_on_behalf_of(ticket)
+            with anyio.CancelScope(shield=True):
+                await self.release(ticket)  # its slot too, if one was claimed
             raise
         return ticket
 
@@ -383,12 +423,14 @@ class AutotaskBudget:
         finally:
             ticket.limiter.release_on_behalf_of(ticket)
 
-    async def _take(self, database: str, endpoint: str, seen: _Seen | None = None) -> float:
+    async def _take(self, ticket: BudgetTicket, seen: BudgetLook | None = None) -> float:
+        """Count the ticket's request, waiting briefly for the budget; claims a slot if free."""
+        database, endpoint = ticket.database, ticket.endpoint
         deadline = self.now() + timedelta(seconds=self.max_wait_s)
         waited = 0.0
         while True:
             now = self.now()
-            free_at = await self._blocked_until(database, now, seen)
+            free_at = await self._blocked_until(ticket, now, seen)
             seen = None  # after a wait, look at the store afresh
             if free_at is None:
                 return waited
@@ -399,17 +441,24 @@ class AutotaskBudget:
             waited += pause
 
     async def _blocked_until(
-        self, database: str, now: datetime, seen: _Seen | None = None
+        self, ticket: BudgetTicket, now: datetime, seen: BudgetLook | None = None
     ) -> datetime | None:
-        locked = seen.locked_until if seen is not None else await self.store.locked_until(database)
+        database = ticket.database
+        look = seen if seen is not None else await self.store.look(database)
+        locked, reading = look.locked_until, look.reading
         if locked is not None and locked > now:
             return locked
-        if seen is not None and seen.read:
-            reading = seen.reading
-        else:
-            reading = await self.store.reading(database)
         allowance, window = self.allowance(reading.info if reading else None)
-        return await self.store.take(database, now=now, window=window, allowance=allowance)
+        endpoint = ticket.endpoint.lower()
+        free_at, ticket.slot = await self.store.take_and_claim(
+            database,
+            endpoint,
+            now=now,
+            window=window,
+            allowance=allowance,
+            slots=self._threads(endpoint),
+        )
+        return free_at
 
     async def _exhausted(
         self, database: str, endpoint: str, free_at: datetime, now: datetime
@@ -434,16 +483,14 @@ class AutotaskBudget:
 
     # -- threshold ------------------------------------------------------------------------
 
-    async def _poll_if_due(self, database: str, poll: ThresholdPoll) -> _Seen | None:
+    async def _poll_if_due(self, database: str, poll: ThresholdPoll) -> BudgetLook | None:
         """Poll the threshold when a reading is due; else what was read to decide (None after
         a poll, or another request's, when the store must be read again)."""
-        locked = await self.store.locked_until(database)
-        if locked is not None and locked > self.now():
-            # the request is refused anyway; polling now would only add to the count
-            return _Seen(locked, None, read=False)
-        reading = await self.store.reading(database)
-        if not self._is_poll_due(reading):
-            return _Seen(locked, reading, read=True)
+        look = await self.store.look(database)
+        if look.locked_until is not None and look.locked_until > self.now():
+            return look  # the request is refused anyway; polling would only add to the count
+        if not self._is_poll_due(look.reading):
+            return look
         lock = self._poll_locks.setdefault(database, anyio.Lock())
         async with lock:
             previous = await self.store.reading(database)

@@ -27,7 +27,7 @@ import anyio
 
 from orderbridge.ports import ThresholdInfo
 
-from ._budget import MemoryBudgetStore, ThresholdReading
+from ._budget import BudgetLook, MemoryBudgetStore, ThresholdReading
 
 __all__ = ["BudgetTable", "SharedBudgetStore"]
 
@@ -53,6 +53,17 @@ class BudgetTable(Protocol):
         """Count one request unless the window is full (None); else when a slot frees up."""
         ...
 
+    def budget_take_and_claim(
+        self,
+        database: str,
+        endpoint: str,
+        take: tuple[datetime, timedelta, int],
+        claim: tuple[int, str, timedelta],
+    ) -> tuple[datetime | None, int | None]:
+        """``budget_take`` (now, window, allowance), then, once counted, ``budget_claim_thread``
+        (slots, holder, ttl) in the same transaction."""
+        ...
+
     def budget_used(self, database: str, now: datetime, window: timedelta) -> int:
         """Requests counted in the window ending ``now``."""
         ...
@@ -71,6 +82,10 @@ class BudgetTable(Protocol):
 
     def budget_reading(self, database: str) -> str | None:
         """The latest threshold reading (JSON text), if any."""
+        ...
+
+    def budget_look(self, database: str) -> tuple[datetime | None, str | None]:
+        """The lock-out's end and the latest threshold reading (JSON text), in one read."""
         ...
 
     def budget_claim_thread(
@@ -155,6 +170,30 @@ class SharedBudgetStore:
             return await self._memory.take(database, now=now, window=window, allowance=allowance)
         return found
 
+    async def take_and_claim(
+        self,
+        database: str,
+        endpoint: str,
+        *,
+        now: datetime,
+        window: timedelta,
+        allowance: int,
+        slots: int,
+    ) -> tuple[datetime | None, int | None]:
+        """Count one request and claim a shared slot in one write (see ``take``)."""
+        both = partial(
+            self._table.budget_take_and_claim,
+            database,
+            endpoint,
+            (now, window, allowance),
+            (slots, self._holder, self._slot_ttl),
+        )
+        found = await self._shared("count", both)
+        if isinstance(found, _Unavailable):
+            free_at = await self._memory.take(database, now=now, window=window, allowance=allowance)
+            return (free_at, None) if free_at is not None else (None, _NOT_SHARED)
+        return found
+
     async def used(self, database: str, *, now: datetime, window: timedelta) -> int:
         """Requests counted in the window ending ``now``."""
         found = await self._shared("used", partial(self._table.budget_used, database, now, window))
@@ -186,6 +225,16 @@ class SharedBudgetStore:
         if isinstance(found, _Unavailable):
             return await self._memory.reading(database)
         return None if found is None else _load(found)
+
+    async def look(self, database: str) -> BudgetLook:
+        """The lock-out (the later of the shared one and this process's) and the reading."""
+        found = await self._shared("lock-out", partial(self._table.budget_look, database))
+        mine = await self._memory.look(database)
+        if isinstance(found, _Unavailable):
+            return mine
+        shared_lock, text = found
+        locks = (t for t in (shared_lock, mine.locked_until) if t is not None)
+        return BudgetLook(max(locks, default=None), None if text is None else _load(text))
 
     async def claim_thread(
         self, database: str, endpoint: str, *, slots: int, now: datetime

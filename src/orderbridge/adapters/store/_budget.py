@@ -104,6 +104,12 @@ def _reading(session: Session, database: str) -> str | None:
     return None if row is None else row.reading
 
 
+def _look(session: Session, database: str) -> tuple[datetime | None, str | None]:
+    """The lock-out's end and the threshold reading: one row, one read."""
+    row = session.get(BudgetStateRow, database)
+    return (None, None) if row is None else (row.locked_until, row.reading)
+
+
 def _claim_thread(
     session: Session,
     database: str,
@@ -177,6 +183,28 @@ class BudgetMethods:
         with self._write("counting an Autotask request") as session:
             return _take(session, database, now=now, window=window, allowance=allowance)
 
+    def budget_take_and_claim(
+        self,
+        database: str,
+        endpoint: str,
+        take: tuple[datetime, timedelta, int],
+        claim: tuple[int, str, timedelta],
+    ) -> tuple[datetime | None, int | None]:
+        """Count one request (``budget_take``) and, once counted, claim one of the endpoint's
+        slots (``budget_claim_thread``), in one transaction; the slot is None while all are
+        taken, and nothing is claimed when nothing was counted."""
+        now, window, allowance = take
+        slots, holder, ttl = claim
+        require_aware(now, "now")
+        with self._write("counting an Autotask request") as session:
+            free_at = _take(session, database, now=now, window=window, allowance=allowance)
+            if free_at is not None:
+                return free_at, None
+            slot = _claim_thread(
+                session, database, endpoint, slots=slots, holder=holder, now=now, ttl=ttl
+            )
+            return None, slot
+
     def budget_used(self, database: str, now: datetime, window: timedelta) -> int:
         """Autotask requests counted in the window ending ``now``."""
         require_aware(now, "now")
@@ -203,6 +231,11 @@ class BudgetMethods:
         """The latest ThresholdInformation reading (JSON text), if any."""
         with self._read("reading the Autotask threshold reading") as session:
             return _reading(session, database)
+
+    def budget_look(self, database: str) -> tuple[datetime | None, str | None]:
+        """The lock-out's end and the latest threshold reading (JSON text), in one read."""
+        with self._read("reading the Autotask budget") as session:
+            return _look(session, database)
 
     def budget_claim_thread(
         self,

@@ -14,6 +14,7 @@ from orderbridge.adapters.autotask import (
     RateLimited,
 )
 from orderbridge.adapters.autotask._budget import (
+    BudgetLook,
     BudgetStore,
     MemoryBudgetStore,
     ThresholdReading,
@@ -358,8 +359,12 @@ class CountingStore(MemoryBudgetStore):
         self.reads.append("reading")
         return await super().reading(database)
 
+    async def look(self, database: str) -> BudgetLook:
+        self.reads.append("look")
+        return await super().look(database)
 
-async def test_a_request_reads_the_lock_out_and_the_reading_once_when_no_poll_is_due() -> None:
+
+async def test_a_request_reads_the_budget_once_when_no_poll_is_due() -> None:
     clock = FakeClock()
     store = CountingStore()
     b = budget(clock, threshold_poll_s=300, store=store)
@@ -369,7 +374,7 @@ async def test_a_request_reads_the_lock_out_and_the_reading_once_when_no_poll_is
     clock.advance(60)
     await b.release(await b.acquire("PurchaseOrders", database=DB, poll=poll))
     assert poll.calls == 1
-    assert store.reads == ["locked_until", "reading"]
+    assert store.reads == ["look"]  # the lock-out and the reading, together
     # what was read still decides: a lock-out set meanwhile by another process is seen
     await store.lock_out(DB, clock.now + timedelta(minutes=10))
     with pytest.raises(BudgetExhausted, match="threshold reached"):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import anyio
 import pytest
 
-from orderbridge.adapters.autotask import SharedBudgetStore
+from orderbridge.adapters.autotask import AutotaskBudget, SharedBudgetStore
 from orderbridge.adapters.autotask._budget import ThresholdReading
 from orderbridge.ports import ThresholdInfo
 
@@ -60,6 +61,26 @@ class FlakyTable:
     def budget_reading(self, database: str) -> str | None:
         self._check()
         return self.text
+
+    def budget_take_and_claim(
+        self,
+        database: str,
+        endpoint: str,
+        take: tuple[datetime, timedelta, int],
+        claim: tuple[int, str, timedelta],
+    ) -> tuple[datetime | None, int | None]:
+        # through the class, so that a counting table sees one call
+        free_at = FlakyTable.budget_take(self, database, *take)
+        if free_at is not None:
+            return free_at, None
+        slots, holder, ttl = claim
+        return None, FlakyTable.budget_claim_thread(
+            self, database, endpoint, slots, holder, T0, ttl
+        )
+
+    def budget_look(self, database: str) -> tuple[datetime | None, str | None]:
+        self._check()
+        return self.locked, self.text
 
     def budget_claim_thread(
         self,
@@ -144,3 +165,85 @@ def test_request_slots_are_shared_and_a_silent_store_leaves_this_process_its_own
 
     assert anyio.run(scenario) == [0, 1, None, 0, -1]
     assert set(table.held) == {0, 1}
+
+
+def test_a_look_reads_the_lock_out_and_the_reading_together_or_this_process_s_own() -> None:
+    table = FlakyTable()
+    shared = SharedBudgetStore(table)
+    reading = ThresholdReading(ThresholdInfo(10_000, 60, 42), T0, T0)
+
+    async def scenario() -> tuple[Any, Any, Any]:
+        await shared.save_reading(DB, reading)
+        table.locked = T0 + HOUR  # another process's lock-out
+        both = await shared.look(DB)
+        await shared.lock_out(DB, T0 + 2 * HOUR)  # this process's later one wins
+        later = await shared.look(DB)
+        table.down = True
+        alone = await shared.look(DB)
+        return both, later, alone
+
+    both, later, alone = anyio.run(scenario)
+    assert (both.locked_until, both.reading) == (T0 + HOUR, reading)
+    assert later.locked_until == T0 + 2 * HOUR
+    assert (alone.locked_until, alone.reading) == (T0 + 2 * HOUR, reading)  # kept in memory too
+
+
+class CountingTable(FlakyTable):
+    """A store table that records which of its methods a request calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("budget_"):
+            object.__getattribute__(self, "calls").append(name.removeprefix("budget_"))
+        return object.__getattribute__(self, name)
+
+
+def test_a_request_costs_the_shared_store_one_read_and_two_writes() -> None:
+    table = CountingTable()
+    budget = AutotaskBudget(
+        max_requests_per_hour=10,
+        threshold_poll_s=None,
+        max_wait_s=0,
+        store=SharedBudgetStore(table),
+        clock=lambda: T0,
+    )
+
+    async def one_request() -> None:
+        await budget.release(await budget.acquire("PurchaseOrders", database=DB))
+
+    anyio.run(one_request)
+    assert table.calls == ["look", "take_and_claim", "free_thread"]
+    assert table.held == {}
+    assert len(table.sent) == 1
+
+
+def test_a_request_that_finds_every_slot_taken_claims_one_once_freed() -> None:
+    table = FlakyTable()
+    table.held = {0: "another process", 1: "another process", 2: "another process"}
+    clock_now = [T0]
+
+    async def free_soon(seconds: float) -> None:
+        clock_now[0] += timedelta(seconds=seconds)
+        table.held.pop(2, None)  # the other process's request ends
+
+    budget = AutotaskBudget(
+        max_requests_per_hour=10,
+        threshold_poll_s=None,
+        max_wait_s=0,
+        store=SharedBudgetStore(table),
+        clock=lambda: clock_now[0],
+        sleep=free_soon,
+    )
+
+    async def one_request() -> int | None:
+        ticket = await budget.acquire("PurchaseOrders", database=DB)
+        slot = ticket.slot
+        await budget.release(ticket)
+        return slot
+
+    assert anyio.run(one_request) == 2
+    assert len(table.sent) == 1  # counted once, however long the slot took
+    assert 2 not in table.held
