@@ -38,6 +38,8 @@ Storage: counts, lock-outs and threshold readings live in a ``BudgetStore``. The
 the orderbridge store, so several processes share one budget (ADR 44). ``take`` is atomic per
 database. With the shared store the thread cap is shared too: a slot is claimed in the store for
 the request's duration (at most ``slot_ttl``, after which a dead holder's slot is free again).
+A request costs a shared store one read (``look``: lock-out and threshold reading) and two
+writes (``take_and_claim``, then freeing the slot).
 """
 
 from __future__ import annotations
