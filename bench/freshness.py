@@ -8,8 +8,10 @@ calls in total and per day, and the freshness of each kind of change — the tim
 at TD SYNNEX to the cycle that wrote it to Autotask — as median and 95th percentile.
 
 ``uv run python bench/freshness.py`` replays 1,000 orders over 30 days and 10,000 orders over
-7 days (long: hours); ``--quick`` a smaller replay in under two minutes. Figures are printed,
-never asserted; the last line is ``RESULT {json}``.
+7 days (long: hours); ``--quick`` a smaller replay in under two minutes. The fixed and adaptive
+replays of a size run at once in two processes (``--serial``: one after the other). One size
+alone: ``--orders 10000 --days 7 --large-orders 0``. Figures are printed, never asserted; the
+last line is ``RESULT {json}``.
 """
 
 from __future__ import annotations
@@ -17,14 +19,18 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -204,12 +210,22 @@ def _minutes(seconds: float | None) -> str:
     return "—" if seconds is None else f"{seconds / 60:.0f} min"
 
 
-async def pair(orders: int, days: int) -> dict[str, Any]:
-    """The same lifecycles replayed fixed hourly, then adaptive."""
-    lives = lifecycles(orders, START, days)
-    fixed = await replay(lives, days, adaptive=False)
-    adaptive = await replay(lives, days, adaptive=True)
-    return _report(fixed, adaptive)
+def _replay_process(orders: int, days: int, adaptive: bool) -> Replay:
+    """One replay in a process of its own (the lifecycles are seeded: both see the same)."""
+    return anyio.run(partial(replay, lifecycles(orders, START, days), days, adaptive=adaptive))
+
+
+def pair(orders: int, days: int, *, parallel: bool) -> dict[str, Any]:
+    """The same lifecycles replayed fixed hourly and adaptive: at once in two processes when
+    ``parallel`` (each replay is one process's work: the simulators run in its threads)."""
+    if not parallel:
+        fixed = _replay_process(orders, days, False)
+        adaptive = _replay_process(orders, days, True)
+        return _report(fixed, adaptive)
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        fixed_job = pool.submit(_replay_process, orders, days, False)
+        adaptive_job = pool.submit(_replay_process, orders, days, True)
+        return _report(fixed_job.result(), adaptive_job.result())
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -217,24 +233,36 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="a smaller replay (< 2 minutes)")
     parser.add_argument("--orders", type=int, help="orders of the main replay (1000)")
     parser.add_argument("--days", type=int, help="simulated days of the main replay (30)")
-    parser.add_argument("--large-orders", type=int, help="orders of the second replay (10000)")
+    parser.add_argument(
+        "--large-orders", type=int, help="orders of the second replay (10000; 0: none)"
+    )
     parser.add_argument("--large-days", type=int, help="days of the second replay (7)")
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="replay fixed and adaptive one after the other (default: at once, in two "
+        "processes, when the machine has two cores or more)",
+    )
     args = parser.parse_args(argv)
     orders = args.orders or (30 if args.quick else 1_000)
     days = args.days or (14 if args.quick else 30)
-    large_orders = args.large_orders or (80 if args.quick else 10_000)
+    large_orders = args.large_orders
+    if large_orders is None:
+        large_orders = 80 if args.quick else 10_000
     large_days = args.large_days or (3 if args.quick else 7)
-    main_figures = anyio.run(pair, orders, days)
-    large = anyio.run(pair, large_orders, large_days)
-    per_order = (
-        main_figures["calls_per_order_day_adaptive"],
-        large["calls_per_order_day_adaptive"],
-    )
-    print(
-        f"\nadaptive calls per order per day: {per_order[0]} ({orders:,} orders), "
-        f"{per_order[1]} ({large_orders:,} orders)"
-    )
-    result = {**main_figures, "large": large, "quick": bool(args.quick)}
+    parallel = not args.serial and (os.cpu_count() or 1) >= 2
+    main_figures = pair(orders, days, parallel=parallel)
+    large = pair(large_orders, large_days, parallel=parallel) if large_orders > 0 else None
+    if large is not None:
+        per_order = (
+            main_figures["calls_per_order_day_adaptive"],
+            large["calls_per_order_day_adaptive"],
+        )
+        print(
+            f"\nadaptive calls per order per day: {per_order[0]} ({orders:,} orders), "
+            f"{per_order[1]} ({large_orders:,} orders)"
+        )
+    result = {**main_figures, "large": large, "quick": bool(args.quick), "parallel": parallel}
     print(f"RESULT {json.dumps(result, sort_keys=True)}")
     sys.stdout.flush()
 

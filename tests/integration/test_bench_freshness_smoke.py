@@ -29,6 +29,7 @@ def test_freshness_bench_quick_run() -> None:
         assert set(fixed) == set(adaptive)
         assert "accept" in fixed
         assert all(0 <= seconds <= 3600 for seconds in fixed.values())
+    assert isinstance(result["parallel"], bool)
     assert result["orders"] == 8
     assert result["large"]["orders"] == 10
     assert "adaptive / fixed" in run.stdout
