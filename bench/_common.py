@@ -20,6 +20,7 @@ __all__ = [
     "rss_now_kb",
     "run_child",
     "serve_until_closed",
+    "vm_hwm_kb",
 ]
 
 
@@ -69,8 +70,28 @@ def rss_now_kb() -> int | None:
         return None
 
 
+def vm_hwm_kb(pid: int | str = "self") -> int | None:
+    """A process's peak resident set size (``VmHWM`` in /proc), None where /proc does not tell
+    (not Linux, or the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 def peak_rss_kb() -> int:
-    """This process's peak resident set size so far (``ru_maxrss``, bytes on macOS)."""
+    """This process's peak resident set size so far: ``VmHWM`` on Linux, else ``ru_maxrss``.
+
+    (``ru_maxrss`` survives ``exec``: a benchmark started by a larger process would report that
+    process's peak. ``VmHWM`` belongs to this program's own memory.)
+    """
+    own = vm_hwm_kb()
+    if own is not None:
+        return own
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak // 1024 if sys.platform == "darwin" else peak
 

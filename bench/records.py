@@ -190,7 +190,7 @@ def measure(task: str, path: Path) -> dict[str, Any]:
         "task": task,
         "seconds": round(seconds, 3),
         "rows": rows,
-        "peak_rss_kb": _peak_kb(),
+        "peak_rss_kb": peak_rss_kb(),
         **extra,
     }
 
@@ -204,18 +204,6 @@ def _active_listing_ms(store: SqlStore) -> float:
         reads.order_page(DEFAULT_TENANT, OrderQuery())
         times.append(time.perf_counter() - started)
     return round(min(times) * 1000, 1)
-
-
-def _peak_kb() -> int:
-    """This process's own peak RSS: VmHWM (ru_maxrss survives exec, so it shows the seeder's)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return peak_rss_kb()
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

@@ -50,7 +50,7 @@ import tomli_w
 from sqlalchemy.engine import URL, make_url
 from typer.testing import CliRunner
 
-from _common import child_process, print_table, run_child, serve_until_closed
+from _common import child_process, print_table, run_child, serve_until_closed, vm_hwm_kb
 from _sync_scenario import bench_scenario
 from orderbridge.adapters.jobqueue import JobQueue, conninfo_of
 from orderbridge.cli import app
@@ -242,14 +242,8 @@ def process_cpu_s(pid: int) -> float | None:
 
 def peak_rss_mb(pid: int) -> float | None:
     """A process's peak resident set size (VmHWM), None once it is gone."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    found = vm_hwm_kb(pid)
+    return None if found is None else found / 1024
 
 
 def child_env() -> dict[str, str]:
