@@ -43,6 +43,12 @@ def second_store(database_url: str, store: SqlStore) -> Iterator[SqlStore]:
         other.close()
 
 
+def _take(store: SqlStore, now: datetime, allowance: int) -> datetime | None:
+    """Count one request (its slot is claimed for the length of the test, or none is free)."""
+    claim = (3, "a test", HOUR)
+    return store.budget_take_and_claim(DB, "purchaseorders", (now, HOUR, allowance), claim)[0]
+
+
 def test_concurrent_takers_in_two_processes_never_pass_the_allowance(
     store: SqlStore, second_store: SqlStore
 ) -> None:
@@ -50,7 +56,7 @@ def test_concurrent_takers_in_two_processes_never_pass_the_allowance(
 
     def take(i: int) -> bool:
         chosen = store if i % 2 else second_store
-        return chosen.budget_take(DB, AT + timedelta(milliseconds=i), HOUR, allowance) is None
+        return _take(chosen, AT + timedelta(milliseconds=i), allowance) is None
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         granted = sum(pool.map(take, range(attempts)))
@@ -67,7 +73,7 @@ def test_a_full_window_says_when_a_slot_frees_up_as_the_memory_store_does(
     moments = [AT + timedelta(minutes=m) for m in (0, 5, 10, 15, 20)]
     for allowance in (3, 2):
         for now in moments:
-            shared = store.budget_take(DB, now, HOUR, allowance)
+            shared = _take(store, now, allowance)
             alone = anyio.run(_memory_take, memory, now, allowance)
             assert shared == alone, (allowance, now)
     # requests older than the window stop counting

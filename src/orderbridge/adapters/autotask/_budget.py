@@ -35,9 +35,10 @@ database are then budgeted separately, so leave ``base_url`` unset when they sho
 
 Storage: counts, lock-outs and threshold readings live in a ``BudgetStore``. The default,
 ``MemoryBudgetStore``, serves one process; ``SharedBudgetStore`` (``_budget_shared``) keeps them in
-the orderbridge store, so several processes share one budget (ADR 44). ``take`` is atomic per
-database. With the shared store the thread cap is shared too: a slot is claimed in the store for
-the request's duration (at most ``slot_ttl``, after which a dead holder's slot is free again).
+the orderbridge store, so several processes share one budget (ADR 44). Counting a request is
+atomic per database. With the shared store the thread cap is shared too: a slot is claimed in
+the store for the request's duration (at most ``slot_ttl``, after which a dead holder's slot is
+free again).
 A request costs a shared store one read (``look``: lock-out and threshold reading) and two
 writes (``take_and_claim``, then freeing the slot).
 """
@@ -131,13 +132,6 @@ class BudgetLook:
 class BudgetStore(Protocol):
     """Where request counts, lock-outs and threshold readings are kept, per database key."""
 
-    async def take(
-        self, database: str, *, now: datetime, window: timedelta, allowance: int
-    ) -> datetime | None:
-        """Count one request at ``now`` if fewer than ``allowance`` fall in the window ending
-        now and return ``None``; else count nothing and return when one slot frees up."""
-        ...
-
     async def take_and_claim(
         self,
         database: str,
@@ -148,9 +142,11 @@ class BudgetStore(Protocol):
         allowance: int,
         slots: int,
     ) -> tuple[datetime | None, int | None]:
-        """``take``, then, once counted, ``claim_thread`` at once (one write of a shared store):
-        ``(free_at, None)`` when nothing was counted, ``(None, slot)`` when it was, with the
-        slot's number or None while every slot is taken (then claim with ``claim_thread``)."""
+        """Count one request at ``now`` if fewer than ``allowance`` fall in the window ending
+        now, and then claim one of the endpoint's ``slots`` (``claim_thread``), in one write of
+        a shared store. ``(free_at, None)``: nothing was counted, ``free_at`` is when one
+        request ages out of the window. ``(None, slot)``: counted, with the slot's number, or
+        None while every slot is taken (then claim with ``claim_thread``)."""
         ...
 
     async def used(self, database: str, *, now: datetime, window: timedelta) -> int:

@@ -47,12 +47,6 @@ _NOT_SHARED = -1  # a slot taken while the store did not answer
 class BudgetTable(Protocol):
     """The store's side (synchronous; run in a worker thread)."""
 
-    def budget_take(
-        self, database: str, now: datetime, window: timedelta, allowance: int
-    ) -> datetime | None:
-        """Count one request unless the window is full (None); else when a slot frees up."""
-        ...
-
     def budget_take_and_claim(
         self,
         database: str,
@@ -60,8 +54,8 @@ class BudgetTable(Protocol):
         take: tuple[datetime, timedelta, int],
         claim: tuple[int, str, timedelta],
     ) -> tuple[datetime | None, int | None]:
-        """``budget_take`` (now, window, allowance), then, once counted, ``budget_claim_thread``
-        (slots, holder, ttl) in the same transaction."""
+        """Count one request (now, window, allowance) unless the window is full, then, once
+        counted, ``budget_claim_thread`` (slots, holder, ttl), in one transaction."""
         ...
 
     def budget_used(self, database: str, now: datetime, window: timedelta) -> int:
@@ -159,17 +153,6 @@ class SharedBudgetStore:
         self._failing = False
         return result
 
-    async def take(
-        self, database: str, *, now: datetime, window: timedelta, allowance: int
-    ) -> datetime | None:
-        """Count one request unless the window is full; else when a slot frees up."""
-        found = await self._shared(
-            "count", partial(self._table.budget_take, database, now, window, allowance)
-        )
-        if isinstance(found, _Unavailable):
-            return await self._memory.take(database, now=now, window=window, allowance=allowance)
-        return found
-
     async def take_and_claim(
         self,
         database: str,
@@ -180,7 +163,7 @@ class SharedBudgetStore:
         allowance: int,
         slots: int,
     ) -> tuple[datetime | None, int | None]:
-        """Count one request and claim a shared slot in one write (see ``take``)."""
+        """Count one request and claim a shared slot in one write (see ``BudgetStore``)."""
         both = partial(
             self._table.budget_take_and_claim,
             database,

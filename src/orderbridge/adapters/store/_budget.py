@@ -1,9 +1,10 @@
 """The Autotask request budget kept in the store: the queries behind ``SqlStore.budget_*``.
 
 Several processes (a daemon, a ``sync --once`` from cron, workers) that use one store share one
-count per Autotask database, and the count survives a restart. ``take`` is atomic per database:
-it locks the database's ``autotask_budget`` row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
-serialises every write transaction), so two processes never both take the last slot.
+count per Autotask database, and the count survives a restart. Counting a request is atomic per
+database: it locks the database's ``autotask_budget`` row (``SELECT ... FOR UPDATE`` on
+PostgreSQL; SQLite serialises every write transaction), so two processes never both take the
+last slot.
 
 Concurrent-request slots (Autotask's limit of 3 requests in flight per endpoint) are rows of
 ``autotask_thread_slot``: a process claims a free or expired slot with a conditional ``UPDATE``
@@ -175,14 +176,6 @@ class BudgetMethods:
     def _write(self, action: str, tenant: str | None = None) -> AbstractContextManager[Session]:
         raise NotImplementedError  # pragma: no cover - provided by SqlStore
 
-    def budget_take(
-        self, database: str, now: datetime, window: timedelta, allowance: int
-    ) -> datetime | None:
-        """Count one request unless the window is full (None); else when a slot frees up."""
-        require_aware(now, "now")
-        with self._write("counting an Autotask request") as session:
-            return _take(session, database, now=now, window=window, allowance=allowance)
-
     def budget_take_and_claim(
         self,
         database: str,
@@ -190,9 +183,9 @@ class BudgetMethods:
         take: tuple[datetime, timedelta, int],
         claim: tuple[int, str, timedelta],
     ) -> tuple[datetime | None, int | None]:
-        """Count one request (``budget_take``) and, once counted, claim one of the endpoint's
-        slots (``budget_claim_thread``), in one transaction; the slot is None while all are
-        taken, and nothing is claimed when nothing was counted."""
+        """Count one request unless the window is full (then when one frees up), and, once
+        counted, claim one of the endpoint's slots (``budget_claim_thread``), in one
+        transaction; the slot is None while all are taken."""
         now, window, allowance = take
         slots, holder, ttl = claim
         require_aware(now, "now")

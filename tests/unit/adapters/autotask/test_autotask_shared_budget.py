@@ -32,9 +32,7 @@ class FlakyTable:
         if self.down:
             raise RuntimeError("could not connect to server: Connection refused")
 
-    def budget_take(
-        self, database: str, now: datetime, window: timedelta, allowance: int
-    ) -> datetime | None:
+    def _take(self, now: datetime, window: timedelta, allowance: int) -> datetime | None:
         self._check()
         self.sent = [t for t in self.sent if t > now - window]
         if len(self.sent) < allowance:
@@ -70,7 +68,7 @@ class FlakyTable:
         claim: tuple[int, str, timedelta],
     ) -> tuple[datetime | None, int | None]:
         # through the class, so that a counting table sees one call
-        free_at = FlakyTable.budget_take(self, database, *take)
+        free_at = FlakyTable._take(self, *take)
         if free_at is not None:
             return free_at, None
         slots, holder, ttl = claim
@@ -110,13 +108,21 @@ def test_a_store_that_stops_answering_is_said_once_and_this_process_counts_alone
     table = FlakyTable()
     shared = SharedBudgetStore(table)
 
+    async def take() -> datetime | None:
+        free_at, slot = await shared.take_and_claim(
+            DB, "purchaseorders", now=T0, window=HOUR, allowance=2, slots=10
+        )
+        if slot is not None:
+            await shared.free_thread(DB, "purchaseorders", slot)
+        return free_at
+
     async def scenario() -> list[datetime | None]:
-        answers = [await shared.take(DB, now=T0, window=HOUR, allowance=2)]
+        answers = [await take()]
         table.down = True
         for _ in range(3):  # memory knows nothing of the shared count: two more, then full
-            answers.append(await shared.take(DB, now=T0, window=HOUR, allowance=2))
+            answers.append(await take())
         table.down = False
-        answers.append(await shared.take(DB, now=T0, window=HOUR, allowance=2))
+        answers.append(await take())
         return answers
 
     with caplog.at_level(logging.INFO, logger="orderbridge.adapters.autotask._budget_shared"):
