@@ -118,3 +118,26 @@ async def test_a_server_that_never_answers_is_a_retryable_timeout() -> None:
         channel = AppriseChannel("slow", f"json://127.0.0.1:{port}/", timeout_s=0.5)
         with pytest.raises(UpstreamUnavailable, match="slow"):
             await channel.send("t", "b", facts=None, recipients=())
+
+
+async def test_the_channel_timeout_is_apprises_own_so_its_thread_gives_up() -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        port = silent.getsockname()[1]
+        channel = AppriseChannel("slow", f"json://127.0.0.1:{port}/", timeout_s=1.0)
+        with pytest.raises(UpstreamUnavailable) as caught:
+            await channel.send("t", "b", facts=None, recipients=())
+    # Apprise's socket gave up after 1 s and said so; the 2 s wait around it did not have to.
+    assert "no answer within" not in str(caught.value)
+    assert "slow" in str(caught.value)
+
+
+def test_timeouts_in_the_url_win_over_the_channels() -> None:
+    port = closed_port()
+    plain = AppriseChannel("w", f"json://127.0.0.1:{port}/", timeout_s=7.5)
+    assert plain._plugin(plain._url).request_timeout == (7.5, 7.5)
+    mail = AppriseChannel("m", mail_url(port), timeout_s=7.5)
+    assert mail._plugin(mail._url).socket_connect_timeout == 7.5
+    given = AppriseChannel("g", f"json://127.0.0.1:{port}/?cto=2&rto=9", timeout_s=7.5)
+    assert given._plugin(given._url).request_timeout == (2.0, 9.0)

@@ -5,6 +5,10 @@ captures Apprise's warnings and turns them into the port's errors: ``UpstreamUna
 what may heal (a refused connection, a 5xx), ``UpstreamAuthError`` when the server refused the
 login, ``NotificationUndeliverable`` when the URL itself is wrong. Messages never carry the URL
 in plain text: the channel's secrets are scrubbed from anything Apprise said.
+
+The channel's timeout is Apprise's own socket timeout (connect and read) unless the URL sets
+``cto``/``rto`` itself, so a send that meets a silent server gives up in its worker thread
+instead of outliving the call; the wait around the send (twice the timeout) is only a backstop.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import anyio
 import apprise
@@ -61,6 +65,11 @@ class AppriseChannel:
                 f"channel {self._name!r}: {self.shown_url} is not a URL Apprise can send to "
                 "(check the scheme and its parts against the Apprise documentation)"
             )
+        given = parse_qs(urlsplit(url).query)
+        if "cto" not in given and hasattr(plugin, "socket_connect_timeout"):
+            plugin.socket_connect_timeout = self._timeout_s
+        if "rto" not in given and hasattr(plugin, "socket_read_timeout"):
+            plugin.socket_read_timeout = self._timeout_s
         return plugin
 
     def _scrub(self, text: str) -> str:
