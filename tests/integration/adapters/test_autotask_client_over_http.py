@@ -318,6 +318,31 @@ async def test_retries_are_bounded_and_the_last_error_is_raised(
     assert client.request_count["PurchaseOrders"] == FAST.attempts
 
 
+async def test_a_thread_limit_below_the_clients_is_named_once(
+    fake: tuple[FakeAutotask, str], client: AutotaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    app, _ = fake
+    app.tables["PurchaseOrders"] = {n: {"id": n} for n in (1, 2, 3)}
+    said = (
+        "Thread Threshold Exceeded — The Autotask API thread threshold of {} threads "
+        "has been exceeded (Itgenatr005)"
+    )
+    app.fail_next("PurchaseOrders", _errors(429, said.format(3)))
+    with caplog.at_level(logging.WARNING, logger="orderbridge.adapters.autotask"):
+        assert await client.get("PurchaseOrders", 1) == {"id": 1}
+        assert "threads_per_endpoint" not in caplog.text  # 3 is what the client sends
+        app.fail_next("PurchaseOrders", *[_errors(429, said.format(2)) for _ in range(2)])
+        assert await client.get("PurchaseOrders", 2) == {"id": 2}
+        app.fail_next("PurchaseOrders", _errors(429, said.format(2)))
+        assert await client.get("PurchaseOrders", 3) == {"id": 3}
+    hints = [r.getMessage() for r in caplog.records if "threads_per_endpoint" in r.getMessage()]
+    assert hints == [
+        "Autotask says this integration may send 2 requests at once to an endpoint; "
+        "orderbridge sends up to 3, so some are refused and retried: set "
+        "autotask.threads_per_endpoint = 2"
+    ]
+
+
 async def test_patch_is_retried_with_the_same_body(
     fake: tuple[FakeAutotask, str], client: AutotaskClient
 ) -> None:

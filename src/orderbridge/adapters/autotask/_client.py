@@ -119,6 +119,7 @@ class AutotaskClient(PooledClient):
             threads_per_endpoint = None  # the budget's own cap is this one
         self.budget = budget
         self._threads = threads_per_endpoint
+        self._thread_hint_given = False
         self._ci: int | None = None
         self._texts = error_texts or ErrorTexts()
         self._max_in = max_in_values
@@ -287,6 +288,22 @@ class AutotaskClient(PooledClient):
             endpoint, response, self._texts, secrets=self._credentials.secret_values()
         )
 
+    def _hint_thread_limit(self, err: ThreadLimited) -> None:
+        """Say once when Autotask names a thread limit below what this client sends."""
+        caps = [c for c in (self._threads, self.budget.threads_per_endpoint) if c is not None]
+        limit = err.limit
+        if self._thread_hint_given or limit is None or limit < 1 or limit >= min(caps):
+            return
+        self._thread_hint_given = True
+        log.warning(
+            "Autotask says this integration may send %d requests at once to an endpoint; "
+            "orderbridge sends up to %d, so some are refused and retried: set "
+            "autotask.threads_per_endpoint = %d",
+            limit,
+            min(caps),
+            limit,
+        )
+
     async def _call(
         self,
         method: str,
@@ -306,6 +323,8 @@ class AutotaskClient(PooledClient):
 
         async def hourly_limit(err: Exception, wait: float | None) -> float | None:
             """Pause (or stop) every request to this database after an hourly-threshold 429."""
+            if isinstance(err, ThreadLimited):
+                self._hint_thread_limit(err)
             if not isinstance(err, RateLimited) or isinstance(err, ThreadLimited):
                 return wait
             await self.budget.rate_limited(

@@ -10,6 +10,7 @@ text in its message; no request header (and so never the ``Secret``) is ever cop
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -92,8 +93,20 @@ class RateLimited(AutotaskError, UpstreamRateLimited):
         self.retry_after = retry_after
 
 
+_THREAD_THRESHOLD = re.compile(r"threshold of (\d+) threads?", re.IGNORECASE)
+
+
 class ThreadLimited(RateLimited):
     """Too many concurrent requests on one entity endpoint (``Itgenatr005``)."""
+
+    @property
+    def limit(self) -> int | None:
+        """The per-endpoint limit Autotask named ("thread threshold of 3 threads"), if any."""
+        for text in (*self.errors, self.message):
+            found = _THREAD_THRESHOLD.search(text)
+            if found:
+                return int(found.group(1))
+        return None
 
 
 class ValidationFailed(AutotaskError):

@@ -129,3 +129,16 @@ def test_errors_are_the_application_facing_upstream_errors() -> None:
     assert isinstance(_classify(500, _errors("bad")), UpstreamError)
     assert isinstance(BadPayload("x"), UpstreamBadPayload)
     assert _classify(500, _errors("bad")).service == "autotask"
+
+
+def test_a_thread_limit_error_names_its_limit_when_autotask_does() -> None:
+    named = classify_response(
+        429,
+        b'{"errors": ["The Autotask API thread threshold of 2 threads has been exceeded"]}',
+        endpoint="PurchaseOrders",
+    )
+    assert isinstance(named, ThreadLimited)
+    assert named.limit == 2
+    bare = classify_response(429, b'{"errors": ["Itgenatr005"]}', endpoint="PurchaseOrders")
+    assert isinstance(bare, ThreadLimited)
+    assert bare.limit is None
