@@ -322,7 +322,11 @@ class AutotaskClient(PooledClient):
             )
 
         async def hourly_limit(err: Exception, wait: float | None) -> float | None:
-            """Pause (or stop) every request to this database after an hourly-threshold 429."""
+            """Pause (or stop) every request to this database after an hourly-threshold 429.
+
+            A thread-limit answer pauses nothing (the retry's own backoff is enough); it only
+            gets its hint when Autotask names a limit below this client's.
+            """
             if isinstance(err, ThreadLimited):
                 self._hint_thread_limit(err)
             if not isinstance(err, RateLimited) or isinstance(err, ThreadLimited):
