@@ -221,6 +221,7 @@ def _next_check(outlook: OrderNextCheck) -> NextCheckOut:
         reason=None if rule is None else str(rule.reason),
         cycle_at=outlook.cycle_at,
         sync_enabled=outlook.enabled,
+        checked_by_cycle_at=outlook.checked_by,
     )
 
 

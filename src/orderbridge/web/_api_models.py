@@ -103,6 +103,7 @@ class NextCheckOut(BaseModel):
     reason: str | None  # why the order's rule gives that time
     cycle_at: datetime | None  # the next cycle; None before the first one or when syncing is off
     sync_enabled: bool
+    checked_by_cycle_at: datetime | None = None  # the cycle that checks it (its rule may skip some)
 
 
 class OrderDetailOut(BaseModel):

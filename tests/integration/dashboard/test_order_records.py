@@ -162,8 +162,8 @@ def test_the_order_page_and_its_json_twin_say_when_it_is_next_checked_and_why(
         assert login(client, "ada", ADMIN_PASSWORD).status_code == 303
         held = client.get("/orders/PO-1002").text  # on hold, checked at 09:00
         said = (
-            "2026-12-02 15:00 UTC (on hold or backordered); "
-            "2026-12-02 10:00 UTC (hourly, on the hour (UTC)) while orderbridge run runs"
+            "2026-12-02 15:00 UTC (on hold or backordered); checked by the cycle at "
+            "2026-12-02 15:00 UTC (hourly, on the hour (UTC)) while orderbridge run runs"
         )
         assert f'<dd id="next-check">{said}</dd>' in held
         assert client.get("/api/v1/orders/PO-1002").json()["next_check"] == {
@@ -172,6 +172,7 @@ def test_the_order_page_and_its_json_twin_say_when_it_is_next_checked_and_why(
             "reason": "on hold or backordered",
             "cycle_at": "2026-12-02T10:00:00Z",
             "sync_enabled": True,
+            "checked_by_cycle_at": "2026-12-02T15:00:00Z",
         }
         switch = client.get("/settings")
         off = client.post("/settings/enabled", data={"csrf_token": csrf_of(switch.text)})

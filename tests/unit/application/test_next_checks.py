@@ -125,3 +125,49 @@ def test_adaptive_shows_the_orders_own_rule_first() -> None:
 def test_not_adaptive_every_cycle_checks_it() -> None:
     state = OrderState(po_number="PO-1", status=OrderStatus.ON_HOLD, first_seen=NOW)
     assert _checks(Runs()).of(state, NOW).rule is None
+
+
+def _held(checked: datetime) -> OrderState:
+    return OrderState(
+        po_number="PO-1", status=OrderStatus.ON_HOLD, first_seen=checked - timedelta(days=3)
+    )
+
+
+def test_an_order_due_later_names_the_cycle_that_checks_it_not_the_next_one() -> None:
+    ran = Runs([_run(NOW - timedelta(minutes=5), RunTrigger.SCHEDULED)])
+    checked = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)  # held: due at 15:30
+    outlook = _checks(ran, policy=CheckPolicy()).of(_held(checked), checked)
+    assert outlook.cycle_at == datetime(2026, 12, 2, 13, 0, tzinfo=UTC)
+    assert outlook.checked_by == datetime(2026, 12, 2, 16, 0, tzinfo=UTC)  # 15:00 is too early
+    assert outlook.describe() == (
+        "2026-12-02 15:30 UTC (on hold or backordered); checked by the cycle at "
+        "2026-12-02 16:00 UTC (hourly, on the hour (UTC)) while orderbridge run runs"
+    )
+
+
+def test_a_cycle_a_little_early_checks_the_order() -> None:
+    ran = Runs([_run(NOW - timedelta(minutes=5), RunTrigger.SCHEDULED)])
+    checked = datetime(2026, 12, 2, 9, 5, tzinfo=UTC)  # due at 15:05; 15:00 is within 10 min
+    outlook = _checks(ran, policy=CheckPolicy()).of(_held(checked), checked)
+    assert outlook.checked_by == datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+    late = NOW - timedelta(hours=7)  # due an hour ago
+    overdue = _checks(ran, policy=CheckPolicy()).of(_held(late), late)
+    assert overdue.checked_by == overdue.cycle_at
+
+
+def test_an_interval_schedule_steps_by_its_interval() -> None:
+    stored = StoredSettings({"frequency": "custom:45m"})
+    ran = Runs([_run(NOW - timedelta(minutes=5), RunTrigger.SCHEDULED)])
+    checked = datetime(2026, 12, 2, 9, 20, tzinfo=UTC)  # due 15:20; cycles 13:00 + k x 45 min
+    outlook = _checks(ran, stored, CheckPolicy()).of(_held(checked), checked)
+    assert outlook.cycle_at == datetime(2026, 12, 2, 13, 0, tzinfo=UTC)
+    assert outlook.checked_by == datetime(2026, 12, 2, 15, 15, tzinfo=UTC)
+
+
+def test_a_finished_order_names_no_cycle() -> None:
+    ran = Runs([_run(NOW - timedelta(minutes=5), RunTrigger.SCHEDULED)])
+    done = OrderState(po_number="PO-1", status=OrderStatus.CANCELLED, first_seen=NOW)
+    outlook = _checks(ran, policy=CheckPolicy()).of(done, NOW)
+    assert outlook.checked_by is None
+    assert outlook.describe().startswith("never (")
+    assert "cycle" not in outlook.describe()
