@@ -141,3 +141,5 @@ def test_timeouts_in_the_url_win_over_the_channels() -> None:
     assert mail._plugin(mail._url).socket_connect_timeout == 7.5
     given = AppriseChannel("g", f"json://127.0.0.1:{port}/?cto=2&rto=9", timeout_s=7.5)
     assert given._plugin(given._url).request_timeout == (2.0, 9.0)
+    shouted = AppriseChannel("s", f"json://127.0.0.1:{port}/?CTO=2&RTO=9", timeout_s=7.5)
+    assert shouted._plugin(shouted._url).request_timeout == (2.0, 9.0)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import anyio
 import apprise
@@ -65,7 +65,7 @@ class AppriseChannel:
                 f"channel {self._name!r}: {self.shown_url} is not a URL Apprise can send to "
                 "(check the scheme and its parts against the Apprise documentation)"
             )
-        given = parse_qs(urlsplit(url).query)
+        given = {key.strip().lower() for key, _ in parse_qsl(urlsplit(url).query)}  # as Apprise
         if "cto" not in given and hasattr(plugin, "socket_connect_timeout"):
             plugin.socket_connect_timeout = self._timeout_s
         if "rto" not in given and hasattr(plugin, "socket_read_timeout"):
